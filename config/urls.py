@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from pairing.views import health
+
+admin.site.site_header = "党建结对共建平台 · 系统管理"
+admin.site.site_title = "党建结对共建平台"
+admin.site.index_title = "系统管理"
+
+urlpatterns = [
+    path("", include("pairing.urls")),
+    path("ledgers/", include("ledgers.urls")),
+    path("assessment/", include("assessment.urls")),
+    path("health/", health, name="health"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("pairing.api.urls")),
+    path("api/v1/", include("ledgers.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,126 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    AuditEvent,
+    County,
+    CountyUnit,
+    HonoraryVillageHead,
+    Pairing,
+    Specialty,
+    TalentAssignment,
+    Township,
+    UrbanTalent,
+    User,
+    Village,
+)
+
+
+@admin.register(County)
+class CountyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Township)
+class TownshipAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "county", "party_committee"]
+    list_filter = ["county"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Village)
+class VillageAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "township", "kind", "secretary_name"]
+    list_filter = ["kind", "township__county", "township"]
+    search_fields = ["name", "code", "secretary_name"]
+    list_select_related = ["township"]
+
+
+@admin.register(CountyUnit)
+class CountyUnitAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "party_org_kind", "county"]
+    list_filter = ["kind", "county"]
+    search_fields = ["name"]
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(admin.ModelAdmin):
+    list_display = ["name", "sort_order"]
+    list_editable = ["sort_order"]
+
+
+@admin.register(UrbanTalent)
+class UrbanTalentAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "unit", "gender", "political_status", "masked_phone", "status"]
+    list_filter = ["status", "political_status", "county"]
+    search_fields = ["name", "unit__name"]
+    autocomplete_fields = ["unit"]
+    filter_horizontal = ["specialties"]
+    list_select_related = ["unit"]
+
+    @admin.display(description="手机号码")
+    def masked_phone(self, obj):
+        return obj.masked_phone
+
+
+@admin.register(TalentAssignment)
+class TalentAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "talent", "village"]
+    list_filter = ["year"]
+    search_fields = ["talent__name", "village__name"]
+    autocomplete_fields = ["talent", "village"]
+    list_select_related = ["talent", "village"]
+
+
+@admin.register(Pairing)
+class PairingAdmin(SimpleHistoryAdmin):
+    list_display = ["unit", "village", "start_year", "end_year"]
+    search_fields = ["unit__name", "village__name"]
+    autocomplete_fields = ["unit", "village"]
+    list_select_related = ["unit", "village"]
+
+
+@admin.register(HonoraryVillageHead)
+class HonoraryVillageHeadAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "pairing", "position", "start_date", "end_date"]
+    search_fields = ["name", "pairing__village__name", "pairing__unit__name"]
+    autocomplete_fields = ["pairing", "talent"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "role", "is_active", "is_demo", "last_login"]
+    list_filter = ["role", "is_active", "is_demo"]
+    search_fields = ["username", "full_name"]
+    autocomplete_fields = ["county", "township", "village", "unit", "talent"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("个人信息", {"fields": ["full_name", "phone", "email"]}),
+        ("角色与范围", {"fields": ["role", "county", "township", "village", "unit", "talent"]}),
+        ("状态", {"fields": ["is_active", "is_staff", "is_superuser", "must_change_password", "is_demo"]}),
+        ("时间", {"fields": ["last_login", "date_joined", "password_changed_at"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "password1", "password2"]}),
+        ("角色与范围", {"fields": ["full_name", "role", "county", "township", "village", "unit", "talent"]}),
+    ]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is append-only (SECURITY.md 13)."""
+
+    list_display = ["created_at", "username", "ip", "action", "object_type", "object_repr", "result"]
+    list_filter = ["action", "result"]
+    search_fields = ["username", "object_repr", "object_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

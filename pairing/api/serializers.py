@@ -1,0 +1,189 @@
+from rest_framework import serializers
+
+from ..models import (
+    County,
+    CountyUnit,
+    HonoraryVillageHead,
+    Pairing,
+    Specialty,
+    TalentAssignment,
+    Township,
+    UrbanTalent,
+    User,
+    Village,
+)
+from ..validators import mask_id_number, mask_phone, normalize_id_number, normalize_phone
+from .base import ScopedModelSerializer
+
+
+class MaskedField(serializers.CharField):
+    """Accepts the full value on input; shows it masked on output (SECURITY.md 15)."""
+
+    def __init__(self, *, mask, normalize, **kwargs):
+        self.mask = mask
+        self.normalize = normalize
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not value:
+            return value
+        from django.core.exceptions import ValidationError
+
+        try:
+            return self.normalize(value)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+    def to_representation(self, value):
+        return self.mask(value)
+
+
+def phone_field(**kwargs):
+    return MaskedField(mask=mask_phone, normalize=normalize_phone, max_length=20, **kwargs)
+
+
+class CountySerializer(ScopedModelSerializer):
+    class Meta:
+        model = County
+        fields = ["id", "name", "code"]
+
+
+class TownshipSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Township
+        fields = ["id", "county", "name", "code", "party_committee"]
+
+
+class VillageSerializer(ScopedModelSerializer):
+    township_name = serializers.CharField(source="township.name", read_only=True)
+    secretary_phone = phone_field(required=False, allow_blank=True)
+
+    class Meta:
+        model = Village
+        fields = [
+            "id",
+            "township",
+            "township_name",
+            "name",
+            "code",
+            "kind",
+            "party_org_kind",
+            "secretary_name",
+            "secretary_phone",
+            "households",
+            "population",
+        ]
+
+
+class CountyUnitSerializer(ScopedModelSerializer):
+    class Meta:
+        model = CountyUnit
+        fields = ["id", "county", "name", "kind", "party_org_kind", "party_org_name"]
+
+
+class SpecialtySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Specialty
+        fields = ["id", "name"]
+
+
+class UrbanTalentSerializer(ScopedModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
+    phone = phone_field()
+    id_number = MaskedField(
+        mask=mask_id_number, normalize=normalize_id_number, max_length=18, required=False, allow_blank=True
+    )
+    specialties = serializers.PrimaryKeyRelatedField(
+        queryset=Specialty.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = UrbanTalent
+        fields = [
+            "id",
+            "county",
+            "unit",
+            "unit_name",
+            "name",
+            "gender",
+            "political_status",
+            "phone",
+            "id_number",
+            "position",
+            "specialties",
+            "status",
+            "status_reason",
+        ]
+
+
+class TalentAssignmentSerializer(ScopedModelSerializer):
+    talent_name = serializers.CharField(source="talent.name", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+
+    class Meta:
+        model = TalentAssignment
+        fields = ["id", "talent", "talent_name", "village", "village_name", "year", "note"]
+
+
+class PairingSerializer(ScopedModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    township = serializers.IntegerField(source="village.township_id", read_only=True)
+
+    class Meta:
+        model = Pairing
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "village",
+            "village_name",
+            "township",
+            "start_year",
+            "end_year",
+            "note",
+        ]
+
+
+class HonoraryVillageHeadSerializer(ScopedModelSerializer):
+    phone = phone_field(required=False, allow_blank=True)
+    is_current = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = HonoraryVillageHead
+        fields = [
+            "id",
+            "pairing",
+            "name",
+            "position",
+            "phone",
+            "talent",
+            "start_date",
+            "end_date",
+            "is_current",
+        ]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    scope = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "role", "role_display", "scope", "must_change_password"]
+
+    def get_scope(self, user) -> dict | None:
+        anchor = user.anchor
+        if anchor is None:
+            return None
+        return {"type": anchor._meta.model_name, "id": anchor.pk, "name": str(anchor)}
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()

@@ -1,0 +1,22 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("counties", views.CountyViewSet)
+router.register("townships", views.TownshipViewSet)
+router.register("villages", views.VillageViewSet)
+router.register("units", views.CountyUnitViewSet)
+router.register("talents", views.UrbanTalentViewSet)
+router.register("talent-assignments", views.TalentAssignmentViewSet)
+router.register("pairings", views.PairingViewSet)
+router.register("honorary-heads", views.HonoraryVillageHeadViewSet)
+router.register("specialties", views.SpecialtyViewSet)
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("me/", views.MeView.as_view(), name="api-me"),
+    *router.urls,
+]

@@ -1,0 +1,150 @@
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from .. import audit
+from ..choices import AuditResult, Role
+from ..filtersets import (
+    CountyFilterSet,
+    CountyUnitFilterSet,
+    HonoraryVillageHeadFilterSet,
+    PairingFilterSet,
+    TalentAssignmentFilterSet,
+    TownshipFilterSet,
+    UrbanTalentFilterSet,
+    VillageFilterSet,
+)
+from ..models import (
+    County,
+    CountyUnit,
+    HonoraryVillageHead,
+    Pairing,
+    Specialty,
+    TalentAssignment,
+    Township,
+    UrbanTalent,
+    Village,
+)
+from . import serializers as s
+from .base import ScopedModelViewSet
+
+LOGIN_FAILED = "用户名或密码错误。"
+LOCKED_OUT = "登录失败次数过多，账号已被锁定30分钟，请稍后再试。"
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token (the mini-program's login)."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [AnonRateThrottle]
+
+    @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenResponseSerializer, tags=["auth"])
+    def post(self, request):
+        form = s.TokenRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        # authenticate() with the request lets django-axes count failures and lock out (SECURITY.md 2).
+        user = authenticate(
+            request=request,
+            username=form.validated_data["username"],
+            password=form.validated_data["password"],
+        )
+        if user is None:
+            locked = getattr(request, "axes_locked_out", False)
+            return Response(
+                {"detail": LOCKED_OUT if locked else LOGIN_FAILED},
+                status=status.HTTP_403_FORBIDDEN if locked else status.HTTP_400_BAD_REQUEST,
+            )
+        # One live token per user: a new login replaces the previous token.
+        Token.objects.filter(user=user).delete()
+        token = Token.objects.create(user=user)
+        audit.record(action="token_login", actor=user, obj=user, result=AuditResult.SUCCESS)
+        return Response({"token": token.key})
+
+
+class MeView(APIView):
+    @extend_schema(responses=s.MeSerializer, tags=["auth"])
+    def get(self, request):
+        return Response(s.MeSerializer(request.user).data)
+
+
+class CountyViewSet(ScopedModelViewSet):
+    queryset = County.objects.all()
+    serializer_class = s.CountySerializer
+    filterset_class = CountyFilterSet
+    ordering_fields = ["code", "name"]
+
+
+class TownshipViewSet(ScopedModelViewSet):
+    queryset = Township.objects.all()
+    serializer_class = s.TownshipSerializer
+    filterset_class = TownshipFilterSet
+    ordering_fields = ["code", "name"]
+
+
+class VillageViewSet(ScopedModelViewSet):
+    queryset = Village.objects.select_related("township")
+    serializer_class = s.VillageSerializer
+    filterset_class = VillageFilterSet
+    ordering_fields = ["code", "name", "township__code"]
+
+
+class CountyUnitViewSet(ScopedModelViewSet):
+    queryset = CountyUnit.objects.all()
+    serializer_class = s.CountyUnitSerializer
+    filterset_class = CountyUnitFilterSet
+    ordering_fields = ["name", "kind"]
+
+
+class UrbanTalentViewSet(ScopedModelViewSet):
+    queryset = UrbanTalent.objects.select_related("unit").prefetch_related("specialties")
+    serializer_class = s.UrbanTalentSerializer
+    filterset_class = UrbanTalentFilterSet
+    ordering_fields = ["name", "unit__name", "status"]
+
+    @extend_schema(request=None, responses={200: dict}, tags=["talents"])
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        """Show the full phone (and, to county admins, the ID number); each reveal is audited."""
+        talent = self.get_object()
+        data = {"phone": talent.phone}
+        if request.user.is_superuser or request.user.role == Role.COUNTY_ADMIN:
+            data["id_number"] = talent.id_number
+        audit.record(
+            action="reveal", actor=request.user, obj=talent, message="查看完整个人信息：" + "、".join(data)
+        )
+        return Response(data)
+
+
+class TalentAssignmentViewSet(ScopedModelViewSet):
+    queryset = TalentAssignment.objects.select_related("talent", "village")
+    serializer_class = s.TalentAssignmentSerializer
+    filterset_class = TalentAssignmentFilterSet
+    ordering_fields = ["year", "village__code", "talent__name"]
+
+
+class PairingViewSet(ScopedModelViewSet):
+    queryset = Pairing.objects.select_related("unit", "village")
+    serializer_class = s.PairingSerializer
+    filterset_class = PairingFilterSet
+    ordering_fields = ["village__code", "unit__name", "start_year"]
+
+
+class HonoraryVillageHeadViewSet(ScopedModelViewSet):
+    queryset = HonoraryVillageHead.objects.all()
+    serializer_class = s.HonoraryVillageHeadSerializer
+    filterset_class = HonoraryVillageHeadFilterSet
+    ordering_fields = ["start_date", "name"]
+
+
+class SpecialtyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Specialties are a shared vocabulary that every signed-in user reads (maintained in the admin)."""
+
+    queryset = Specialty.objects.all()
+    serializer_class = s.SpecialtySerializer
+    pagination_class = None

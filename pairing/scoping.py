@@ -1,0 +1,113 @@
+"""Row scope: the one place that decides which rows a user may see (DOMAIN.md "Who uses it").
+
+Every scoped model declares a `Scope` naming, for each role, the lookup from the model to the
+object the role is bound to (a county, township, village, unit or talent). `visible_to(user)`
+turns that into a filter. Lookups that cross a to-many relation are applied as a `pk IN (...)`
+subquery so the result has no duplicates and counts stay honest.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Union
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
+
+from .choices import Role
+
+ScopePath = Union[str, tuple[str, ...], Callable[..., Q], None]  # noqa: UP007
+
+# role -> (Scope attribute, User attribute holding the id the role is bound to)
+ROLE_BINDING = {
+    Role.COUNTY_ADMIN: ("county", "county_id"),
+    Role.TOWNSHIP_OFFICER: ("township", "township_id"),
+    Role.VILLAGE_SECRETARY: ("village", "village_id"),
+    Role.UNIT_LIAISON: ("unit", "unit_id"),
+    Role.TALENT: ("talent", "talent_id"),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Lookups from a model to each role's anchor; None means the role sees no row."""
+
+    county: ScopePath = None
+    township: ScopePath = None
+    village: ScopePath = None
+    unit: ScopePath = None
+    talent: ScopePath = None
+
+    def through(self, prefix: str) -> "Scope":
+        """The same scope seen from a model that reaches this one through `prefix` (a FK name)."""
+
+        def shift(path: ScopePath) -> ScopePath:
+            if path is None or callable(path):
+                return None if path is None else (lambda user, _p=path: _prefix_q(_p(user), prefix))
+            paths = (path,) if isinstance(path, str) else path
+            return tuple(prefix if p == "pk" else f"{prefix}{LOOKUP_SEP}{p}" for p in paths)
+
+        return Scope(**{f.name: shift(getattr(self, f.name)) for f in fields(self)})
+
+
+def _prefix_q(q: Q, prefix: str) -> Q:
+    clone = q.copy()
+    clone.children = [
+        _prefix_q(child, prefix) if isinstance(child, Q) else (f"{prefix}{LOOKUP_SEP}{child[0]}", child[1])
+        for child in q.children
+    ]
+    return clone
+
+
+def _crosses_to_many(model, path: str) -> bool:
+    for name in path.split(LOOKUP_SEP):
+        if name == "pk":
+            return False
+        field = model._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ScopedQuerySet":
+        """Rows `user` may see. Anonymous, inactive and unbound users see nothing."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        binding = ROLE_BINDING.get(user.role)
+        if binding is None:
+            return self.none()
+        scope_attr, user_attr = binding
+        anchor_id = getattr(user, user_attr)
+        path = getattr(self.model.scope, scope_attr)
+        if path is None or anchor_id is None:
+            return self.none()
+        if callable(path):
+            return self.filter(pk__in=self.model._base_manager.filter(path(user)).values("pk"))
+        condition = Q()
+        needs_subquery = False
+        for p in (path,) if isinstance(path, str) else path:
+            condition |= Q(**{p: anchor_id})
+            needs_subquery = needs_subquery or _crosses_to_many(self.model, p)
+        if needs_subquery:
+            return self.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))
+        return self.filter(condition)
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+def can_edit(user, model) -> bool:
+    """Whether the user's role may create or change rows of `model` (row scope is checked apart)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.role in getattr(model, "editor_roles", frozenset())
+
+
+def is_visible(user, obj) -> bool:
+    return type(obj).objects.visible_to(user).filter(pk=obj.pk).exists()

@@ -1,0 +1,128 @@
+"""Changes to the directory. Each function is one transaction with an explicit actor and an
+audit record; views, forms and serializers validate input and call these.
+
+Two guards keep every write inside the actor's scope (SECURITY.md 7-8): the row must be visible
+to the actor before the change, and it must still be visible after it. A change that would move
+a row out of scope (or create one there) raises and rolls back, so nothing is written.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
+from django.http import Http404
+
+from . import audit
+from .choices import AuditResult, TalentStatus
+from .models import HonoraryVillageHead, Pairing, UrbanTalent
+from .scoping import can_edit, is_visible
+
+OUT_OF_SCOPE = "不能在您的管理范围之外新增或修改数据。"
+NOT_ALLOWED = "您的角色无权修改此类数据。"
+
+
+def _require_role(actor, model) -> None:
+    if not can_edit(actor, model):
+        audit.record(
+            action="denied", actor=actor, object_type=model._meta.label_lower, result=AuditResult.DENIED
+        )
+        raise PermissionDenied(NOT_ALLOWED)
+
+
+def _require_visible_after(actor, obj) -> None:
+    if not is_visible(actor, obj):
+        raise PermissionDenied(OUT_OF_SCOPE)
+
+
+@transaction.atomic
+def save_object(*, actor, obj: models.Model, m2m: dict | None = None) -> models.Model:
+    """Create or update one directory row (and its many-to-many fields) as `actor`."""
+    model = type(obj)
+    _require_role(actor, model)
+    before = None
+    if obj.pk is not None:
+        try:
+            current = model.objects.visible_to(actor).get(pk=obj.pk)
+        except model.DoesNotExist:
+            raise Http404 from None
+        before = audit.snapshot(current)
+    obj.full_clean()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise ValidationError("数据与已有记录冲突，请检查后重试。") from exc
+    m2m_changes = {}
+    for name, values in (m2m or {}).items():
+        manager = getattr(obj, name)
+        old = sorted(manager.values_list("pk", flat=True))
+        manager.set(values)
+        new = sorted(v.pk if isinstance(v, models.Model) else v for v in values)
+        if old != new:
+            m2m_changes[name] = [old, new]
+    _require_visible_after(actor, obj)
+    changes = audit.diff(before, audit.snapshot(obj)) | m2m_changes
+    audit.record(action="update" if before is not None else "create", actor=actor, obj=obj, changes=changes)
+    return obj
+
+
+@transaction.atomic
+def delete_object(*, actor, obj: models.Model) -> None:
+    model = type(obj)
+    _require_role(actor, model)
+    if not is_visible(actor, obj):
+        raise Http404
+    before = audit.snapshot(obj)
+    label = str(obj)
+    pk = obj.pk
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except (ProtectedError, RestrictedError):
+        raise ValidationError(f"“{label}”已被其他数据引用，不能删除。") from None
+    obj.pk = pk
+    audit.record(action="delete", actor=actor, obj=obj, changes=audit.diff(before, None))
+
+
+@transaction.atomic
+def appoint_honorary_head(
+    *,
+    actor,
+    pairing: Pairing,
+    name: str,
+    start_date: datetime.date,
+    position: str = "",
+    phone: str = "",
+    talent: UrbanTalent | None = None,
+) -> HonoraryVillageHead:
+    """Name a new honorary village head; the current one (if any) steps down the day before."""
+    _require_role(actor, HonoraryVillageHead)
+    if not is_visible(actor, pairing):
+        raise Http404
+    # Lock the pairing row so two simultaneous appointments cannot both end the same head.
+    Pairing.objects.select_for_update().filter(pk=pairing.pk).first()
+    current = HonoraryVillageHead.objects.filter(pairing=pairing, end_date__isnull=True).first()
+    if current is not None:
+        if start_date <= current.start_date:
+            raise ValidationError({"start_date": "新任名誉村长的任职日期应晚于现任的任职日期。"})
+        before = audit.snapshot(current)
+        current.end_date = start_date - datetime.timedelta(days=1)
+        current.save(update_fields=["end_date"])
+        audit.record(
+            action="update", actor=actor, obj=current, changes=audit.diff(before, audit.snapshot(current))
+        )
+    head = HonoraryVillageHead(
+        pairing=pairing, name=name, position=position, phone=phone, talent=talent, start_date=start_date
+    )
+    return save_object(actor=actor, obj=head)
+
+
+@transaction.atomic
+def change_talent_status(*, actor, talent: UrbanTalent, status: str, reason: str) -> UrbanTalent:
+    """Mark a talent replaced or withdrawn (000 §六2), or active again; a reason is required."""
+    if status != TalentStatus.ACTIVE and not reason.strip():
+        raise ValidationError({"status_reason": "更换或退出须填写原因。"})
+    talent.status = status
+    talent.status_reason = reason.strip()
+    return save_object(actor=actor, obj=talent)

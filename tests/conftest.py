@@ -1,0 +1,20 @@
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import build_cast
+
+
+@pytest.fixture
+def cast(db):
+    return build_cast()
+
+
+@pytest.fixture
+def api():
+    """An API client; log in with `api.force_authenticate(user)`."""
+    return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
