@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from pairing.views import health
+from pairing.views.health import health
 
 admin.site.site_header = "党建结对共建平台 · 系统管理"
 admin.site.site_title = "党建结对共建平台"

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views import generic
 
 from .scoping import can_edit
-from .services import delete_object, save_object
+from .services.directory import delete_object, save_object
 
 
 @dataclass(frozen=True)

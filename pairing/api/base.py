@@ -9,7 +9,7 @@ from django.db import models
 from rest_framework import permissions, serializers, viewsets
 
 from ..scoping import can_edit
-from ..services import delete_object, save_object
+from ..services.directory import delete_object, save_object
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):

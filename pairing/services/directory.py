@@ -13,10 +13,10 @@ from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import Http404
 
-from . import audit
-from .choices import AuditResult, TalentStatus
-from .models import HonoraryVillageHead, Pairing, UrbanTalent
-from .scoping import can_edit, is_visible
+from .. import audit
+from ..choices import AuditResult, TalentStatus
+from ..models import HonoraryVillageHead, Pairing, UrbanTalent
+from ..scoping import can_edit, is_visible
 
 OUT_OF_SCOPE = "不能在您的管理范围之外新增或修改数据。"
 NOT_ALLOWED = "您的角色无权修改此类数据。"

@@ -11,3 +11,6 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+urlpatterns = []  # served at /health/ from config/urls.py, outside the app namespace
