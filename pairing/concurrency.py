@@ -25,9 +25,7 @@ def claim_version(obj: VersionedModel, expected_version: int | None, **updates) 
     """
     expected = obj.version if expected_version is None else int(expected_version)
     model = type(obj)
-    changed = model._base_manager.filter(pk=obj.pk, version=expected).update(
-        version=models.F("version") + 1, **updates
-    )
+    changed = model._base_manager.filter(pk=obj.pk, version=expected).update(version=models.F("version") + 1, **updates)
     if changed != 1:
         raise StaleVersionError()
     for name, value in updates.items():

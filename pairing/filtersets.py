@@ -58,9 +58,7 @@ class UrbanTalentFilterSet(PortalFilterSet):
         field_name="specialties", queryset=Specialty.objects.all(), label="特长"
     )
     village = django_filters.NumberFilter(field_name="assignments__village", label="服务村", distinct=True)
-    township = django_filters.NumberFilter(
-        field_name="assignments__village__township", label="乡镇", distinct=True
-    )
+    township = django_filters.NumberFilter(field_name="assignments__village__township", label="乡镇", distinct=True)
     year = django_filters.NumberFilter(field_name="assignments__year", label="分配年度", distinct=True)
 
     class Meta:

@@ -145,11 +145,7 @@ class ObjectEditView(ScopedQuerysetMixin, ScopedFormMixin, generic.UpdateView):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
     def form_valid(self, form):
-        m2m = {
-            f.name: form.cleaned_data[f.name]
-            for f in self.model._meta.many_to_many
-            if f.name in form.cleaned_data
-        }
+        m2m = {f.name: form.cleaned_data[f.name] for f in self.model._meta.many_to_many if f.name in form.cleaned_data}
         try:
             self.object = save_object(actor=self.request.user, obj=form.instance, m2m=m2m)
         except ValidationError as exc:

@@ -39,9 +39,7 @@ def normalize_id_number(value: str) -> str:
     """Return the 18-character resident ID (uppercase X) or raise with the reason."""
     raw = str(value or "").strip().upper()
     if not _ID_BODY.match(raw):
-        raise ValidationError(
-            "身份证号码应为18位，前17位为数字，最后一位为数字或X。", code="invalid_id_format"
-        )
+        raise ValidationError("身份证号码应为18位，前17位为数字，最后一位为数字或X。", code="invalid_id_format")
     try:
         born = date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
     except ValueError:
@@ -100,9 +98,7 @@ class CharacterClassPasswordValidator:
     def validate(self, password, user=None):
         present = sum(1 for pattern in self.classes if re.search(pattern, password))
         if present < 3:
-            raise ValidationError(
-                "密码须包含小写字母、大写字母、数字、符号中的至少三类。", code="password_too_simple"
-            )
+            raise ValidationError("密码须包含小写字母、大写字母、数字、符号中的至少三类。", code="password_too_simple")
 
     def get_help_text(self):
         return "密码须包含小写字母、大写字母、数字、符号中的至少三类。"

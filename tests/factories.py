@@ -63,15 +63,12 @@ class Cast:
     @property
     def users(self) -> dict[str, User]:
         return {
-            name: getattr(self, name)
-            for name in ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "zoe")
+            name: getattr(self, name) for name in ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "zoe")
         }
 
 
 def make_user(username: str, role: str, **anchor) -> User:
-    user = User(
-        username=username, full_name=username.title(), role=role, must_change_password=False, **anchor
-    )
+    user = User(username=username, full_name=username.title(), role=role, must_change_password=False, **anchor)
     user.set_password(PASSWORD)
     user.password_changed_at = timezone.now()
     user.save()
@@ -81,12 +78,8 @@ def make_user(username: str, role: str, **anchor) -> User:
 def build_cast() -> Cast:
     year = timezone.localdate().year
     county = County.objects.create(name="测试县", code="341122")
-    township_a = Township.objects.create(
-        county=county, name="甲镇", code="341122100", party_committee="甲镇党委"
-    )
-    township_b = Township.objects.create(
-        county=county, name="乙镇", code="341122200", party_committee="乙镇党委"
-    )
+    township_a = Township.objects.create(county=county, name="甲镇", code="341122100", party_committee="甲镇党委")
+    township_b = Township.objects.create(county=county, name="乙镇", code="341122200", party_committee="乙镇党委")
     village_a1 = Village.objects.create(
         township=township_a, name="甲一村", code="341122100201", secretary_name="李书记"
     )
@@ -96,9 +89,7 @@ def build_cast() -> Cast:
     unit_v = CountyUnit.objects.create(county=county, name="县卫生健康委")
     pairing_u_a1 = Pairing.objects.create(unit=unit_u, village=village_a1, start_year=year - 1)
     pairing_v_b1 = Pairing.objects.create(unit=unit_v, village=village_b1, start_year=year - 1)
-    head = HonoraryVillageHead.objects.create(
-        pairing=pairing_u_a1, name="王局长", position="局长", phone="13800138000"
-    )
+    head = HonoraryVillageHead.objects.create(pairing=pairing_u_a1, name="王局长", position="局长", phone="13800138000")
     talent_t = UrbanTalent.objects.create(
         county=county,
         unit=unit_u,

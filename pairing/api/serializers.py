@@ -94,9 +94,7 @@ class UrbanTalentSerializer(ScopedModelSerializer):
     id_number = MaskedField(
         mask=mask_id_number, normalize=normalize_id_number, max_length=18, required=False, allow_blank=True
     )
-    specialties = serializers.PrimaryKeyRelatedField(
-        queryset=Specialty.objects.all(), many=True, required=False
-    )
+    specialties = serializers.PrimaryKeyRelatedField(queryset=Specialty.objects.all(), many=True, required=False)
 
     class Meta:
         model = UrbanTalent

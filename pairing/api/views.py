@@ -115,9 +115,7 @@ class UrbanTalentViewSet(ScopedModelViewSet):
         data = {"phone": talent.phone}
         if request.user.is_superuser or request.user.role == Role.COUNTY_ADMIN:
             data["id_number"] = talent.id_number
-        audit.record(
-            action="reveal", actor=request.user, obj=talent, message="查看完整个人信息：" + "、".join(data)
-        )
+        audit.record(action="reveal", actor=request.user, obj=talent, message="查看完整个人信息：" + "、".join(data))
         return Response(data)
 
 

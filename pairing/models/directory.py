@@ -234,9 +234,7 @@ class UrbanTalent(DetailUrlMixin, models.Model):
     )
     position = models.CharField("职务/职称", max_length=60, blank=True)
     specialties = models.ManyToManyField(Specialty, blank=True, related_name="talents", verbose_name="特长")
-    status = models.CharField(
-        "状态", max_length=16, choices=TalentStatus.choices, default=TalentStatus.ACTIVE
-    )
+    status = models.CharField("状态", max_length=16, choices=TalentStatus.choices, default=TalentStatus.ACTIVE)
     status_reason = models.CharField("状态说明", max_length=200, blank=True)
 
     scope = Scope(
@@ -301,12 +299,8 @@ class UrbanTalent(DetailUrlMixin, models.Model):
 class TalentAssignment(DetailUrlMixin, models.Model):
     """A talent's assigned village for one year (乡镇党委合理调配人员, 000 §四(二)1)."""
 
-    talent = models.ForeignKey(
-        UrbanTalent, models.CASCADE, related_name="assignments", verbose_name="城市人才"
-    )
-    village = models.ForeignKey(
-        Village, models.PROTECT, related_name="assignments", verbose_name="服务村（社区）"
-    )
+    talent = models.ForeignKey(UrbanTalent, models.CASCADE, related_name="assignments", verbose_name="城市人才")
+    village = models.ForeignKey(Village, models.PROTECT, related_name="assignments", verbose_name="服务村（社区）")
     year = models.PositiveSmallIntegerField("年度", validators=[validate_program_year], help_text=YEAR_HELP)
     note = models.CharField("备注", max_length=200, blank=True)
     created_at = models.DateTimeField("分配时间", default=timezone.now)
@@ -345,9 +339,7 @@ class Pairing(DetailUrlMixin, models.Model):
     """A county unit paired with a village (结对关系), from a start year."""
 
     unit = models.ForeignKey(CountyUnit, models.PROTECT, related_name="pairings", verbose_name="县直单位")
-    village = models.ForeignKey(
-        Village, models.PROTECT, related_name="pairings", verbose_name="结对村（社区）"
-    )
+    village = models.ForeignKey(Village, models.PROTECT, related_name="pairings", verbose_name="结对村（社区）")
     start_year = models.PositiveSmallIntegerField("起始年度", validators=[validate_program_year])
     end_year = models.PositiveSmallIntegerField(
         "终止年度", null=True, blank=True, validators=[validate_program_year], help_text="仍在结对则留空"
@@ -400,9 +392,7 @@ class Pairing(DetailUrlMixin, models.Model):
 class HonoraryVillageHead(DetailUrlMixin, models.Model):
     """A person of the unit named honorary village head (名誉村长) of a paired village."""
 
-    pairing = models.ForeignKey(
-        Pairing, models.CASCADE, related_name="honorary_heads", verbose_name="结对关系"
-    )
+    pairing = models.ForeignKey(Pairing, models.CASCADE, related_name="honorary_heads", verbose_name="结对关系")
     name = models.CharField("姓名", max_length=30)
     position = models.CharField("单位职务", max_length=60, blank=True)
     phone = models.CharField("手机号码", max_length=11, blank=True, validators=[validate_phone])

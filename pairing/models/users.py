@@ -38,12 +38,8 @@ class User(AbstractUser):
 
     full_name = models.CharField("姓名", max_length=30, blank=True)
     role = models.CharField("角色", max_length=24, choices=Role.choices, blank=True)
-    county = models.ForeignKey(
-        County, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="县（区）"
-    )
-    township = models.ForeignKey(
-        Township, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="乡镇"
-    )
+    county = models.ForeignKey(County, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="县（区）")
+    township = models.ForeignKey(Township, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="乡镇")
     village = models.ForeignKey(
         Village, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="村（社区）"
     )
@@ -105,12 +101,8 @@ class User(AbstractUser):
         for name in ANCHORS:
             has_value = getattr(self, f"{name}_id") is not None
             if name == anchor and not has_value:
-                errors[name] = (
-                    f"角色“{self.get_role_display()}”必须指定{self._meta.get_field(name).verbose_name}。"
-                )
+                errors[name] = f"角色“{self.get_role_display()}”必须指定{self._meta.get_field(name).verbose_name}。"
             elif name != anchor and has_value:
-                errors[name] = (
-                    f"角色“{self.get_role_display()}”不应指定{self._meta.get_field(name).verbose_name}。"
-                )
+                errors[name] = f"角色“{self.get_role_display()}”不应指定{self._meta.get_field(name).verbose_name}。"
         if errors:
             raise ValidationError(errors)

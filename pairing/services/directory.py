@@ -24,9 +24,7 @@ NOT_ALLOWED = "您的角色无权修改此类数据。"
 
 def _require_role(actor, model) -> None:
     if not can_edit(actor, model):
-        audit.record(
-            action="denied", actor=actor, object_type=model._meta.label_lower, result=AuditResult.DENIED
-        )
+        audit.record(action="denied", actor=actor, object_type=model._meta.label_lower, result=AuditResult.DENIED)
         raise PermissionDenied(NOT_ALLOWED)
 
 
@@ -109,9 +107,7 @@ def appoint_honorary_head(
         before = audit.snapshot(current)
         current.end_date = start_date - datetime.timedelta(days=1)
         current.save(update_fields=["end_date"])
-        audit.record(
-            action="update", actor=actor, obj=current, changes=audit.diff(before, audit.snapshot(current))
-        )
+        audit.record(action="update", actor=actor, obj=current, changes=audit.diff(before, audit.snapshot(current)))
     head = HonoraryVillageHead(
         pairing=pairing, name=name, position=position, phone=phone, talent=talent, start_date=start_date
     )
