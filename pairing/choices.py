@@ -58,3 +58,61 @@ class AuditResult(models.TextChoices):
     SUCCESS = "success", "成功"
     FAILURE = "failure", "失败"
     DENIED = "denied", "拒绝"
+
+
+# Three lists and one agreement (三清单一协议, 000 §四(一)2).
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", "草拟中"
+    SUBMITTED = "submitted", "村已提交"
+    CONFIRMED = "confirmed", "单位已确认"
+    SIGNED = "signed", "已签署"
+    CLOSED = "closed", "已关闭"
+
+
+class AgreementAction(models.TextChoices):
+    CREATE = "create", "起草"
+    SUBMIT = "submit", "提交"
+    CONFIRM = "confirm", "确认"
+    REJECT = "reject", "退回修改"
+    SIGN = "sign", "签署"
+    AMEND = "amend", "变更"
+    CLOSE = "close", "关闭"
+    CARRY_OVER = "carry_over", "结转下一年度"
+
+
+class ResourceKind(models.TextChoices):
+    FUNDS = "funds", "资金"
+    MATERIALS = "materials", "物资"
+    TALENT = "talent", "人才技术"
+    INFORMATION = "information", "信息"
+    POLICY = "policy", "政策"
+    CHANNEL = "channel", "渠道"
+
+
+class DemandCategory(models.TextChoices):
+    INFRASTRUCTURE = "infrastructure", "基础设施"
+    INDUSTRY = "industry", "产业发展"
+    COLLECTIVE_ECONOMY = "collective_economy", "集体经济"
+    LIVELIHOOD = "livelihood", "民生服务"
+    GOVERNANCE = "governance", "基层治理"
+    CIVILITY = "civility", "文明创建"
+    TRAINING = "training", "人才培训"
+    OTHER = "other", "其他"
+
+
+class DemandPriority(models.TextChoices):
+    HIGH = "high", "高"
+    MEDIUM = "medium", "中"
+    LOW = "low", "低"
+
+
+class DemandItemStatus(models.TextChoices):
+    OPEN = "open", "未解决"
+    RESOLVED = "resolved", "已解决"
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", "计划中"
+    IN_PROGRESS = "in_progress", "实施中"
+    COMPLETED = "completed", "已完成"
+    CANCELLED = "cancelled", "已取消"

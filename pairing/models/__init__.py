@@ -1,3 +1,11 @@
+from .agreements import (
+    Agreement,
+    AgreementDemandItem,
+    AgreementProjectItem,
+    AgreementResourceItem,
+    AgreementRevision,
+    AgreementTransition,
+)
 from .audit import AuditEvent
 from .directory import (
     County,
@@ -13,6 +21,12 @@ from .directory import (
 from .users import User
 
 __all__ = [
+    "Agreement",
+    "AgreementDemandItem",
+    "AgreementProjectItem",
+    "AgreementResourceItem",
+    "AgreementRevision",
+    "AgreementTransition",
     "AuditEvent",
     "County",
     "CountyUnit",
