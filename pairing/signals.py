@@ -1,7 +1,10 @@
-"""Audit receivers for logins, logouts, failures and lockouts (SECURITY.md 12)."""
+"""Audit receivers for logins, logouts, failures and lockouts (SECURITY.md 12), and the receivers
+that end a user's API token on logout and on credential changes (SECURITY.md 3)."""
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from . import audit
@@ -39,3 +42,48 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
         result=AuditResult.DENIED,
         message=f"连续登录失败，账号在 {ip_address} 被锁定。",
     )
+
+
+def _end_api_tokens(user) -> None:
+    # Imported here: rest_framework.authtoken's models need the app registry ready.
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user=user).delete()
+
+
+@receiver(user_logged_out)
+def _logged_out_ends_token(sender, request, user, **kwargs):
+    """Logging out anywhere ends the API token too (SECURITY.md 3)."""
+    if user is not None and user.pk is not None:
+        _end_api_tokens(user)
+
+
+# Changes that end every API token of the account (SECURITY.md 3): a new password, a new role or
+# scope, or deactivation. Sessions end through Django's session hash (password) and the backend's
+# is_active check.
+_TOKEN_ENDING_FIELDS = (
+    "password",
+    "is_active",
+    "role",
+    "county_id",
+    "township_id",
+    "village_id",
+    "unit_id",
+    "talent_id",
+)
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+def _credentials_change_ends_tokens(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or instance.pk is None:
+        return
+    names = _TOKEN_ENDING_FIELDS
+    if update_fields is not None:
+        names = tuple(n for n in names if n in update_fields or n.removesuffix("_id") in update_fields)
+        if not names:
+            return
+    stored = sender._base_manager.filter(pk=instance.pk).values(*names).first()
+    if stored is None:
+        return
+    if any(stored[name] != getattr(instance, name) for name in names):
+        _end_api_tokens(instance)

@@ -1,5 +1,8 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from rest_framework import serializers
 
+from ..choices import Role, TalentStatus
 from ..models import (
     County,
     CountyUnit,
@@ -17,7 +20,11 @@ from .base import ScopedModelSerializer
 
 
 class MaskedField(serializers.CharField):
-    """Accepts the full value on input; shows it masked on output (SECURITY.md 15)."""
+    """Accepts the full value on input; shows it masked on output (SECURITY.md 15).
+
+    A client that reads a row and writes it back sends the masked value it was shown; that is
+    taken as "unchanged" rather than refused as malformed.
+    """
 
     def __init__(self, *, mask, normalize, **kwargs):
         self.mask = mask
@@ -28,11 +35,14 @@ class MaskedField(serializers.CharField):
         value = super().to_internal_value(data)
         if not value:
             return value
-        from django.core.exceptions import ValidationError
-
+        instance = getattr(self.parent, "instance", None)
+        if instance is not None and not isinstance(instance, (list, QuerySet)):
+            current = getattr(instance, self.source, "")
+            if current and value == self.mask(current):
+                return current
         try:
             return self.normalize(value)
-        except ValidationError as exc:
+        except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
 
     def to_representation(self, value):
@@ -96,6 +106,14 @@ class UrbanTalentSerializer(ScopedModelSerializer):
     )
     specialties = serializers.PrimaryKeyRelatedField(queryset=Specialty.objects.all(), many=True, required=False)
 
+    # Replacing or withdrawing a talent (000 §六2) and moving one between counties are the county's
+    # decisions; a unit liaison edits the rest of its own talents' records.
+    role_fields = {
+        "county": frozenset({Role.COUNTY_ADMIN}),
+        "status": frozenset({Role.COUNTY_ADMIN}),
+        "status_reason": frozenset({Role.COUNTY_ADMIN}),
+    }
+
     class Meta:
         model = UrbanTalent
         fields = [
@@ -113,6 +131,14 @@ class UrbanTalentSerializer(ScopedModelSerializer):
             "status",
             "status_reason",
         ]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        status = attrs.get("status", getattr(self.instance, "status", TalentStatus.ACTIVE))
+        reason = attrs.get("status_reason", getattr(self.instance, "status_reason", ""))
+        if status != TalentStatus.ACTIVE and not (reason or "").strip():
+            raise serializers.ValidationError({"status_reason": ["更换或退出须填写原因。"]})
+        return attrs
 
 
 class TalentAssignmentSerializer(ScopedModelSerializer):
@@ -185,3 +211,14 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class TalentRevealSerializer(serializers.Serializer):
+    """The full personal numbers a role may see; `id_number` only when the role may see it."""
+
+    phone = serializers.CharField()
+    id_number = serializers.CharField(required=False)
+
+
+class LogoutResponseSerializer(serializers.Serializer):
+    detail = serializers.CharField()

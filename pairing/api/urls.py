@@ -17,6 +17,7 @@ router.register("specialties", views.SpecialtyViewSet)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("auth/logout/", views.LogoutView.as_view(), name="api-logout"),
     path("me/", views.MeView.as_view(), name="api-me"),
     *router.urls,
 ]

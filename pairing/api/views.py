@@ -1,6 +1,6 @@
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, logout
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, status, viewsets
+from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -67,6 +67,16 @@ class TokenView(APIView):
         return Response({"token": token.key})
 
 
+class LogoutView(APIView):
+    """End the API session: the token is deleted (by the user_logged_out receiver) and the logout audited."""
+
+    @extend_schema(request=None, responses=s.LogoutResponseSerializer, tags=["auth"])
+    def post(self, request):
+        # django's logout() sends user_logged_out, which deletes the token and writes the audit record.
+        logout(request._request)
+        return Response({"detail": "已退出登录。"})
+
+
 class MeView(APIView):
     @extend_schema(responses=s.MeSerializer, tags=["auth"])
     def get(self, request):
@@ -107,16 +117,41 @@ class UrbanTalentViewSet(ScopedModelViewSet):
     filterset_class = UrbanTalentFilterSet
     ordering_fields = ["name", "unit__name", "status"]
 
-    @extend_schema(request=None, responses={200: dict}, tags=["talents"])
+    def get_permissions(self):
+        # Revealing is reading, not editing: every role that sees the talent may ask (and is audited).
+        if self.action == "reveal":
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+    @extend_schema(request=None, responses=s.TalentRevealSerializer, tags=["talents"])
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
-        """Show the full phone (and, to county admins, the ID number); each reveal is audited."""
+        """Show the full phone (and the ID number to county admins and the talent); each reveal is audited."""
         talent = self.get_object()
-        data = {"phone": talent.phone}
-        if request.user.is_superuser or request.user.role == Role.COUNTY_ADMIN:
-            data["id_number"] = talent.id_number
-        audit.record(action="reveal", actor=request.user, obj=talent, message="查看完整个人信息：" + "、".join(data))
+        fields = revealable_fields(request.user, talent)
+        if not fields:
+            audit.record(action="reveal", actor=request.user, obj=talent, result=AuditResult.DENIED)
+            raise exceptions.PermissionDenied("您的角色无权查看完整个人信息。")
+        data = {name: getattr(talent, name) for name in fields}
+        labels = {"phone": "手机号码", "id_number": "身份证号码"}
+        audit.record(
+            action="reveal",
+            actor=request.user,
+            obj=talent,
+            message="查看完整个人信息：" + "、".join(labels[name] for name in fields),
+        )
         return Response(data)
+
+
+def revealable_fields(user, talent) -> tuple[str, ...]:
+    """Which full personal numbers of `talent` the user may see (SECURITY.md 15; the row is in scope)."""
+    if user.is_superuser or user.role == Role.COUNTY_ADMIN:
+        return ("phone", "id_number")
+    if user.role == Role.TALENT:
+        return ("phone", "id_number") if user.talent_id == talent.pk else ()
+    if user.role in (Role.TOWNSHIP_OFFICER, Role.VILLAGE_SECRETARY, Role.UNIT_LIAISON):
+        return ("phone",)
+    return ()
 
 
 class TalentAssignmentViewSet(ScopedModelViewSet):
