@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "pairing.audit.AuditContextMiddleware",
     "pairing.middleware.LoginRequiredByDefaultMiddleware",
+    "pairing.middleware.PasswordChangeRequiredMiddleware",
     # Axes goes last so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -115,9 +116,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "pairing.auth.PortalModelBackend",
 ]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGIN_URL = "pairing:login"
+LOGIN_REDIRECT_URL = "pairing:home"
+LOGOUT_REDIRECT_URL = "pairing:login"
 
 # MLPS 2.0 asks for complexity and rotation; the README explains why they win over ASVS here.
 AUTH_PASSWORD_VALIDATORS = [
@@ -197,6 +198,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/favicon.ico",
+    # validatorUrl None: Swagger UI would otherwise load a badge from validator.swagger.io (no internet).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
 }
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 12, minimum=1)

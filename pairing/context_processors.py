@@ -1,5 +1,54 @@
+"""Template context every page needs: the portal title and the role-aware menu.
+
+The menu is worked out from the user's role and each model's `Scope` alone, with no query, so it
+costs nothing on pages whose query counts are pinned.
+"""
+
 from django.conf import settings
+from django.urls import reverse
+
+from .choices import Role
+from .models import CountyUnit, HonoraryVillageHead, Pairing, TalentAssignment, Township, UrbanTalent, Village
+from .scoping import ROLE_BINDING
+
+# (model, list URL name, menu label), in menu order
+DIRECTORY_MENU = (
+    (Township, "pairing:township_list", "乡镇（街道）"),
+    (Village, "pairing:village_list", "村（社区）"),
+    (CountyUnit, "pairing:countyunit_list", "县直单位"),
+    (UrbanTalent, "pairing:urbantalent_list", "城市人才"),
+    (TalentAssignment, "pairing:talentassignment_list", "人才分配"),
+    (Pairing, "pairing:pairing_list", "结对关系"),
+    (HonoraryVillageHead, "pairing:honoraryvillagehead_list", "名誉村长"),
+)
+
+
+def role_sees(user, model) -> bool:
+    """Whether the user's role has any row scope on `model` (rows may still be none)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    binding = ROLE_BINDING.get(user.role)
+    return binding is not None and getattr(model.scope, binding[0]) is not None
+
+
+def can_read_audit_log(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role == Role.AUDITOR)
+
+
+def directory_menu(user) -> list[dict]:
+    return [
+        {"label": label, "url": reverse(url_name), "url_name": url_name}
+        for model, url_name, label in DIRECTORY_MENU
+        if role_sees(user, model)
+    ]
 
 
 def portal(request):
-    return {"DEMO_MODE": settings.DEMO_MODE, "PORTAL_TITLE": "党建结对共建平台"}
+    user = getattr(request, "user", None)
+    context = {"DEMO_MODE": settings.DEMO_MODE, "PORTAL_TITLE": "党建结对共建平台"}
+    if user is not None and user.is_authenticated:
+        context["nav_directory"] = directory_menu(user)
+        context["nav_audit_log"] = can_read_audit_log(user)
+    return context

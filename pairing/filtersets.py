@@ -13,6 +13,20 @@ from .models import (
     UrbanTalent,
     Village,
 )
+from .models.agreements import (
+    Agreement,
+    AgreementDemandItem,
+    AgreementProjectItem,
+    AgreementResourceItem,
+)
+
+
+def scoped_choice(model, **kwargs) -> django_filters.ModelChoiceFilter:
+    """A foreign-key filter whose choices (and accepted ids) are the rows the requesting user sees,
+    so a filter form never lists, and a filter never confirms, a row outside the user's scope."""
+    return django_filters.ModelChoiceFilter(
+        queryset=lambda request: model.objects.visible_to(getattr(request, "user", None)), **kwargs
+    )
 
 
 class CountyFilterSet(PortalFilterSet):
@@ -25,6 +39,7 @@ class CountyFilterSet(PortalFilterSet):
 
 class TownshipFilterSet(PortalFilterSet):
     search_fields = ("name", "code", "party_committee")
+    county = scoped_choice(County, label="县（区）")
 
     class Meta:
         model = Township
@@ -34,7 +49,8 @@ class TownshipFilterSet(PortalFilterSet):
 class VillageFilterSet(PortalFilterSet):
     search_fields = ("name", "code", "secretary_name")
     kind = django_filters.ChoiceFilter(choices=VillageKind.choices, label="类型")
-    county = django_filters.NumberFilter(field_name="township__county", label="县（区）")
+    county = scoped_choice(County, field_name="township__county", label="县（区）")
+    township = scoped_choice(Township, label="乡镇")
 
     class Meta:
         model = Village
@@ -44,6 +60,7 @@ class VillageFilterSet(PortalFilterSet):
 class CountyUnitFilterSet(PortalFilterSet):
     search_fields = ("name", "party_org_name")
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices, label="单位性质")
+    county = scoped_choice(County, label="县（区）")
 
     class Meta:
         model = CountyUnit
@@ -57,8 +74,10 @@ class UrbanTalentFilterSet(PortalFilterSet):
     specialty = django_filters.ModelChoiceFilter(
         field_name="specialties", queryset=Specialty.objects.all(), label="特长"
     )
-    village = django_filters.NumberFilter(field_name="assignments__village", label="服务村", distinct=True)
-    township = django_filters.NumberFilter(field_name="assignments__village__township", label="乡镇", distinct=True)
+    village = scoped_choice(Village, field_name="assignments__village", label="服务村", distinct=True)
+    township = scoped_choice(Township, field_name="assignments__village__township", label="乡镇", distinct=True)
+    county = scoped_choice(County, label="县（区）")
+    unit = scoped_choice(CountyUnit, label="所在单位")
     year = django_filters.NumberFilter(field_name="assignments__year", label="分配年度", distinct=True)
 
     class Meta:
@@ -68,8 +87,10 @@ class UrbanTalentFilterSet(PortalFilterSet):
 
 class TalentAssignmentFilterSet(PortalFilterSet):
     search_fields = ("talent__name", "village__name")
-    township = django_filters.NumberFilter(field_name="village__township", label="乡镇")
-    unit = django_filters.NumberFilter(field_name="talent__unit", label="单位")
+    township = scoped_choice(Township, field_name="village__township", label="乡镇")
+    unit = scoped_choice(CountyUnit, field_name="talent__unit", label="单位")
+    village = scoped_choice(Village, label="服务村（社区）")
+    talent = scoped_choice(UrbanTalent, label="城市人才")
 
     class Meta:
         model = TalentAssignment
@@ -78,7 +99,9 @@ class TalentAssignmentFilterSet(PortalFilterSet):
 
 class PairingFilterSet(PortalFilterSet):
     search_fields = ("unit__name", "village__name")
-    township = django_filters.NumberFilter(field_name="village__township", label="乡镇")
+    township = scoped_choice(Township, field_name="village__township", label="乡镇")
+    unit = scoped_choice(CountyUnit, label="县直单位")
+    village = scoped_choice(Village, label="结对村（社区）")
     active_in = django_filters.NumberFilter(method="filter_active_in", label="在该年度有效")
 
     class Meta:
@@ -94,9 +117,64 @@ class PairingFilterSet(PortalFilterSet):
 class HonoraryVillageHeadFilterSet(PortalFilterSet):
     search_fields = ("name", "position", "pairing__village__name", "pairing__unit__name")
     current = django_filters.BooleanFilter(field_name="end_date", lookup_expr="isnull", label="在任")
-    village = django_filters.NumberFilter(field_name="pairing__village", label="村（社区）")
-    unit = django_filters.NumberFilter(field_name="pairing__unit", label="单位")
+    village = scoped_choice(Village, field_name="pairing__village", label="村（社区）")
+    unit = scoped_choice(CountyUnit, field_name="pairing__unit", label="单位")
+    pairing = scoped_choice(Pairing, label="结对关系")
 
     class Meta:
         model = HonoraryVillageHead
         fields = ["pairing", "village", "unit", "current"]
+
+
+# --- Three lists and one agreement ------------------------------------------------------------
+
+
+def _visible(model):
+    """Choices (and accepted ids) limited to the rows the requesting user sees."""
+    return lambda request: model.objects.visible_to(getattr(request, "user", None))
+
+
+class AgreementFilterSet(PortalFilterSet):
+    search_fields = ("pairing__unit__name", "pairing__village__name", "pairing__village__township__name")
+    year = django_filters.NumberFilter(label="年度")
+    township = django_filters.ModelChoiceFilter(
+        field_name="pairing__village__township", queryset=_visible(Township), label="乡镇"
+    )
+    unit = django_filters.ModelChoiceFilter(field_name="pairing__unit", queryset=_visible(CountyUnit), label="县直单位")
+    village = django_filters.ModelChoiceFilter(
+        field_name="pairing__village", queryset=_visible(Village), label="结对村（社区）"
+    )
+    pairing = django_filters.ModelChoiceFilter(queryset=_visible(Pairing), label="结对关系")
+
+    class Meta:
+        model = Agreement
+        fields = ["year", "status", "township", "unit", "village", "pairing"]
+
+
+class AgreementItemFilterSet(PortalFilterSet):
+    agreement = django_filters.ModelChoiceFilter(queryset=_visible(Agreement), label="协议")
+    year = django_filters.NumberFilter(field_name="agreement__year", label="年度")
+
+
+class AgreementResourceItemFilterSet(AgreementItemFilterSet):
+    search_fields = ("description",)
+
+    class Meta:
+        model = AgreementResourceItem
+        fields = ["agreement", "year", "kind"]
+
+
+class AgreementDemandItemFilterSet(AgreementItemFilterSet):
+    search_fields = ("description",)
+
+    class Meta:
+        model = AgreementDemandItem
+        fields = ["agreement", "year", "category", "priority", "status"]
+
+
+class AgreementProjectItemFilterSet(AgreementItemFilterSet):
+    search_fields = ("name", "content", "unit_owner", "village_owner")
+
+    class Meta:
+        model = AgreementProjectItem
+        fields = ["agreement", "year", "status"]

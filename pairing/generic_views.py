@@ -4,18 +4,35 @@ A concrete page declares the model, the FilterSet (the same one the API uses), t
 the form; out-of-scope rows are 404, in-scope rows the role may not change are 403.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views import generic
 
+from . import audit
+from .choices import AuditResult, Role
 from .scoping import can_edit
 from .services.directory import delete_object, save_object
+
+NOT_ALLOWED = "您的角色无权修改此类数据。"
+
+# Who may reveal a masked personal number (SECURITY.md 15): ID numbers only county admins, phone
+# numbers also the township, village and unit people who work with the person.
+REVEAL_ROLES = {
+    "id_number": frozenset({Role.COUNTY_ADMIN}),
+    "*": frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER, Role.VILLAGE_SECRETARY, Role.UNIT_LIAISON}),
+}
+
+
+def can_reveal(user, field_name: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.role in REVEAL_ROLES.get(field_name, REVEAL_ROLES["*"])
 
 
 @dataclass(frozen=True)
@@ -26,6 +43,24 @@ class Column:
     accessor: str
     order_by: str = ""
     link: bool = False
+
+
+@dataclass
+class RelatedSection:
+    """A table of related rows on a detail page (already scoped by the view that builds it)."""
+
+    title: str
+    rows: object
+    columns: tuple[Column, ...]
+    empty_text: str = "暂无记录"
+    actions: list = field(default_factory=list)  # [(label, url)]
+
+
+def _url(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
 
 
 class ScopedQuerysetMixin:
@@ -40,6 +75,12 @@ class ScopedQuerysetMixin:
         if self.prefetch_related:
             queryset = queryset.prefetch_related(*self.prefetch_related)
         return queryset
+
+    def url_name(self, action: str) -> str:
+        return f"{self.model._meta.app_label}:{self.model._meta.model_name}_{action}"
+
+    def list_crumb(self) -> tuple[str, str]:
+        return (self.model._meta.verbose_name_plural, _url(self.url_name("list")))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -79,43 +120,81 @@ class ObjectListView(ScopedQuerysetMixin, generic.ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
+        title = self.title or self.model._meta.verbose_name_plural
         context.update(
             filterset=self.filterset,
             columns=self.columns,
             ordering=self.get_ordering_param(),
-            querystring=query.urlencode(),
-            title=self.title or self.model._meta.verbose_name_plural,
+            title=title,
             create_url=reverse(self.create_url_name) if self.create_url_name and context["can_edit"] else "",
+            breadcrumbs=[(title, "")],
         )
         return context
 
 
 class ObjectDetailView(ScopedQuerysetMixin, generic.DetailView):
+    """One in-scope row. A POST with `reveal=<field>` shows one masked number in full, audited."""
+
     template_name = "generic/object_detail.html"
     fields: tuple[str, ...] = ()
     edit_url_name: str = ""
+    delete_url_name: str = ""
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        name = request.POST.get("reveal", "")
+        if name not in getattr(self.model, "masked_fields", {}) or name not in self.fields:
+            raise PermissionDenied("无法查看该字段。")
+        if not can_reveal(request.user, name):
+            audit.record(action="reveal", actor=request.user, obj=self.object, result=AuditResult.DENIED, message=name)
+            raise PermissionDenied("您的角色无权查看完整号码。")
+        label = self.model._meta.get_field(name).verbose_name
+        audit.record(action="reveal", actor=request.user, obj=self.object, message=f"查看完整{label}（{name}）")
+        context = self.get_context_data(object=self.object, revealed={name})
+        return self.render_to_response(context)
+
+    def get_related(self) -> list[RelatedSection]:
+        """Related tables for the detail page; override and scope each with visible_to(user)."""
+        return []
+
+    def get_rows(self, revealed: set[str]) -> list[dict]:
         obj = self.object
+        user = self.request.user
         masks = getattr(type(obj), "masked_fields", {})
         rows = []
         for name in self.fields:
-            field = obj._meta.get_field(name)
-            if field.many_to_many:
+            model_field = obj._meta.get_field(name)
+            masked = False
+            if model_field.many_to_many:
                 value = "、".join(str(v) for v in getattr(obj, name).all())
-            elif field.choices:
+            elif model_field.choices:
                 value = getattr(obj, f"get_{name}_display")()
             else:
                 value = getattr(obj, name)
-                if name in masks:
+                if name in masks and name not in revealed:
+                    masked = bool(value)
                     value = masks[name](value)
-            rows.append((field.verbose_name, value))
-        context["rows"] = rows
-        if self.edit_url_name and context["can_edit"]:
-            context["edit_url"] = reverse(self.edit_url_name, args=[obj.pk])
+            rows.append(
+                {
+                    "name": name,
+                    "label": model_field.verbose_name,
+                    "value": value,
+                    "can_reveal": masked and can_reveal(user, name),
+                }
+            )
+        return rows
+
+    def get_context_data(self, revealed=frozenset(), **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.object
+        context["rows"] = self.get_rows(set(revealed))
+        context["related"] = self.get_related()
+        context["breadcrumbs"] = [self.list_crumb(), (str(obj), "")]
+        if context["can_edit"]:
+            if self.edit_url_name:
+                context["edit_url"] = reverse(self.edit_url_name, args=[obj.pk])
+            if self.delete_url_name:
+                context["delete_url"] = reverse(self.delete_url_name, args=[obj.pk])
         return context
 
 
@@ -128,16 +207,23 @@ class ScopedFormMixin:
         return kwargs
 
 
-class ObjectEditView(ScopedQuerysetMixin, ScopedFormMixin, generic.UpdateView):
+class RequireEditRoleMixin:
+    """403 for a role that may not change this model; an out-of-scope row is 404 first, so the
+    answer never tells a stranger that the row exists."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if "pk" in kwargs:
+            get_object_or_404(self.model.objects.visible_to(request.user), pk=kwargs["pk"])
+        if request.user.is_authenticated and not can_edit(request.user, self.model):
+            raise PermissionDenied(NOT_ALLOWED)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ObjectEditView(RequireEditRoleMixin, ScopedQuerysetMixin, ScopedFormMixin, generic.UpdateView):
     """Create (no pk in the URL) or update an in-scope row through `services.save_object`."""
 
     template_name = "generic/object_edit.html"
     success_message = "已保存。"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_edit(request.user, self.model):
-            raise PermissionDenied("您的角色无权修改此类数据。")
-        return super().dispatch(request, *args, **kwargs)
 
     def get_object(self, queryset=None):
         if "pk" not in self.kwargs:
@@ -149,7 +235,7 @@ class ObjectEditView(ScopedQuerysetMixin, ScopedFormMixin, generic.UpdateView):
         try:
             self.object = save_object(actor=self.request.user, obj=form.instance, m2m=m2m)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.form_invalid(form)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
@@ -160,8 +246,21 @@ class ObjectEditView(ScopedQuerysetMixin, ScopedFormMixin, generic.UpdateView):
     def get_success_url(self):
         return self.object.get_absolute_url()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.object
+        if obj is None:
+            context["title"] = f"新增{self.model._meta.verbose_name}"
+            context["breadcrumbs"] = [self.list_crumb(), ("新增", "")]
+            context["cancel_url"] = self.list_crumb()[1]
+        else:
+            context["title"] = f"修改{self.model._meta.verbose_name}：{obj}"
+            context["breadcrumbs"] = [self.list_crumb(), (str(obj), obj.get_absolute_url()), ("修改", "")]
+            context["cancel_url"] = obj.get_absolute_url()
+        return context
 
-class ObjectDeleteView(ScopedQuerysetMixin, generic.DeleteView):
+
+class ObjectDeleteView(RequireEditRoleMixin, ScopedQuerysetMixin, generic.DeleteView):
     template_name = "generic/object_confirm_delete.html"
     success_url_name: str = ""
 
@@ -174,10 +273,16 @@ class ObjectDeleteView(ScopedQuerysetMixin, generic.DeleteView):
         messages.success(self.request, "已删除。")
         return HttpResponseRedirect(reverse(self.success_url_name))
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.object
+        context["breadcrumbs"] = [self.list_crumb(), (str(obj), obj.get_absolute_url()), ("删除", "")]
+        return context
 
-def _add_errors(form, exc: ValidationError) -> None:
+
+def add_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)

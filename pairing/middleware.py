@@ -1,4 +1,11 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
 
 
 class LoginRequiredByDefaultMiddleware(LoginRequiredMiddleware):
@@ -12,3 +19,40 @@ class LoginRequiredByDefaultMiddleware(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+def password_change_due(user) -> bool:
+    """A first login, an admin reset, or a password older than PASSWORD_MAX_AGE_DAYS (SECURITY.md 1)."""
+    if user.must_change_password:
+        return True
+    max_age = settings.PASSWORD_MAX_AGE_DAYS
+    if not max_age:
+        return False
+    changed = user.password_changed_at
+    return changed is None or changed < timezone.now() - timedelta(days=max_age)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Sends a signed-in user whose password must change to the password change page, and keeps them
+    there until it has changed. Logout, static files and the API (which has its own token rules) pass.
+    """
+
+    exempt_prefixes = ("/static/", "/media/", "/api/", "/health/")
+    exempt_url_names = ("pairing:password_change", "pairing:logout")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not self._exempt(request) and password_change_due(user):
+            if not request.htmx:
+                messages.warning(request, "为保障账号安全，请先修改密码。")
+            return redirect("pairing:password_change")
+        return self.get_response(request)
+
+    def _exempt(self, request) -> bool:
+        path = request.path_info
+        if path.startswith(self.exempt_prefixes):
+            return True
+        return path in {reverse(name) for name in self.exempt_url_names}

@@ -1,5 +1,12 @@
 """Pages of the pairing app. Each views module owns its urlpatterns; this file only joins them."""
 
+from .views import accounts, audit_log, directory, home
+
 app_name = "pairing"
 
-urlpatterns = []
+urlpatterns = [
+    *home.urlpatterns,
+    *accounts.urlpatterns,
+    *directory.urlpatterns,
+    *audit_log.urlpatterns,
+]

@@ -1,0 +1,91 @@
+"""Template helpers for list and detail pages: cells with masking, sort links, query strings."""
+
+from django import template
+from django.db import models
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+def resolve(obj, accessor: str):
+    """Follow a dotted path; personal numbers come back masked (SECURITY.md 15)."""
+    value = obj
+    for part in accessor.split("."):
+        if value is None:
+            return None
+        masks = getattr(type(value), "masked_fields", {})
+        owner = value
+        value = getattr(value, part)
+        if callable(value) and not isinstance(value, models.Manager):
+            value = value()
+        if part in masks:
+            value = masks[part](value)
+        elif isinstance(owner, models.Model):
+            display = getattr(owner, f"get_{part}_display", None)
+            if display is not None:
+                value = display()
+    return value
+
+
+@register.simple_tag
+def cell(obj, column):
+    value = resolve(obj, column.accessor)
+    if value is None or value == "":
+        value = "—"
+    if column.link and hasattr(obj, "get_absolute_url"):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), value)
+    return value
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (None removes one); page resets."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return f"?{query.urlencode()}"
+
+
+@register.simple_tag
+def sort_param(column, ordering):
+    """The `ordering` value a header link should set: ascending first, then descending."""
+    return f"-{column.order_by}" if ordering == column.order_by else column.order_by
+
+
+@register.filter
+def sort_state(column, ordering) -> str:
+    if not column.order_by:
+        return ""
+    if ordering == column.order_by:
+        return "asc"
+    if ordering == f"-{column.order_by}":
+        return "desc"
+    return ""
+
+
+@register.filter
+def add_class(bound_field, css: str):
+    """Render a form field with a Bootstrap class (selects and checkboxes get their own)."""
+    widget = bound_field.field.widget
+    input_type = getattr(widget, "input_type", "")
+    if input_type == "checkbox":
+        css = "form-check-input"
+    elif input_type == "select" or widget.__class__.__name__.endswith("Select"):
+        css = css.replace("form-control", "form-select")
+    existing = widget.attrs.get("class", "")
+    attrs = {"class": f"{existing} {css}".strip()}
+    if bound_field.errors:
+        attrs["class"] += " is-invalid"
+    return bound_field.as_widget(attrs=attrs)

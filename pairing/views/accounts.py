@@ -1,0 +1,85 @@
+"""Login, logout and password change pages (SECURITY.md 1-3)."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.db import transaction
+from django.urls import path, reverse_lazy
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from .. import audit
+
+# One message for a wrong username and a wrong password, so neither confirms that an account exists.
+LOGIN_FAILED = "用户名或密码错误，请重新输入。连续输错5次，账号将被锁定30分钟。"
+
+
+class PortalAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": LOGIN_FAILED,
+        "inactive": LOGIN_FAILED,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "用户名"
+        self.fields["password"].label = "密码"
+        self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=True)
+
+
+class PortalPasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "当前密码"
+        self.fields["new_password1"].label = "新密码"
+        self.fields["new_password2"].label = "确认新密码"
+        # 64-character passphrases must fit (SECURITY.md 1); paste is never blocked.
+        for name in ("new_password1", "new_password2"):
+            self.fields[name].widget = forms.PasswordInput(attrs={"autocomplete": "new-password", "maxlength": 128})
+
+    def clean_new_password1(self):
+        password = self.cleaned_data.get("new_password1")
+        if password and password == self.cleaned_data.get("old_password"):
+            raise forms.ValidationError("新密码不能与当前密码相同。")
+        return password
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = PortalAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    form_class = PortalPasswordChangeForm
+    success_url = reverse_lazy("pairing:home")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(PASSWORD_MAX_AGE_DAYS=settings.PASSWORD_MAX_AGE_DAYS, **kwargs)
+
+    @transaction.atomic
+    def form_valid(self, form):
+        user = form.user
+        user.must_change_password = False
+        user.password_changed_at = timezone.now()
+        # form_valid saves the user and keeps this session; the changed password hash ends the others.
+        response = super().form_valid(form)
+        # API tokens are sessions too (SECURITY.md 3).
+        Token.objects.filter(user=user).delete()
+        audit.record(action="password_change", actor=user, obj=user)
+        messages.success(self.request, "密码已修改。")
+        return response
+
+
+urlpatterns = [
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
+]

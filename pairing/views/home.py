@@ -1,0 +1,116 @@
+"""The home page: "what needs my attention", as a list of panels.
+
+Each panel comes from a provider function that takes the request and returns a Panel or None.
+Later features (agreements, ledgers, demands) add their attention items with `@panel_provider`
+in their own module, which must be imported at startup (e.g. from their views module).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+
+from ..choices import Role
+from ..context_processors import can_read_audit_log, role_sees
+from ..models import AuditEvent, CountyUnit, Pairing, TalentAssignment, Township, UrbanTalent, Village
+
+
+@dataclass
+class PanelItem:
+    label: str
+    value: object = ""
+    url: str = ""
+    note: str = ""
+
+
+@dataclass
+class Panel:
+    title: str
+    items: list[PanelItem] = field(default_factory=list)
+    order: int = 100  # lower comes first
+    empty_text: str = "暂无需要处理的事项"
+    style: str = "list"  # "counts" shows the values as big numbers
+
+
+PANEL_PROVIDERS: list[Callable] = []
+
+
+def panel_provider(func: Callable) -> Callable:
+    PANEL_PROVIDERS.append(func)
+    return func
+
+
+@panel_provider
+def scope_counts(request) -> Panel | None:
+    user = request.user
+    sections = (
+        (Township, "乡镇（街道）", "pairing:township_list"),
+        (Village, "村（社区）", "pairing:village_list"),
+        (CountyUnit, "县直单位", "pairing:countyunit_list"),
+        (UrbanTalent, "城市人才", "pairing:urbantalent_list"),
+        (Pairing, "结对关系", "pairing:pairing_list"),
+    )
+    items = [
+        PanelItem(label, model.objects.visible_to(user).count(), reverse(url_name))
+        for model, label, url_name in sections
+        if role_sees(user, model)
+    ]
+    if not items or user.role == Role.TALENT:
+        return None
+    return Panel("我的管理范围", items, order=10, style="counts")
+
+
+@panel_provider
+def talent_service(request) -> Panel | None:
+    user = request.user
+    if user.role != Role.TALENT or user.talent_id is None:
+        return None
+    year = timezone.localdate().year
+    talent = UrbanTalent.objects.visible_to(user).select_related("unit").filter(pk=user.talent_id).first()
+    if talent is None:
+        return None
+    assignment = (
+        TalentAssignment.objects.visible_to(user).filter(talent=talent, year=year).select_related("village").first()
+    )
+    items = [PanelItem("所在单位", talent.unit.name if talent.unit else "—", talent.get_absolute_url())]
+    if assignment is not None:
+        items.append(
+            PanelItem(f"{year}年服务村（社区）", assignment.village.name, assignment.village.get_absolute_url())
+        )
+    else:
+        items.append(PanelItem(f"{year}年服务村（社区）", "尚未分配", note="请联系所在乡镇党委"))
+    return Panel("我的服务", items, order=10)
+
+
+@panel_provider
+def recent_audit_events(request) -> Panel | None:
+    user = request.user
+    if not can_read_audit_log(user):
+        return None
+    events = AuditEvent.objects.visible_to(user)[:10]
+    items = [
+        PanelItem(
+            f"{timezone.localtime(e.created_at):%m-%d %H:%M} {e.username or '匿名'}",
+            e.get_result_display(),
+            note=f"{action_label(e.action)} {e.object_repr}".strip(),
+        )
+        for e in events
+    ]
+    return Panel("最近的审计记录", items, order=10, empty_text="暂无审计记录")
+
+
+def action_label(action: str) -> str:
+    from .audit_log import ACTION_LABELS
+
+    return ACTION_LABELS.get(action, action)
+
+
+def home(request):
+    panels = [panel for provider in PANEL_PROVIDERS if (panel := provider(request)) is not None]
+    panels.sort(key=lambda p: p.order)
+    return render(request, "pairing/home.html", {"panels": panels})
+
+
+urlpatterns = [path("", home, name="home")]
