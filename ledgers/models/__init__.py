@@ -1,0 +1,4 @@
+from .activities import ActivityParticipant, ActivityPhoto, ServiceActivity
+from .months import LedgerMonth
+
+__all__ = ["ActivityParticipant", "ActivityPhoto", "LedgerMonth", "ServiceActivity"]

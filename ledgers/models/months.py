@@ -1,0 +1,76 @@
+"""Month close (DOMAIN.md "Month close"): a village's ledger for one calendar month."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from pairing.concurrency import VersionedModel
+from pairing.models import Village
+from pairing.scoping import Scope, ScopedManager
+
+from ..choices import MonthStatus
+from ..periods import format_month, month_label
+
+
+class LedgerMonth(VersionedModel):
+    """One village's monthly ledger and where it stands in the month close.
+
+    Only an *open* month accepts new, changed or deleted activities. A submitted month is frozen
+    too: the township reviews exactly what the village sent, and a correction goes through a
+    reopen with a reason (audited), after which the village resubmits. Confirmed and locked
+    months differ only in who may reopen them: the township reopens a confirmed month, and only
+    the county reopens a locked (archived) one. A month without a row is open.
+    """
+
+    village = models.ForeignKey(Village, models.PROTECT, related_name="ledger_months", verbose_name="村（社区）")
+    month = models.DateField("月份", help_text="该月第一天")
+    status = models.CharField("状态", max_length=16, choices=MonthStatus.choices, default=MonthStatus.OPEN)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="报送人"
+    )
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="确认人"
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    locked_at = models.DateTimeField("锁定时间", null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="退回人"
+    )
+    reopened_at = models.DateTimeField("退回时间", null=True, blank=True)
+    reopen_reason = models.CharField("退回原因", max_length=200, blank=True)
+
+    scope = Scope(
+        county="village__township__county",
+        township="village__township",
+        village="village",
+        unit="village__pairings__unit",
+        talent="village__assignments__talent",
+    )
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "月度台账"
+        ordering = ["-month", "village__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "month"],
+                name="uniq_ledger_month_village_month",
+                violation_error_message="该村该月的台账已存在。",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "month"], name="ledger_month_status_idx")]
+
+    def __str__(self):
+        return f"{self.village} {month_label(self.month)}台账"
+
+    def get_absolute_url(self) -> str:
+        return reverse("ledgers:month_ledger", args=[self.village_id, format_month(self.month)])
+
+    @property
+    def accepts_changes(self) -> bool:
+        return self.status == MonthStatus.OPEN
+
+    @property
+    def label(self) -> str:
+        return month_label(self.month)

@@ -1,0 +1,316 @@
+"""Recording, editing, confirming and rejecting service activities, and their photos.
+
+Confirmation rule: an activity the village secretary records is confirmed on save; one recorded
+on the village's behalf by a talent or the paired unit's liaison stays pending until the village
+confirms it or rejects it with a reason. Only confirmed activities count anywhere.
+"""
+
+import datetime
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageOps
+
+from pairing import audit
+from pairing.choices import Role
+from pairing.models import CountyUnit, Pairing, TalentAssignment, UrbanTalent, Village
+from pairing.scoping import can_edit
+from pairing.uploads import random_upload_name, validate_image_upload
+
+from ..choices import ActivityStatus
+from ..models import ActivityParticipant, ActivityPhoto, ServiceActivity
+from .guards import (
+    OUT_OF_SCOPE,
+    deny,
+    is_village_secretary_of,
+    open_month_for_update,
+    require_not_future,
+    require_visible,
+    touch_month,
+)
+
+MIN_HOURS = Decimal("0.5")
+MAX_HOURS = Decimal("24")
+MAX_PHOTOS = 9
+THUMBNAIL_SIZE = (320, 320)
+NOT_ALLOWED = "您的角色无权登记服务活动。"
+
+
+@dataclass(frozen=True)
+class ParticipantInput:
+    """A talent, or the paired unit as a whole, with the hours served."""
+
+    hours: Decimal
+    talent: UrbanTalent | None = None
+    unit: CountyUnit | None = None
+
+
+@dataclass(frozen=True)
+class ActivityInput:
+    date: datetime.date
+    kind: str
+    title: str
+    content: str
+    participants: tuple[ParticipantInput, ...]
+    location: str = ""
+    beneficiaries: int = 0
+
+
+def _check_participants(*, actor, village: Village, day: datetime.date, participants) -> None:
+    errors = []
+    if not participants:
+        raise ValidationError({"participants": "请至少选择一名参与的城市人才，或勾选结对单位集体参与。"})
+    talent_ids = [p.talent.pk for p in participants if p.talent is not None]
+    unit_ids = [p.unit.pk for p in participants if p.unit is not None]
+    if len(set(talent_ids)) != len(talent_ids) or len(set(unit_ids)) != len(unit_ids):
+        errors.append("同一参与者不能重复登记。")
+    for p in participants:
+        if (p.talent is None) == (p.unit is None):
+            errors.append("每个参与者须为一名城市人才或一个单位。")
+        if p.hours is None or not MIN_HOURS <= Decimal(p.hours) <= MAX_HOURS:
+            errors.append("服务时长应在 0.5 至 24 小时之间。")
+    # Talents must be assigned to this village for the activity's year (000 §四(二)1).
+    assigned = set(
+        TalentAssignment.objects.filter(village=village, year=day.year, talent_id__in=talent_ids).values_list(
+            "talent_id", flat=True
+        )
+    )
+    for p in participants:
+        if p.talent is not None and p.talent.pk not in assigned:
+            errors.append(f"{p.talent.name}{day.year}年未分配到{village.name}服务，不能登记为参与人。")
+    paired = {
+        pairing.unit_id
+        for pairing in Pairing.objects.filter(village=village, unit_id__in=unit_ids)
+        if pairing.is_active_in(day.year)
+    }
+    for p in participants:
+        if p.unit is not None and p.unit.pk not in paired:
+            errors.append(f"{p.unit.name}{day.year}年未与{village.name}结对，不能登记为集体参与。")
+    if actor.role == Role.TALENT and actor.talent_id not in talent_ids:
+        errors.append("城市人才只能登记本人参与的服务，请把自己列为参与人。")
+    if errors:
+        raise ValidationError({"participants": list(dict.fromkeys(errors))})
+
+
+def _check_recorder(actor, village: Village, day: datetime.date) -> None:
+    """The actor may record for this village: its secretary, a talent serving it, its paired unit."""
+    if not can_edit(actor, ServiceActivity):
+        raise deny(actor, NOT_ALLOWED, object_type="ledgers.serviceactivity")
+    if not Village.objects.visible_to(actor).filter(pk=village.pk).exists():
+        raise deny(actor, OUT_OF_SCOPE, object_type="ledgers.serviceactivity")
+    if (
+        actor.role == Role.TALENT
+        and not TalentAssignment.objects.filter(talent_id=actor.talent_id, village=village, year=day.year).exists()
+    ):
+        raise ValidationError({"date": f"您{day.year}年未分配到{village.name}服务，不能为该村登记活动。"})
+
+
+def _summary(activity: ServiceActivity) -> dict:
+    data = audit.snapshot(activity)
+    data["participants"] = [
+        {"talent": p.talent_id, "unit": p.unit_id, "hours": str(p.hours)} for p in activity.participants.all()
+    ]
+    return data
+
+
+def _write_participants(activity: ServiceActivity, participants) -> None:
+    activity.participants.all().delete()
+    ActivityParticipant.objects.bulk_create(
+        ActivityParticipant(activity=activity, talent=p.talent, unit=p.unit, hours=Decimal(p.hours))
+        for p in participants
+    )
+
+
+def _apply(activity: ServiceActivity, data: ActivityInput) -> None:
+    activity.date = data.date
+    activity.kind = data.kind
+    activity.title = (data.title or "").strip()
+    activity.content = (data.content or "").strip()
+    activity.location = (data.location or "").strip()
+    activity.beneficiaries = data.beneficiaries or 0
+    activity.full_clean(exclude=["recorded_by", "village"])
+
+
+@transaction.atomic
+def record_activity(*, actor, village: Village, data: ActivityInput) -> ServiceActivity:
+    """Record an activity; confirmed at once when the village's own secretary records it."""
+    _check_recorder(actor, village, data.date)
+    require_not_future(data.date)
+    month = open_month_for_update(village, data.date)
+    _check_participants(actor=actor, village=village, day=data.date, participants=data.participants)
+    activity = ServiceActivity(village=village, recorded_by=actor, recorded_at=timezone.now())
+    _apply(activity, data)
+    if is_village_secretary_of(actor, village.pk):
+        activity.status = ActivityStatus.CONFIRMED
+        activity.reviewed_by = actor
+        activity.reviewed_at = activity.recorded_at
+    activity.save()
+    _write_participants(activity, data.participants)
+    touch_month(month)
+    audit.record(action="create", actor=actor, obj=activity, changes=audit.diff(None, _summary(activity)))
+    return activity
+
+
+def _check_editor(actor, activity: ServiceActivity) -> None:
+    """The village edits any of its activities; a recorder edits their own until it is confirmed."""
+    require_visible(actor, activity)
+    if is_village_secretary_of(actor, activity.village_id):
+        return
+    if activity.recorded_by_id == actor.pk and activity.status != ActivityStatus.CONFIRMED:
+        return
+    raise deny(actor, "只有本村或记录人（确认前）可以修改该活动。", obj=activity)
+
+
+@transaction.atomic
+def update_activity(*, actor, activity: ServiceActivity, data: ActivityInput) -> ServiceActivity:
+    """Change an activity; both its old and its new month must be open."""
+    activity = ServiceActivity.objects.select_related("village").get(pk=activity.pk)
+    _check_editor(actor, activity)
+    require_not_future(data.date)
+    before = _summary(activity)
+    months = {open_month_for_update(activity.village, day) for day in (activity.date, data.date)}
+    _check_participants(actor=actor, village=activity.village, day=data.date, participants=data.participants)
+    if actor.role == Role.TALENT and actor.talent_id is not None:
+        _check_recorder(actor, activity.village, data.date)
+    _apply(activity, data)
+    if not is_village_secretary_of(actor, activity.village_id):
+        # A corrected record goes back to the village for confirmation.
+        activity.status = ActivityStatus.PENDING
+        activity.reject_reason = ""
+        activity.reviewed_by = None
+        activity.reviewed_at = None
+    activity.save()
+    _write_participants(activity, data.participants)
+    for month in months:
+        touch_month(month)
+    audit.record(action="update", actor=actor, obj=activity, changes=audit.diff(before, _summary(activity)))
+    return activity
+
+
+@transaction.atomic
+def delete_activity(*, actor, activity: ServiceActivity) -> None:
+    activity = ServiceActivity.objects.select_related("village").get(pk=activity.pk)
+    _check_editor(actor, activity)
+    month = open_month_for_update(activity.village, activity.date)
+    before = _summary(activity)
+    files = [name for photo in activity.photos.all() for name in (photo.image.name, photo.thumbnail.name) if name]
+    pk = activity.pk
+    activity.delete()
+    activity.pk = pk
+    touch_month(month)
+    audit.record(action="delete", actor=actor, obj=activity, changes=audit.diff(before, None))
+    transaction.on_commit(lambda: _remove_files(files))
+
+
+def _review(actor, activity: ServiceActivity) -> ServiceActivity:
+    activity = ServiceActivity.objects.select_related("village").get(pk=activity.pk)
+    require_visible(actor, activity)
+    if not is_village_secretary_of(actor, activity.village_id):
+        raise deny(actor, "只有本村党组织书记（村务专干）可以确认或退回活动。", obj=activity)
+    if activity.status != ActivityStatus.PENDING:
+        raise ValidationError(f"该活动当前为“{activity.get_status_display()}”，不是待确认状态。")
+    # Confirming changes what the month counts, so it needs an open month like any other change.
+    touch_month(open_month_for_update(activity.village, activity.date))
+    return activity
+
+
+def _claim_review(actor, activity: ServiceActivity, **updates) -> ServiceActivity:
+    before = audit.snapshot(activity)
+    now = timezone.now()
+    # Conditional update: a second confirm (double tap, two secretaries) finds no pending row.
+    changed = ServiceActivity.objects.filter(pk=activity.pk, status=ActivityStatus.PENDING).update(
+        reviewed_by=actor, reviewed_at=now, **updates
+    )
+    if changed != 1:
+        raise ValidationError("该活动已被处理，请刷新页面。")
+    activity.refresh_from_db()
+    action = "confirm" if activity.status == ActivityStatus.CONFIRMED else "reject"
+    audit.record(action=action, actor=actor, obj=activity, changes=audit.diff(before, audit.snapshot(activity)))
+    return activity
+
+
+@transaction.atomic
+def confirm_activity(*, actor, activity: ServiceActivity) -> ServiceActivity:
+    activity = _review(actor, activity)
+    return _claim_review(actor, activity, status=ActivityStatus.CONFIRMED, reject_reason="")
+
+
+@transaction.atomic
+def reject_activity(*, actor, activity: ServiceActivity, reason: str) -> ServiceActivity:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "退回时必须填写原因。"})
+    if len(reason) > 200:
+        raise ValidationError({"reason": "退回原因不能超过 200 字。"})
+    activity = _review(actor, activity)
+    return _claim_review(actor, activity, status=ActivityStatus.REJECTED, reject_reason=reason)
+
+
+def make_thumbnail(upload) -> ContentFile:
+    """A JPEG no larger than THUMBNAIL_SIZE, upright (phone photos carry EXIF rotation)."""
+    upload.seek(0)
+    with Image.open(upload) as image:
+        image.seek(0)
+        thumb = ImageOps.exif_transpose(image)
+        thumb.thumbnail(THUMBNAIL_SIZE)
+        if thumb.mode not in ("RGB", "L"):
+            thumb = thumb.convert("RGBA")
+            background = Image.new("RGB", thumb.size, "white")
+            background.paste(thumb, mask=thumb.getchannel("A"))
+            thumb = background
+        buffer = io.BytesIO()
+        thumb.save(buffer, format="JPEG", quality=80)
+    upload.seek(0)
+    return ContentFile(buffer.getvalue())
+
+
+@transaction.atomic
+def add_photo(*, actor, activity: ServiceActivity, upload) -> ActivityPhoto:
+    """Attach an evidence photo: checked by content, size-capped, random names, a thumbnail."""
+    activity = ServiceActivity.objects.select_related("village").get(pk=activity.pk)
+    _check_editor(actor, activity)
+    open_month_for_update(activity.village, activity.date)
+    if activity.photos.count() >= MAX_PHOTOS:
+        raise ValidationError({"photo": f"每次活动最多上传 {MAX_PHOTOS} 张照片。"})
+    extension = validate_image_upload(upload)
+    try:
+        thumbnail = make_thumbnail(upload)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        raise ValidationError({"photo": "图片无法读取，请换一张照片。"}) from None
+    photo = ActivityPhoto(activity=activity, uploaded_by=actor)
+    photo.image.save(random_upload_name("activity-photos", extension), upload, save=False)
+    photo.thumbnail.save(random_upload_name("activity-thumbs", ".jpg"), thumbnail, save=False)
+    stored = [photo.image.name, photo.thumbnail.name]
+    # Files are not transactional: if the row does not commit, remove what was written.
+    try:
+        photo.save()
+    except Exception:
+        _remove_files(stored)
+        raise
+    audit.record(action="add_photo", actor=actor, obj=activity, changes={"photo": [None, photo.pk]})
+    return photo
+
+
+@transaction.atomic
+def delete_photo(*, actor, photo: ActivityPhoto) -> None:
+    photo = ActivityPhoto.objects.select_related("activity__village").get(pk=photo.pk)
+    _check_editor(actor, photo.activity)
+    open_month_for_update(photo.activity.village, photo.activity.date)
+    files = [photo.image.name, photo.thumbnail.name]
+    pk = photo.pk
+    photo.delete()
+    audit.record(action="delete_photo", actor=actor, obj=photo.activity, changes={"photo": [pk, None]})
+    transaction.on_commit(lambda: _remove_files(files))
+
+
+def _remove_files(names) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        if name:
+            default_storage.delete(name)

@@ -1,0 +1,66 @@
+"""Checks shared by the ledger services: role, scope and the month-is-open rule."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+
+from pairing import audit
+from pairing.choices import AuditResult, Role
+
+from ..models import LedgerMonth
+from ..periods import month_label, month_start
+
+OUT_OF_SCOPE = "不能在您的管理范围之外新增或修改数据。"
+
+
+def deny(actor, message: str, obj=None, object_type: str = "") -> PermissionDenied:
+    """Audit a refused change (SECURITY.md 12) and return the exception to raise."""
+    audit.record(
+        action="denied", actor=actor, obj=obj, object_type=object_type, result=AuditResult.DENIED, message=message
+    )
+    return PermissionDenied(message)
+
+
+def has_role(actor, *roles: str) -> bool:
+    return bool(actor and actor.is_authenticated and actor.is_active and (actor.is_superuser or actor.role in roles))
+
+
+def is_village_secretary_of(actor, village_id: int) -> bool:
+    return actor.is_superuser or (actor.role == Role.VILLAGE_SECRETARY and actor.village_id == village_id)
+
+
+def require_visible(actor, obj) -> None:
+    """Out of scope is 404 (its existence is not disclosed)."""
+    if not type(obj).objects.visible_to(actor).filter(pk=obj.pk).exists():
+        raise Http404
+
+
+def require_not_future(day: datetime.date) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({"date": "活动日期不能晚于今天。"}, code="future_date")
+
+
+def open_month_for_update(village, day: datetime.date) -> LedgerMonth:
+    """The month row of `day`, created if missing and row-locked, refusing unless it is open.
+
+    The row lock (PostgreSQL; SQLite serialises writers anyway) orders an activity write and a
+    concurrent submit: whichever comes second sees the other's result.
+    """
+    first = month_start(day)
+    month, _ = LedgerMonth.objects.get_or_create(village=village, month=first)
+    month = LedgerMonth.objects.select_for_update().get(pk=month.pk)
+    if not month.accepts_changes:
+        raise ValidationError(
+            f"{village.name}{month_label(first)}的台账{month.get_status_display()}，不能新增、修改或删除该月的活动；"
+            "如需更正，请联系乡镇党委退回该月台账。",
+            code="month_closed",
+        )
+    return month
+
+
+def touch_month(month: LedgerMonth) -> None:
+    """A change to a month's activities bumps its version, so a submit based on an older view is stale."""
+    LedgerMonth.objects.filter(pk=month.pk).update(version=F("version") + 1)

@@ -1,0 +1,270 @@
+"""Activity pages: record (phone-first), list, detail, edit, delete, confirm/reject, photos."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pairing.choices import Role
+from pairing.models import TalentAssignment, Village
+from pairing.scoping import can_edit
+
+from .. import services
+from ..choices import ActivityStatus
+from ..filtersets import ServiceActivityFilterSet
+from ..forms import ActivityForm, ReasonForm
+from ..models import ActivityParticipant, ActivityPhoto, ServiceActivity
+from ..periods import format_month
+from .common import add_form_errors, flash_error, tom_select_available
+
+LIST_RELATED = ("village__township", "recorded_by")
+LIST_PREFETCH = ("participants__talent", "participants__unit", "photos")
+
+
+def _activities(user):
+    return ServiceActivity.objects.visible_to(user).select_related(*LIST_RELATED).prefetch_related(*LIST_PREFETCH)
+
+
+def activity_list(request):
+    filterset = ServiceActivityFilterSet(request.GET, queryset=_activities(request.user), request=request)
+    queryset = filterset.qs if filterset.is_valid() else ServiceActivity.objects.none()
+    page = Paginator(queryset.order_by("-date", "-pk"), 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ledgers/activity_list.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "querystring": query.urlencode(),
+            "can_record": can_edit(request.user, ServiceActivity),
+        },
+    )
+
+
+def _recording_village(request):
+    """The village a new activity is for: the secretary's, the talent's this year, or a chosen one."""
+    user = request.user
+    if user.role == Role.VILLAGE_SECRETARY:
+        return user.village, None
+    if user.role == Role.TALENT:
+        assignment = (
+            TalentAssignment.objects.filter(talent_id=user.talent_id, year=timezone.localdate().year)
+            .select_related("village")
+            .first()
+        )
+        if assignment is None:
+            raise PermissionDenied("您本年度尚未分配服务村，暂不能登记服务。")
+        return assignment.village, None
+    villages = Village.objects.visible_to(user).order_by("code")
+    chosen = request.GET.get("village") or request.POST.get("village")
+    if chosen and str(chosen).isdigit():
+        return get_object_or_404(villages, pk=chosen), villages
+    if villages.count() == 1:
+        return villages.first(), villages
+    return None, villages
+
+
+def activity_create(request):
+    if not can_edit(request.user, ServiceActivity):
+        raise PermissionDenied("您的角色无权登记服务活动。")
+    village, choices = _recording_village(request)
+    if village is None:
+        return render(request, "ledgers/activity_choose_village.html", {"villages": choices})
+    form = ActivityForm(request.POST or None, request.FILES or None, user=request.user, village=village)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                activity = services.record_activity(actor=request.user, village=village, data=form.activity_input())
+                for upload in form.cleaned_data["photos"]:
+                    services.add_photo(actor=request.user, activity=activity, upload=upload)
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            if activity.status == ActivityStatus.CONFIRMED:
+                messages.success(request, "活动已登记并计入本月台账。")
+            else:
+                messages.success(request, "服务已登记，待村党组织确认后计入台账。")
+            return redirect(activity)
+    return render(
+        request,
+        "ledgers/activity_form.html",
+        {"form": form, "village": village, "tom_select": tom_select_available(), "creating": True},
+    )
+
+
+def activity_detail(request, pk):
+    activity = get_object_or_404(_activities(request.user), pk=pk)
+    user = request.user
+    is_secretary = user.role == Role.VILLAGE_SECRETARY and user.village_id == activity.village_id
+    is_recorder = activity.recorded_by_id == user.pk and activity.status != ActivityStatus.CONFIRMED
+    return render(
+        request,
+        "ledgers/activity_detail.html",
+        {
+            "activity": activity,
+            "can_change": is_secretary or is_recorder,
+            "can_review": is_secretary and activity.status == ActivityStatus.PENDING,
+            "reason_form": ReasonForm(),
+            "month_url": reverse("ledgers:month_ledger", args=[activity.village_id, format_month(activity.month)]),
+        },
+    )
+
+
+def activity_edit(request, pk):
+    activity = get_object_or_404(_activities(request.user), pk=pk)
+    initial = ActivityForm.initial_from(activity)
+    form = ActivityForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        village=activity.village,
+        year=activity.date.year,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.update_activity(actor=request.user, activity=activity, data=form.activity_input())
+                for upload in form.cleaned_data["photos"]:
+                    services.add_photo(actor=request.user, activity=activity, upload=upload)
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已保存。")
+            return redirect(activity)
+    return render(
+        request,
+        "ledgers/activity_form.html",
+        {"form": form, "village": activity.village, "activity": activity, "tom_select": tom_select_available()},
+    )
+
+
+def _post_action(request, pk, run, success: str):
+    activity = get_object_or_404(ServiceActivity.objects.visible_to(request.user), pk=pk)
+    try:
+        run(activity)
+    except (ValidationError, PermissionDenied) as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, success)
+    return activity
+
+
+@require_POST
+def activity_delete(request, pk):
+    activity = _post_action(
+        request, pk, lambda a: services.delete_activity(actor=request.user, activity=a), "活动已删除。"
+    )
+    if ServiceActivity.objects.filter(pk=activity.pk).exists():
+        return redirect(activity)
+    return redirect("ledgers:activity_list")
+
+
+@require_POST
+def activity_confirm(request, pk):
+    _post_action(request, pk, lambda a: services.confirm_activity(actor=request.user, activity=a), "已确认。")
+    return redirect(request.POST.get("next") or reverse("ledgers:pending"))
+
+
+@require_POST
+def activity_reject(request, pk):
+    reason = request.POST.get("reason", "")
+    _post_action(
+        request,
+        pk,
+        lambda a: services.reject_activity(actor=request.user, activity=a, reason=reason),
+        "已退回，记录人会看到退回原因。",
+    )
+    return redirect(request.POST.get("next") or reverse("ledgers:pending"))
+
+
+@require_POST
+def photo_add(request, pk):
+    activity = get_object_or_404(ServiceActivity.objects.visible_to(request.user), pk=pk)
+    uploads = request.FILES.getlist("photos")
+    try:
+        with transaction.atomic():
+            if not uploads:
+                raise ValidationError("请选择要上传的照片。")
+            for upload in uploads:
+                services.add_photo(actor=request.user, activity=activity, upload=upload)
+    except (ValidationError, PermissionDenied) as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, f"已上传 {len(uploads)} 张照片。")
+    return redirect(activity)
+
+
+@require_POST
+def photo_delete(request, pk):
+    photo = get_object_or_404(ActivityPhoto.objects.visible_to(request.user).select_related("activity"), pk=pk)
+    try:
+        services.delete_photo(actor=request.user, photo=photo)
+    except (ValidationError, PermissionDenied) as exc:
+        flash_error(request, exc)
+    return redirect(photo.activity)
+
+
+def photo_file(request, pk, size):
+    """Serve a photo through the scope check; stored names carry image extensions only."""
+    photo = get_object_or_404(ActivityPhoto.objects.visible_to(request.user), pk=pk)
+    field = photo.thumbnail if size == "thumb" and photo.thumbnail else photo.image
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def pending(request):
+    """The village's queue of activities recorded by talents or the unit, waiting for it."""
+    queryset = _activities(request.user).filter(status=ActivityStatus.PENDING).order_by("date", "pk")
+    can_review = request.user.role == Role.VILLAGE_SECRETARY
+    return render(
+        request,
+        "ledgers/pending.html",
+        {"activities": queryset, "can_review": can_review, "reason_form": ReasonForm()},
+    )
+
+
+def my_services(request):
+    """A talent's own service history, with pending and rejected records first."""
+    user = request.user
+    if user.role != Role.TALENT:
+        raise PermissionDenied("此页面仅供城市人才查看本人服务记录。")
+    own = _activities(user).filter(participants__talent=user.talent_id).order_by("-date", "-pk")
+    waiting = [a for a in own if a.status != ActivityStatus.CONFIRMED]
+    year = timezone.localdate().year
+    # The talent's own hours and months this year (not the other participants' hours).
+    mine = ActivityParticipant.objects.filter(
+        talent_id=user.talent_id, activity__status=ActivityStatus.CONFIRMED, activity__date__year=year
+    )
+    year_totals = mine.aggregate(times=Count("pk"), hours=Coalesce(Sum("hours"), Decimal("0")))
+    year_totals["months"] = mine.dates("activity__date", "month").count()
+    page = Paginator(own.filter(status=ActivityStatus.CONFIRMED), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ledgers/my_services.html",
+        {"waiting": waiting, "page_obj": page, "year": year, "year_totals": year_totals},
+    )
