@@ -1,0 +1,242 @@
+"""Logging in to the API and the site (SECURITY.md 1-3, 5): tokens, lockout, demo accounts, logout."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from pairing.api.views import LOCKED_OUT, LOGIN_FAILED
+from pairing.choices import Role
+from pairing.models import AuditEvent
+from tests.factories import PASSWORD, make_user
+
+TOKEN_URL = "/api/v1/auth/token/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    # The token endpoint's anonymous rate limit lives in the cache, which outlives a test.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def get_token(api, username, password, ip="10.0.0.1"):
+    return api.post(TOKEN_URL, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+@pytest.mark.django_db
+class TestTokenLogin:
+    def test_a_right_password_gets_a_working_token(self, cast, api):
+        response = get_token(api, "alice", PASSWORD)
+        assert response.status_code == 200
+        key = response.json()["token"]
+        assert Token.objects.get(user=cast.alice).key == key
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        assert api.get("/api/v1/me/").json()["username"] == "alice"
+
+    def test_token_login_is_audited(self, cast, api):
+        get_token(api, "alice", PASSWORD)
+        event = AuditEvent.objects.get(action="token_login")
+        assert event.user_id == cast.alice.pk
+        assert event.ip == "10.0.0.1"
+
+    def test_a_new_login_replaces_the_previous_token(self, cast, api):
+        first = get_token(api, "alice", PASSWORD).json()["token"]
+        second = get_token(api, "alice", PASSWORD).json()["token"]
+        assert first != second
+        api.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+        assert api.get("/api/v1/me/").status_code == 401
+
+    def test_wrong_password_and_unknown_user_get_the_same_answer(self, cast, api):
+        wrong_password = get_token(api, "alice", "Not-the-Passw0rd")
+        unknown_user = get_token(api, "nobody", "Not-the-Passw0rd")
+        assert wrong_password.status_code == unknown_user.status_code == 400
+        assert wrong_password.json() == unknown_user.json() == {"detail": LOGIN_FAILED}
+
+    def test_an_inactive_account_gets_the_same_answer(self, cast, api):
+        cast.bob.is_active = False
+        cast.bob.save()
+        response = get_token(api, "bob", PASSWORD)
+        assert response.status_code == 400
+        assert response.json() == {"detail": LOGIN_FAILED}
+
+    def test_failures_are_audited_with_the_username_but_no_password(self, cast, api):
+        get_token(api, "alice", "Not-the-Passw0rd")
+        event = AuditEvent.objects.get(action="login_failed")
+        assert event.username == "alice"
+        assert event.result == "failure"
+        assert "Not-the-Passw0rd" not in str(event.changes) + event.message
+
+    def test_missing_fields_are_chinese_field_errors(self, db, api):
+        response = api.post(TOKEN_URL, {"username": "alice"})
+        assert response.status_code == 400
+        assert response.json()["errors"]["password"] == ["该字段是必填项。"]
+
+
+@pytest.mark.django_db
+class TestTokenLockout:
+    def fail_five_times(self, api, username="alice", ip="10.0.0.1"):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            get_token(api, username, "Not-the-Passw0rd", ip=ip)
+
+    def test_five_failures_lock_the_right_password_out(self, cast, api):
+        self.fail_five_times(api)
+        response = get_token(api, "alice", PASSWORD)
+        assert response.status_code == 403
+        assert response.json() == {"detail": LOCKED_OUT}
+        assert not Token.objects.filter(user=cast.alice).exists()
+
+    def test_four_failures_do_not(self, cast, api):
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            get_token(api, "alice", "Not-the-Passw0rd")
+        assert get_token(api, "alice", PASSWORD).status_code == 200
+
+    def test_the_lock_is_per_username_and_ip(self, cast, api):
+        self.fail_five_times(api, ip="10.0.0.1")
+        assert get_token(api, "alice", PASSWORD, ip="10.0.0.2").status_code == 200
+        assert get_token(api, "bob", PASSWORD, ip="10.0.0.1").status_code == 200
+
+    def test_the_lock_ends_after_the_cool_off(self, cast, api, settings):
+        self.fail_five_times(api)
+        from axes.models import AccessAttempt
+
+        # Age the attempts past AXES_COOLOFF_TIME rather than waiting 30 minutes.
+        AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(minutes=1))
+        assert get_token(api, "alice", PASSWORD).status_code == 200
+
+    def test_unknown_usernames_lock_too(self, db, api):
+        # Otherwise the lock itself would tell which usernames exist.
+        self.fail_five_times(api, username="nobody")
+        assert get_token(api, "nobody", "whatever").json() == {"detail": LOCKED_OUT}
+
+    def test_the_lockout_is_audited(self, cast, api):
+        self.fail_five_times(api)
+        event = AuditEvent.objects.get(action="lockout")
+        assert event.username == "alice"
+        assert event.result == "denied"
+        assert "10.0.0.1" in event.message
+
+
+@pytest.mark.django_db
+class TestWebLoginLockout:
+    def post_login(self, client, password):
+        return client.post(reverse(settings.LOGIN_URL), {"username": "alice", "password": password})
+
+    def test_five_failures_lock_the_web_login_and_are_audited(self, cast):
+        client = Client(REMOTE_ADDR="10.0.0.9")
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            assert self.post_login(client, "Not-the-Passw0rd").status_code in (200, 403, 429)
+        response = self.post_login(client, PASSWORD)
+        assert "_auth_user_id" not in client.session
+        assert response.status_code in (403, 429)
+        assert AuditEvent.objects.filter(action="lockout", username="alice").exists()
+        assert AuditEvent.objects.filter(action="login_failed", username="alice").count() >= 5
+
+    def test_the_web_lock_also_locks_the_api_for_that_ip(self, cast, api):
+        client = Client(REMOTE_ADDR="10.0.0.9")
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            self.post_login(client, "Not-the-Passw0rd")
+        assert get_token(api, "alice", PASSWORD, ip="10.0.0.9").status_code == 403
+
+
+@pytest.mark.django_db
+class TestDemoAccounts:
+    def make_demo(self, cast):
+        user = make_user("demo_admin", Role.COUNTY_ADMIN, county=cast.county)
+        user.is_demo = True
+        user.save()
+        return user
+
+    def test_demo_accounts_cannot_log_in_outside_demo_mode(self, cast, api, settings):
+        settings.DEMO_MODE = False
+        self.make_demo(cast)
+        response = get_token(api, "demo_admin", PASSWORD)
+        assert response.status_code == 400
+        assert response.json() == {"detail": LOGIN_FAILED}
+
+    def test_demo_accounts_log_in_in_demo_mode(self, cast, api, settings):
+        settings.DEMO_MODE = True
+        self.make_demo(cast)
+        assert get_token(api, "demo_admin", PASSWORD).status_code == 200
+
+    def test_a_demo_token_stops_working_when_demo_mode_ends(self, cast, api, settings):
+        settings.DEMO_MODE = False
+        token = Token.objects.create(user=self.make_demo(cast))
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        response = api.get("/api/v1/me/")
+        assert response.status_code == 401
+        assert response.json()["detail"] == "该账号已停用。"
+
+
+@pytest.mark.django_db
+class TestTokenLifetime:
+    def test_an_expired_token_is_refused_and_deleted(self, cast, api, settings):
+        token = Token.objects.create(user=cast.alice)
+        Token.objects.filter(pk=token.pk).update(
+            created=timezone.now() - timedelta(hours=settings.API_TOKEN_TTL_HOURS, minutes=1)
+        )
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        response = api.get("/api/v1/me/")
+        assert response.status_code == 401
+        assert response.json()["detail"] == "令牌已过期，请重新登录。"
+        assert not Token.objects.filter(user=cast.alice).exists()
+
+    def test_a_fresh_token_works(self, cast, api):
+        token = Token.objects.create(user=cast.alice)
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        assert api.get("/api/v1/me/").status_code == 200
+
+    def test_an_unknown_token_is_refused_in_chinese(self, db, api):
+        api.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
+        response = api.get("/api/v1/me/")
+        assert response.status_code == 401
+        assert response.json()["detail"] == "认证令牌无效。"
+
+
+@pytest.mark.django_db
+class TestTokensEnd:
+    def test_api_logout_deletes_the_token_and_is_audited(self, cast, api):
+        key = get_token(api, "alice", PASSWORD).json()["token"]
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        assert api.post("/api/v1/auth/logout/").status_code == 200
+        assert not Token.objects.filter(user=cast.alice).exists()
+        assert api.get("/api/v1/me/").status_code == 401
+        assert AuditEvent.objects.filter(action="logout", user_id=cast.alice.pk).exists()
+
+    def test_logging_out_of_the_site_deletes_the_token(self, cast):
+        Token.objects.create(user=cast.alice)
+        client = Client()
+        client.force_login(cast.alice)
+        client.logout()  # django's logout(): sends user_logged_out like the logout page does
+        assert not Token.objects.filter(user=cast.alice).exists()
+
+    def test_a_password_change_deletes_the_token(self, cast):
+        Token.objects.create(user=cast.alice)
+        cast.alice.set_password("Another-Passw0rd!")
+        cast.alice.save()
+        assert not Token.objects.filter(user=cast.alice).exists()
+
+    def test_deactivation_and_role_change_delete_the_token(self, cast):
+        Token.objects.create(user=cast.alice)
+        Token.objects.create(user=cast.bob)
+        cast.alice.is_active = False
+        cast.alice.save(update_fields=["is_active"])
+        cast.bob.role = Role.VILLAGE_SECRETARY
+        cast.bob.township = None
+        cast.bob.village = cast.village_a1
+        cast.bob.save()
+        assert not Token.objects.filter(user__in=[cast.alice, cast.bob]).exists()
+
+    def test_other_saves_keep_the_token(self, cast):
+        Token.objects.create(user=cast.alice)
+        cast.alice.full_name = "爱丽丝"
+        cast.alice.save()
+        cast.alice.last_login = timezone.now()
+        cast.alice.save(update_fields=["last_login"])
+        assert Token.objects.filter(user=cast.alice).exists()
