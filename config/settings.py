@@ -214,6 +214,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Beat's DatabaseScheduler copies these entries into django-celery-beat's tables at start-up, where
+# an admin can change or pause them. Each task is idempotent, so a missed or doubled run is harmless.
+CELERY_BEAT_SCHEDULE = {
+    "prune-expired-api-tokens": {"task": "pairing.tasks.prune_expired_tokens", "schedule": 3600.0},
+}
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
 

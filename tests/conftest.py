@@ -1,6 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from tests.celery_support import _celery_worker_process, celery_worker  # noqa: F401 - fixtures (see module)
 from tests.factories import build_cast
 
 
