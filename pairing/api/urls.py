@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import agreements, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -14,6 +14,10 @@ router.register("talent-assignments", views.TalentAssignmentViewSet)
 router.register("pairings", views.PairingViewSet)
 router.register("honorary-heads", views.HonoraryVillageHeadViewSet)
 router.register("specialties", views.SpecialtyViewSet)
+router.register("agreements", agreements.AgreementViewSet)
+router.register("agreement-resources", agreements.AgreementResourceItemViewSet)
+router.register("agreement-demands", agreements.AgreementDemandItemViewSet)
+router.register("agreement-projects", agreements.AgreementProjectItemViewSet)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
