@@ -201,6 +201,16 @@ SPECTACULAR_SETTINGS = {
     # validatorUrl None: Swagger UI would otherwise load a badge from validator.swagger.io (no internet).
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; name each enum after its choices so the schema stays stable
+    # (and `check --deploy`, which runs drf-spectacular's schema check, has no warning).
+    "ENUM_NAME_OVERRIDES": {
+        "TalentStatusEnum": "pairing.choices.TalentStatus",
+        "AgreementStatusEnum": "pairing.choices.AgreementStatus",
+        "DemandItemStatusEnum": "pairing.choices.DemandItemStatus",
+        "ProjectStatusEnum": "pairing.choices.ProjectStatus",
+        "ActivityStatusEnum": "ledgers.choices.ActivityStatus",
+        "MonthStatusEnum": "ledgers.choices.MonthStatus",
+    },
 }
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 12, minimum=1)
 
