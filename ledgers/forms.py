@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pairing.choices import Role
-from pairing.models import CountyUnit, UrbanTalent
+from pairing.models import AgreementProjectItem, CountyUnit, UrbanTalent
 from pairing.uploads import validate_image_upload
 
 from .choices import ActivityKind
@@ -79,6 +79,12 @@ class ActivityForm(forms.Form):
     location = forms.CharField(
         label="活动地点", max_length=100, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
     )
+    project_item = forms.ModelChoiceField(
+        label="对应共建项目（选填）",
+        queryset=AgreementProjectItem.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     photos = MultipleImageField(label="现场照片")
 
     def __init__(self, *args, user, village, year=None, **kwargs):
@@ -98,6 +104,11 @@ class ActivityForm(forms.Form):
         )
         self.fields["talents"].label_from_instance = lambda t: f"{t.name}（{t.unit.name if t.unit else '无单位'}）"
         self.fields["units"].queryset = CountyUnit.objects.filter(pairings__village=village).distinct()
+        self.fields["project_item"].queryset = (
+            AgreementProjectItem.objects.visible_to(user)
+            .filter(agreement__pairing__village=village, agreement__year__in=(year - 1, year))
+            .order_by("-agreement__year", "pk")
+        )
         if user.role == Role.TALENT:
             # A talent records their own service: they are the participant.
             del self.fields["talents"]
@@ -128,6 +139,7 @@ class ActivityForm(forms.Form):
             location=data.get("location", ""),
             beneficiaries=data["beneficiaries"],
             participants=self.participants(),
+            project_item=data.get("project_item"),
         )
 
     @classmethod
@@ -144,6 +156,7 @@ class ActivityForm(forms.Form):
             "hours": hours,
             "talents": [p.talent_id for p in participants if p.talent_id],
             "units": [p.unit_id for p in participants if p.unit_id],
+            "project_item": activity.project_item_id,
         }
 
 

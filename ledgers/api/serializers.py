@@ -39,7 +39,7 @@ class ServiceActivitySerializer(ScopedModelSerializer):
     month = serializers.SerializerMethodField()
     participants = ParticipantSerializer(many=True)
     photos = PhotoSerializer(many=True, read_only=True)
-    recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True, default=None)
     reviewed_by = serializers.CharField(source="reviewed_by.display_name", read_only=True, default=None)
 
     class Meta:
@@ -55,6 +55,7 @@ class ServiceActivitySerializer(ScopedModelSerializer):
             "content",
             "location",
             "beneficiaries",
+            "project_item",
             "participants",
             "photos",
             "status",
@@ -92,6 +93,7 @@ class ServiceActivitySerializer(ScopedModelSerializer):
             content=pick("content"),
             location=pick("location"),
             beneficiaries=pick("beneficiaries", 0),
+            project_item=pick("project_item", None),
             participants=tuple(
                 ParticipantInput(talent=p.get("talent"), unit=p.get("unit"), hours=p["hours"])
                 for p in participants or ()

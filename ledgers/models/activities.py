@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pairing.choices import Role
-from pairing.models import CountyUnit, UrbanTalent, Village
+from pairing.models import AgreementProjectItem, CountyUnit, UrbanTalent, Village
 from pairing.scoping import Scope, ScopedManager
 
 from ..choices import ActivityKind, ActivityStatus
@@ -35,9 +35,19 @@ class ServiceActivity(models.Model):
     content = models.TextField("活动内容", max_length=2000)
     location = models.CharField("活动地点", max_length=100, blank=True)
     beneficiaries = models.PositiveIntegerField("受益群众（人次）", default=0, validators=[MaxValueValidator(100_000)])
-    # Hook for the agreement's project list: a nullable FK to pairing.AgreementProjectItem is
-    # added in its own migration once that model exists; demands (a later issue) get the same.
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="记录人")
+    project_item = models.ForeignKey(
+        AgreementProjectItem,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name="对应共建项目",
+    )
+    # Demands and claims (a later issue) get a nullable `demand` FK here in their own migration.
+    # Empty only for rows generated without an account (the demo outside DEMO_MODE, imports).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="记录人"
+    )
     recorded_at = models.DateTimeField("记录时间", default=timezone.now)
     status = models.CharField("确认状态", max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.PENDING)
     reviewed_by = models.ForeignKey(

@@ -18,7 +18,7 @@ from PIL import Image, ImageOps
 
 from pairing import audit
 from pairing.choices import Role
-from pairing.models import CountyUnit, Pairing, TalentAssignment, UrbanTalent, Village
+from pairing.models import AgreementProjectItem, CountyUnit, Pairing, TalentAssignment, UrbanTalent, Village
 from pairing.scoping import can_edit
 from pairing.uploads import random_upload_name, validate_image_upload
 
@@ -28,6 +28,7 @@ from .guards import (
     OUT_OF_SCOPE,
     deny,
     is_village_secretary_of,
+    ledger_service,
     open_month_for_update,
     require_not_future,
     require_visible,
@@ -59,6 +60,7 @@ class ActivityInput:
     participants: tuple[ParticipantInput, ...]
     location: str = ""
     beneficiaries: int = 0
+    project_item: AgreementProjectItem | None = None
 
 
 def _check_participants(*, actor, village: Village, day: datetime.date, participants) -> None:
@@ -133,10 +135,19 @@ def _apply(activity: ServiceActivity, data: ActivityInput) -> None:
     activity.content = (data.content or "").strip()
     activity.location = (data.location or "").strip()
     activity.beneficiaries = data.beneficiaries or 0
+    item = data.project_item
+    if (
+        item is not None
+        and not AgreementProjectItem.objects.filter(
+            pk=item.pk, agreement__pairing__village_id=activity.village_id
+        ).exists()
+    ):
+        raise ValidationError({"project_item": "所选共建项目不属于本村的结对共建协议。"})
+    activity.project_item = item
     activity.full_clean(exclude=["recorded_by", "village"])
 
 
-@transaction.atomic
+@ledger_service
 def record_activity(*, actor, village: Village, data: ActivityInput) -> ServiceActivity:
     """Record an activity; confirmed at once when the village's own secretary records it."""
     _check_recorder(actor, village, data.date)
@@ -166,7 +177,7 @@ def _check_editor(actor, activity: ServiceActivity) -> None:
     raise deny(actor, "只有本村或记录人（确认前）可以修改该活动。", obj=activity)
 
 
-@transaction.atomic
+@ledger_service
 def update_activity(*, actor, activity: ServiceActivity, data: ActivityInput) -> ServiceActivity:
     """Change an activity; both its old and its new month must be open."""
     activity = ServiceActivity.objects.select_related("village").get(pk=activity.pk)
@@ -192,7 +203,7 @@ def update_activity(*, actor, activity: ServiceActivity, data: ActivityInput) ->
     return activity
 
 
-@transaction.atomic
+@ledger_service
 def delete_activity(*, actor, activity: ServiceActivity) -> None:
     activity = ServiceActivity.objects.select_related("village").get(pk=activity.pk)
     _check_editor(actor, activity)
@@ -234,13 +245,13 @@ def _claim_review(actor, activity: ServiceActivity, **updates) -> ServiceActivit
     return activity
 
 
-@transaction.atomic
+@ledger_service
 def confirm_activity(*, actor, activity: ServiceActivity) -> ServiceActivity:
     activity = _review(actor, activity)
     return _claim_review(actor, activity, status=ActivityStatus.CONFIRMED, reject_reason="")
 
 
-@transaction.atomic
+@ledger_service
 def reject_activity(*, actor, activity: ServiceActivity, reason: str) -> ServiceActivity:
     reason = (reason or "").strip()
     if not reason:
@@ -269,7 +280,7 @@ def make_thumbnail(upload) -> ContentFile:
     return ContentFile(buffer.getvalue())
 
 
-@transaction.atomic
+@ledger_service
 def add_photo(*, actor, activity: ServiceActivity, upload) -> ActivityPhoto:
     """Attach an evidence photo: checked by content, size-capped, random names, a thumbnail."""
     activity = ServiceActivity.objects.select_related("village").get(pk=activity.pk)
@@ -296,7 +307,7 @@ def add_photo(*, actor, activity: ServiceActivity, upload) -> ActivityPhoto:
     return photo
 
 
-@transaction.atomic
+@ledger_service
 def delete_photo(*, actor, photo: ActivityPhoto) -> None:
     photo = ActivityPhoto.objects.select_related("activity__village").get(pk=photo.pk)
     _check_editor(actor, photo.activity)

@@ -7,7 +7,6 @@ in the API) before anything is written, and claim_version's conditional UPDATE c
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from pairing import audit
@@ -19,10 +18,10 @@ from pairing.models import Village
 from ..choices import ActivityStatus, MonthStatus
 from ..models import LedgerMonth, ServiceActivity
 from ..periods import current_month, month_label, month_range, month_start
-from .guards import deny, require_visible
+from .guards import deny, ledger_service, require_visible
 
 
-@transaction.atomic
+@ledger_service
 def ensure_month(*, actor, village: Village, month: datetime.date) -> LedgerMonth:
     """The village's row for `month`, created open if missing (reading needs no row; a transition does)."""
     require_visible(actor, village)
@@ -55,7 +54,7 @@ def _require_status(row: LedgerMonth, *allowed: str, verb: str) -> None:
         raise ValidationError(f"{row}当前为“{row.get_status_display()}”，不能{verb}。", code="bad_status")
 
 
-@transaction.atomic
+@ledger_service
 def submit_month(*, actor, ledger_month: LedgerMonth, version: int | None) -> LedgerMonth:
     """The village submits its month to the township; no pending activity may be left behind."""
     row = _fresh(actor, ledger_month, version)
@@ -79,7 +78,7 @@ def _is_township_officer_of(actor, row: LedgerMonth) -> bool:
     return actor.role == Role.TOWNSHIP_OFFICER and actor.township_id == row.village.township_id
 
 
-@transaction.atomic
+@ledger_service
 def confirm_month(*, actor, ledger_month: LedgerMonth, version: int | None) -> LedgerMonth:
     """The township confirms a submitted month; from here on it is frozen until reopened."""
     row = _fresh(actor, ledger_month, version)
@@ -91,7 +90,7 @@ def confirm_month(*, actor, ledger_month: LedgerMonth, version: int | None) -> L
     )
 
 
-@transaction.atomic
+@ledger_service
 def lock_month(*, actor, ledger_month: LedgerMonth, version: int | None) -> LedgerMonth:
     """The county archives a confirmed month (e.g. once the quarter is scored); only it may reopen."""
     row = _fresh(actor, ledger_month, version)
@@ -101,7 +100,7 @@ def lock_month(*, actor, ledger_month: LedgerMonth, version: int | None) -> Ledg
     return _transition(actor, row, version, "lock", status=MonthStatus.LOCKED, locked_at=timezone.now())
 
 
-@transaction.atomic
+@ledger_service
 def reopen_month(*, actor, ledger_month: LedgerMonth, version: int | None, reason: str) -> LedgerMonth:
     """Send a month back to the village with a reason (audited); the village corrects and resubmits."""
     reason = (reason or "").strip()
