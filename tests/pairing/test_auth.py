@@ -240,3 +240,22 @@ class TestTokensEnd:
         cast.alice.last_login = timezone.now()
         cast.alice.save(update_fields=["last_login"])
         assert Token.objects.filter(user=cast.alice).exists()
+
+
+@pytest.mark.django_db
+class TestSessionAuthentication:
+    def test_the_browser_session_reaches_the_api(self, cast):
+        client = Client()
+        client.force_login(cast.dave)
+        assert client.get("/api/v1/me/").json()["username"] == "dave"
+
+    def test_a_session_write_needs_the_csrf_token(self, cast):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(cast.alice)
+        response = client.patch(
+            f"/api/v1/villages/{cast.village_a2.pk}/", {"name": "改名"}, content_type="application/json"
+        )
+        assert response.status_code == 403
+        assert "CSRF" in response.json()["detail"]
+        cast.village_a2.refresh_from_db()
+        assert cast.village_a2.name == "甲二村"
