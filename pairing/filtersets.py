@@ -21,12 +21,16 @@ from .models.agreements import (
 )
 
 
-def scoped_choice(model, **kwargs) -> django_filters.ModelChoiceFilter:
+def scoped_choice(model, select_related: tuple[str, ...] = (), **kwargs) -> django_filters.ModelChoiceFilter:
     """A foreign-key filter whose choices (and accepted ids) are the rows the requesting user sees,
-    so a filter form never lists, and a filter never confirms, a row outside the user's scope."""
-    return django_filters.ModelChoiceFilter(
-        queryset=lambda request: model.objects.visible_to(getattr(request, "user", None)), **kwargs
-    )
+    so a filter form never lists, and a filter never confirms, a row outside the user's scope.
+    `select_related` names what the choice labels (`str(row)`) read, so a rendered list is one query."""
+
+    def queryset(request):
+        rows = model.objects.visible_to(getattr(request, "user", None))
+        return rows.select_related(*select_related) if select_related else rows
+
+    return django_filters.ModelChoiceFilter(queryset=queryset, **kwargs)
 
 
 class CountyFilterSet(PortalFilterSet):
@@ -119,7 +123,7 @@ class HonoraryVillageHeadFilterSet(PortalFilterSet):
     current = django_filters.BooleanFilter(field_name="end_date", lookup_expr="isnull", label="在任")
     village = scoped_choice(Village, field_name="pairing__village", label="村（社区）")
     unit = scoped_choice(CountyUnit, field_name="pairing__unit", label="单位")
-    pairing = scoped_choice(Pairing, label="结对关系")
+    pairing = scoped_choice(Pairing, select_related=("unit", "village"), label="结对关系")
 
     class Meta:
         model = HonoraryVillageHead

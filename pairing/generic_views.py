@@ -99,6 +99,9 @@ class ObjectListView(ScopedQuerysetMixin, generic.ListView):
     template_name = "generic/object_list.html"
     create_url_name: str = ""
     title: str = ""
+    # Filters the page accepts (links use them) but does not render: their selects would list
+    # thousands of rows (every talent of a county).
+    hidden_filters: tuple[str, ...] = ()
 
     def get_ordering_param(self) -> str:
         allowed = {c.order_by for c in self.columns if c.order_by}
@@ -123,6 +126,7 @@ class ObjectListView(ScopedQuerysetMixin, generic.ListView):
         title = self.title or self.model._meta.verbose_name_plural
         context.update(
             filterset=self.filterset,
+            hidden_filters=("q", *self.hidden_filters),
             columns=self.columns,
             ordering=self.get_ordering_param(),
             title=title,

@@ -290,6 +290,7 @@ class TalentAssignmentList(ObjectListView):
         Column("备注", "note"),
     )
     default_ordering = ("-year", "village__code", "talent__name", "pk")
+    hidden_filters = ("talent",)
     create_url_name = "pairing:talentassignment_create"
 
 
@@ -372,6 +373,7 @@ class HonoraryVillageHeadList(ObjectListView):
         Column("卸任日期", "end_date"),
     )
     default_ordering = ("-start_date", "pk")
+    hidden_filters = ("pairing",)
     create_url_name = "pairing:honoraryvillagehead_create"
 
 
