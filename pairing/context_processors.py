@@ -8,8 +8,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from .choices import Role
+from .generic_views import role_sees
 from .models import CountyUnit, HonoraryVillageHead, Pairing, TalentAssignment, Township, UrbanTalent, Village
-from .scoping import ROLE_BINDING
 
 # (model, list URL name, menu label), in menu order
 DIRECTORY_MENU = (
@@ -21,16 +21,6 @@ DIRECTORY_MENU = (
     (Pairing, "pairing:pairing_list", "结对关系"),
     (HonoraryVillageHead, "pairing:honoraryvillagehead_list", "名誉村长"),
 )
-
-
-def role_sees(user, model) -> bool:
-    """Whether the user's role has any row scope on `model` (rows may still be none)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    binding = ROLE_BINDING.get(user.role)
-    return binding is not None and getattr(model.scope, binding[0]) is not None
 
 
 def can_read_audit_log(user) -> bool:

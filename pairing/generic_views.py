@@ -6,17 +6,18 @@ the form; out-of-scope rows are 404, in-scope rows the role may not change are 4
 
 from dataclasses import dataclass, field
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.views import generic
 
 from . import audit
 from .choices import AuditResult, Role
-from .scoping import can_edit
+from .scoping import ROLE_BINDING, can_edit
 from .services.directory import delete_object, save_object
 
 NOT_ALLOWED = "您的角色无权修改此类数据。"
@@ -27,6 +28,18 @@ REVEAL_ROLES = {
     "id_number": frozenset({Role.COUNTY_ADMIN}),
     "*": frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER, Role.VILLAGE_SECRETARY, Role.UNIT_LIAISON}),
 }
+
+
+def role_sees(user, model) -> bool:
+    """Whether the user's role has any row scope on `model` (no query; rows may still be none).
+    A model without a `Scope` decides in its own `visible_to`."""
+    if not user.is_authenticated:
+        return False
+    scope = getattr(model, "scope", None)
+    if user.is_superuser or scope is None:
+        return True
+    binding = ROLE_BINDING.get(user.role)
+    return binding is not None and getattr(scope, binding[0]) is not None
 
 
 def can_reveal(user, field_name: str) -> bool:
@@ -103,6 +116,12 @@ class ObjectListView(ScopedQuerysetMixin, generic.ListView):
     # thousands of rows (every talent of a county).
     hidden_filters: tuple[str, ...] = ()
 
+    def dispatch(self, request, *args, **kwargs):
+        # A role with no scope on this model (the auditor on the directory) has no page here at all.
+        if request.user.is_authenticated and not role_sees(request.user, self.model):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
     def get_ordering_param(self) -> str:
         allowed = {c.order_by for c in self.columns if c.order_by}
         requested = self.request.GET.get("ordering", "")
@@ -124,6 +143,10 @@ class ObjectListView(ScopedQuerysetMixin, generic.ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         title = self.title or self.model._meta.verbose_name_plural
+        if self.filterset is not None:
+            for form_field in self.filterset.form.fields.values():
+                if isinstance(form_field, forms.ModelChoiceField):
+                    form_field.widget.attrs.setdefault("data-tom-select", "1")
         context.update(
             filterset=self.filterset,
             hidden_filters=("q", *self.hidden_filters),

@@ -1,6 +1,6 @@
 """Pages of the pairing app. Each views module owns its urlpatterns; this file only joins them."""
 
-from .views import accounts, audit_log, directory, home
+from .views import accounts, agreements, audit_log, directory, home
 
 app_name = "pairing"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *accounts.urlpatterns,
     *directory.urlpatterns,
     *audit_log.urlpatterns,
+    *agreements.urlpatterns,
 ]

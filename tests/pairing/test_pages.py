@@ -1,9 +1,11 @@
 """The server-rendered pages: scope on every list and detail, role checks on edits, masking and
 reveal, the forced password change, the audit log, and pinned query counts."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -129,6 +131,8 @@ def test_each_list_page_shows_exactly_the_rows_in_scope(client, cast, url_name):
     name_of, expected = LISTS[url_name]
     every_name = set().union(*expected.values())
     for username, names in expected.items():
+        if username == "grace":
+            continue  # the auditor has no directory pages (test below)
         login(client, cast.users[username])
         response = client.get(reverse(url_name))
         assert response.status_code == 200, username
@@ -141,6 +145,12 @@ def test_each_list_page_shows_exactly_the_rows_in_scope(client, cast, url_name):
         # Not in the rows, and not in a filter's choices either.
         for name in every_name - names:
             assert name not in html, (username, name)
+
+
+@pytest.mark.parametrize("url_name", LISTS)
+def test_the_auditor_has_no_directory_pages(client, cast, url_name):
+    login(client, cast.grace)
+    assert client.get(reverse(url_name)).status_code == 404
 
 
 def test_list_search_filters_and_sorting_work_together(client, cast):
@@ -595,3 +605,28 @@ def test_list_page_query_count_is_pinned_and_does_not_grow(client, cast, url_nam
     with django_assert_num_queries(LIST_QUERIES[url_name]):
         response = client.get(url)
     assert len(response.context["object_list"]) >= 5
+
+
+# Assets: county intranets are often offline, so nothing may load from another host --------------------------
+
+
+def test_pages_and_api_docs_load_assets_only_from_this_site(client, cast):
+    login(client, cast.alice)
+    for url in (reverse("pairing:home"), reverse("pairing:village_list"), reverse("api-docs")):
+        html = client.get(url).content.decode()
+        assert re.findall(r'(?:src|href)="(?:https?:)?//', html) == [], url
+    docs = client.get(reverse("api-docs")).content.decode()
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs
+    assert '"validatorUrl": null' in docs  # otherwise Swagger UI fetches a badge from the internet
+    assert (settings.BASE_DIR / "static" / "favicon.ico").is_file()
+
+
+def test_no_template_or_own_asset_names_a_cdn():
+    roots = [settings.BASE_DIR / "templates", settings.BASE_DIR / "static" / "portal", settings.BASE_DIR / "tools"]
+    offenders = [
+        str(path)
+        for root in roots
+        for path in root.rglob("*")
+        if path.is_file() and re.search(r"https?://", path.read_text(encoding="utf-8", errors="ignore"))
+    ]
+    assert offenders == []
