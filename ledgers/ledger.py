@@ -114,7 +114,10 @@ def month_row(village, first: datetime.date) -> LedgerMonth:
         .select_related("submitted_by", "confirmed_by", "reopened_by")
         .first()
     )
-    return row or LedgerMonth(village=village, month=first, status=MonthStatus.OPEN, version=1)
+    if row is None:
+        return LedgerMonth(village=village, month=first, status=MonthStatus.OPEN, version=1)
+    row.village = village  # already loaded by the caller, with its township
+    return row
 
 
 def with_totals(months):

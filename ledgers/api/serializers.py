@@ -147,6 +147,8 @@ class LedgerMonthSerializer(ScopedModelSerializer):
             "beneficiaries",
         ]
         read_only_fields = [f for f in fields if f not in ("village", "month")]
+        # POST is get-or-create (ensure_month): an existing village+month is not an error.
+        validators = []
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -161,7 +161,7 @@ def test_a_locked_month_refuses_writes_through_the_api(cast, api):
 
 
 def test_a_locked_month_refuses_writes_through_the_pages(cast, client):
-    row, activity = _closed_month(cast, MonthStatus.LOCKED)
+    _row, activity = _closed_month(cast, MonthStatus.LOCKED)
     client.force_login(cast.dave)
     count = ServiceActivity.objects.count()
     form = {
