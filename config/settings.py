@@ -175,7 +175,11 @@ REST_FRAMEWORK = {
         "pairing.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # A due password change blocks the API as it blocks the pages (SECURITY.md 1).
+        "pairing.api.permissions.PasswordChangeNotDue",
+    ],
     "DEFAULT_PAGINATION_CLASS": "pairing.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

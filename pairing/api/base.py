@@ -15,6 +15,7 @@ from .. import audit
 from ..choices import AuditResult
 from ..scoping import can_edit
 from ..services.directory import delete_object, save_object
+from .permissions import PasswordChangeNotDue
 
 FIELD_NOT_ALLOWED = "您的角色无权修改该字段。"
 
@@ -93,14 +94,14 @@ class CanEditModel(permissions.BasePermission):
 
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, PasswordChangeNotDue]
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
 
 
 class ScopedModelViewSet(viewsets.ModelViewSet):
-    permission_classes = [permissions.IsAuthenticated, CanEditModel]
+    permission_classes = [permissions.IsAuthenticated, PasswordChangeNotDue, CanEditModel]
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):

@@ -1,3 +1,4 @@
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from rest_framework import serializers
@@ -222,3 +223,24 @@ class TalentRevealSerializer(serializers.Serializer):
 
 class LogoutResponseSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
+    # 64-character passphrases fit (SECURITY.md 1).
+    new_password = serializers.CharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
+
+    def validate_old_password(self, value):
+        if not self.context["request"].user.check_password(value):
+            raise serializers.ValidationError("当前密码不正确。")
+        return value
+
+    def validate(self, attrs):
+        user = self.context["request"].user
+        if attrs["new_password"] == attrs["old_password"]:
+            raise serializers.ValidationError({"new_password": ["新密码不能与当前密码相同。"]})
+        try:
+            validate_password(attrs["new_password"], user=user)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"new_password": exc.messages}) from None
+        return attrs

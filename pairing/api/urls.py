@@ -21,6 +21,7 @@ router.register("agreement-projects", agreements.AgreementProjectItemViewSet)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("auth/password/", views.PasswordChangeView.as_view(), name="api-password"),
     path("auth/logout/", views.LogoutView.as_view(), name="api-logout"),
     path("me/", views.MeView.as_view(), name="api-me"),
     *router.urls,

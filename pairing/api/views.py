@@ -1,4 +1,6 @@
-from django.contrib.auth import authenticate, logout
+from django.contrib.auth import authenticate, logout, update_session_auth_hash
+from django.db import transaction
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -70,6 +72,8 @@ class TokenView(APIView):
 class LogoutView(APIView):
     """End the API session: the token is deleted (by the user_logged_out receiver) and the logout audited."""
 
+    permission_classes = [permissions.IsAuthenticated]
+
     @extend_schema(request=None, responses=s.LogoutResponseSerializer, tags=["auth"])
     def post(self, request):
         # django's logout() sends user_logged_out, which deletes the token and writes the audit record.
@@ -77,7 +81,32 @@ class LogoutView(APIView):
         return Response({"detail": "已退出登录。"})
 
 
+class PasswordChangeView(APIView):
+    """Change one's own password; every other token of the user ends and a fresh one is returned."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=s.PasswordChangeSerializer, responses=s.TokenResponseSerializer, tags=["auth"])
+    def post(self, request):
+        form = s.PasswordChangeSerializer(data=request.data, context={"request": request})
+        form.is_valid(raise_exception=True)
+        user = request.user
+        with transaction.atomic():
+            user.set_password(form.validated_data["new_password"])
+            user.must_change_password = False
+            user.password_changed_at = timezone.now()
+            user.save()  # the pre_save receiver deletes the user's tokens
+            token = Token.objects.create(user=user)
+            audit.record(action="password_change", actor=user, obj=user)
+        # Keep a browser session that made this call signed in (its session hash just changed).
+        if request.auth is None:
+            update_session_auth_hash(request._request, user)
+        return Response({"token": token.key})
+
+
 class MeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
     @extend_schema(responses=s.MeSerializer, tags=["auth"])
     def get(self, request):
         return Response(s.MeSerializer(request.user).data)

@@ -30,7 +30,9 @@ class TestCountiesAPI(ScopedAPITests):
     list_queries = 2  # count + page
 
     def get_editor(self, cast):
-        return User.objects.create_superuser("root", password=PASSWORD)
+        return User.objects.create_superuser(
+            "root", password=PASSWORD, must_change_password=False, password_changed_at=timezone.now()
+        )
 
     def create_payload(self, cast, n=0):
         return {"name": f"新设县{n}", "code": f"3411{40 + n}"}

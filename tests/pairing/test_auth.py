@@ -259,3 +259,55 @@ class TestSessionAuthentication:
         assert "CSRF" in response.json()["detail"]
         cast.village_a2.refresh_from_db()
         assert cast.village_a2.name == "甲二村"
+
+
+@pytest.mark.django_db
+class TestForcedPasswordChange:
+    NEW = "Fresh-Passw0rd-2026"
+
+    @pytest.fixture
+    def token(self, cast, api):
+        cast.alice.must_change_password = True
+        cast.alice.save()
+        key = get_token(api, "alice", PASSWORD).json()["token"]
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return key
+
+    def test_until_the_password_changes_only_me_answers(self, cast, api, token):
+        assert api.get("/api/v1/me/").json()["must_change_password"] is True
+        for url in ("/api/v1/villages/", "/api/v1/specialties/"):
+            response = api.get(url)
+            assert response.status_code == 403
+            assert response.json()["detail"] == "密码为初始密码或已过期，请先修改密码。"
+
+    def test_an_old_password_counts_as_due(self, cast, api, settings):
+        cast.alice.password_changed_at = timezone.now() - timedelta(days=settings.PASSWORD_MAX_AGE_DAYS + 1)
+        cast.alice.save()
+        api.force_authenticate(cast.alice)
+        assert api.get("/api/v1/villages/").status_code == 403
+
+    def test_changing_it_ends_the_old_token_and_gives_a_new_one(self, cast, api, token):
+        response = api.post("/api/v1/auth/password/", {"old_password": PASSWORD, "new_password": self.NEW})
+        assert response.status_code == 200, response.content
+        new_key = response.json()["token"]
+        assert new_key != token
+        assert api.get("/api/v1/villages/").status_code == 401  # the old token is gone
+        api.credentials(HTTP_AUTHORIZATION=f"Token {new_key}")
+        assert api.get("/api/v1/villages/").status_code == 200
+        cast.alice.refresh_from_db()
+        assert cast.alice.check_password(self.NEW)
+        assert cast.alice.must_change_password is False
+        assert AuditEvent.objects.filter(action="password_change", user_id=cast.alice.pk).exists()
+
+    def test_a_wrong_current_password_is_refused(self, cast, api, token):
+        response = api.post("/api/v1/auth/password/", {"old_password": "Wrong-Passw0rd", "new_password": self.NEW})
+        assert response.status_code == 400
+        assert response.json()["errors"]["old_password"] == ["当前密码不正确。"]
+        cast.alice.refresh_from_db()
+        assert cast.alice.check_password(PASSWORD)
+
+    def test_a_weak_new_password_is_refused_in_chinese(self, cast, api, token):
+        response = api.post("/api/v1/auth/password/", {"old_password": PASSWORD, "new_password": "alllowercase"})
+        assert response.status_code == 400
+        assert "至少三类" in " ".join(response.json()["errors"]["new_password"])
+        assert Token.objects.filter(key=token).exists()
