@@ -64,6 +64,7 @@ from .validators import id_check_character
 BUILDERS = [
     "pairing.demo.build_directory",
     "pairing.demo.build_accounts",
+    "ledgers.demo.build",
 ]
 
 DEMO_CODE_PREFIX = "99"
