@@ -7,7 +7,6 @@ beyond being signed in. Actions take the `version` the client last saw and answe
 stale; item writes may send `agreement_version` for the same check.
 """
 
-from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -31,15 +30,9 @@ from ..models import (
     Pairing,
 )
 from ..services import agreements as svc
+from ..views.agreements import scan_response
 from .base import ScopedModelSerializer, ScopedRelatedField
 
-SCAN_TYPES = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".png": "image/png",
-    ".webp": "image/webp",
-    ".gif": "image/gif",
-}
 DETAIL_PREFETCH = ("resources", "demands", "projects__demands", "projects__resources", "transitions", "revisions")
 
 
@@ -418,12 +411,3 @@ class AgreementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if not agreement.scan:
             raise NotFound("该协议尚未上传签署扫描件。")
         return scan_response(agreement.scan.storage, agreement.scan.name)
-
-
-def scan_response(storage, name: str) -> FileResponse:
-    """Serve a stored scan as a download with a type from our own extension list, never as HTML."""
-    extension = name[name.rfind(".") :].lower() if "." in name else ""
-    content_type = SCAN_TYPES.get(extension, "application/octet-stream")
-    response = FileResponse(storage.open(name, "rb"), content_type=content_type, as_attachment=True)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

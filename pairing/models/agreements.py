@@ -212,9 +212,7 @@ class AgreementProjectItem(AgreementItem):
     agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="projects", verbose_name="协议")
     name = models.CharField("项目名称", max_length=100)
     content = models.TextField("项目内容", blank=True)
-    demands = models.ManyToManyField(
-        AgreementDemandItem, blank=True, related_name="projects", verbose_name="对应需求"
-    )
+    demands = models.ManyToManyField(AgreementDemandItem, blank=True, related_name="projects", verbose_name="对应需求")
     resources = models.ManyToManyField(
         AgreementResourceItem, blank=True, related_name="projects", verbose_name="投入资源"
     )

@@ -1,0 +1,162 @@
+"""Forms for the agreement pages. Each takes `user`; related choices are limited to what the user
+sees (pairings) or to the lines of the same agreement (a project's demands and resources).
+
+Every form that changes an agreement carries the `version` the page was rendered with, so a
+write based on an outdated page is refused with a Chinese message instead of overwriting.
+"""
+
+from django import forms
+from django.utils import timezone
+
+from ..choices import AgreementStatus, DemandItemStatus, ProjectStatus
+from ..models import (
+    Agreement,
+    AgreementDemandItem,
+    AgreementProjectItem,
+    AgreementResourceItem,
+    Pairing,
+    Township,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NOT_STARTED = "none"
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+
+class ReasonForm(VersionForm):
+    reason = forms.CharField(label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseForm(VersionForm):
+    reason = forms.CharField(label="说明", max_length=500, required=False)
+
+
+class TermsForm(VersionForm):
+    terms = forms.CharField(label="协议条款", required=False, widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class SignForm(VersionForm):
+    signed_on = forms.DateField(label="签署日期", widget=DATE)
+    unit_signatory = forms.CharField(label="单位签署人（名誉村长）", max_length=30)
+    village_signatory = forms.CharField(label="村签署人（村党组织书记）", max_length=30)
+    scan = forms.FileField(label="签署扫描件（PDF 或图片）", help_text="双方签字盖章后的协议扫描件，不超过 15 MB")
+
+
+class CreateForm(forms.Form):
+    pairing = forms.ModelChoiceField(label="结对关系", queryset=Pairing.objects.none())
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["pairing"].queryset = Pairing.objects.visible_to(user).select_related("unit", "village")
+        self.fields["pairing"].error_messages["invalid_choice"] = "所选结对关系不存在或不在您的管理范围内。"
+
+
+class CarryOverForm(forms.Form):
+    copy_projects = forms.BooleanField(label="结转未完成的项目", required=False, initial=True)
+    copy_demands = forms.BooleanField(label="结转未解决的需求", required=False, initial=True)
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+
+class OverviewFilterForm(forms.Form):
+    """Filters of the signing-progress overview: year, township and agreement status."""
+
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)
+    township = forms.ModelChoiceField(label="乡镇", queryset=Township.objects.none(), required=False)
+    status = forms.ChoiceField(
+        label="协议状态", required=False, choices=[("", "全部"), (NOT_STARTED, "未起草"), *AgreementStatus.choices]
+    )
+    q = forms.CharField(label="搜索", required=False, max_length=50)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["township"].queryset = Township.objects.visible_to(user)
+        self.fields["township"].error_messages["invalid_choice"] = "所选乡镇不存在或不在您的管理范围内。"
+
+    def year_or_current(self) -> int:
+        year = self.cleaned_data.get("year") if self.is_valid() else None
+        return year or timezone.localdate().year
+
+
+class ItemForm(forms.ModelForm):
+    """A line of one list; `agreement_version` guards against editing from an outdated page."""
+
+    agreement_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, agreement: Agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.agreement = agreement
+        # Set before validation so the model's own checks (dates within the year) can run.
+        self.instance.agreement = agreement
+        self.initial.setdefault("agreement_version", agreement.version)
+
+
+class ResourceItemForm(ItemForm):
+    class Meta:
+        model = AgreementResourceItem
+        fields = ["kind", "description", "amount", "unit_of_measure"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class DemandItemForm(ItemForm):
+    class Meta:
+        model = AgreementDemandItem
+        fields = ["category", "description", "priority", "expected_by", "status"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "expected_by": DATE}
+
+
+class ProjectItemForm(ItemForm):
+    class Meta:
+        model = AgreementProjectItem
+        fields = ["name", "content", "demands", "resources", "planned_investment", "unit_owner", "village_owner"]
+        fields += ["start_date", "end_date", "progress", "status", "outcome"]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 2}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+            "start_date": DATE,
+            "end_date": DATE,
+            "demands": forms.CheckboxSelectMultiple,
+            "resources": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only lines of this agreement can be linked; the service checks the same again.
+        self.fields["demands"].queryset = AgreementDemandItem.objects.filter(agreement=self.agreement)
+        self.fields["resources"].queryset = AgreementResourceItem.objects.filter(agreement=self.agreement)
+
+
+class ProjectTrackForm(forms.Form):
+    agreement_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    progress = forms.IntegerField(label="进度（%）", min_value=0, max_value=100)
+    status = forms.ChoiceField(label="状态", choices=ProjectStatus.choices)
+    outcome = forms.CharField(label="成效", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+
+class DemandTrackForm(forms.Form):
+    agreement_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    status = forms.ChoiceField(label="状态", choices=DemandItemStatus.choices)
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+
+ITEM_FORMS = {"resource": ResourceItemForm, "demand": DemandItemForm, "project": ProjectItemForm}
