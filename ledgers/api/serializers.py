@@ -105,7 +105,7 @@ class PhotoUploadSerializer(serializers.Serializer):
     photo = serializers.FileField()
 
 
-class RejectSerializer(serializers.Serializer):
+class ActivityRejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
@@ -162,9 +162,9 @@ class LedgerMonthSerializer(ScopedModelSerializer):
             raise serializers.ValidationError(exc.messages) from None
 
 
-class VersionSerializer(serializers.Serializer):
+class MonthVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text="所依据的版本号；已被他人更新时返回 409")
 
 
-class ReopenSerializer(VersionSerializer):
+class MonthReopenSerializer(MonthVersionSerializer):
     reason = serializers.CharField(max_length=200)

@@ -59,10 +59,10 @@ class ServiceActivityViewSet(ScopedModelViewSet):
         activity = services.confirm_activity(actor=request.user, activity=self.get_object())
         return Response(self.get_serializer(self._fresh(activity.pk)).data)
 
-    @extend_schema(request=s.RejectSerializer, responses=s.ServiceActivitySerializer)
+    @extend_schema(request=s.ActivityRejectSerializer, responses=s.ServiceActivitySerializer)
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
     def reject(self, request, pk=None):
-        form = s.RejectSerializer(data=request.data)
+        form = s.ActivityRejectSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         activity = services.reject_activity(
             actor=request.user, activity=self.get_object(), reason=form.validated_data["reason"]
@@ -92,28 +92,28 @@ class LedgerMonthViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def _fresh(self, pk):
         return get_object_or_404(self.get_queryset(), pk=pk)
 
-    def _transition(self, request, service, serializer_class=s.VersionSerializer):
+    def _transition(self, request, service, serializer_class=s.MonthVersionSerializer):
         form = serializer_class(data=request.data)
         form.is_valid(raise_exception=True)
         row = service(actor=request.user, ledger_month=self.get_object(), **form.validated_data)
         return Response(self.get_serializer(self._fresh(row.pk)).data)
 
-    @extend_schema(request=s.VersionSerializer, responses=s.LedgerMonthSerializer)
+    @extend_schema(request=s.MonthVersionSerializer, responses=s.LedgerMonthSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._transition(request, services.submit_month)
 
-    @extend_schema(request=s.VersionSerializer, responses=s.LedgerMonthSerializer)
+    @extend_schema(request=s.MonthVersionSerializer, responses=s.LedgerMonthSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         return self._transition(request, services.confirm_month)
 
-    @extend_schema(request=s.ReopenSerializer, responses=s.LedgerMonthSerializer)
+    @extend_schema(request=s.MonthReopenSerializer, responses=s.LedgerMonthSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        return self._transition(request, services.reopen_month, s.ReopenSerializer)
+        return self._transition(request, services.reopen_month, s.MonthReopenSerializer)
 
-    @extend_schema(request=s.VersionSerializer, responses=s.LedgerMonthSerializer)
+    @extend_schema(request=s.MonthVersionSerializer, responses=s.LedgerMonthSerializer)
     @action(detail=True, methods=["post"])
     def lock(self, request, pk=None):
         return self._transition(request, services.lock_month)
