@@ -15,6 +15,14 @@ from .models import (
     User,
     Village,
 )
+from .models.agreements import (
+    Agreement,
+    AgreementDemandItem,
+    AgreementProjectItem,
+    AgreementResourceItem,
+    AgreementRevision,
+    AgreementTransition,
+)
 
 
 @admin.register(County)
@@ -124,3 +132,55 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Three lists and one agreement: read-only here. Every change goes through the workflow
+# services (role, scope, state and version checks, transition log, audit), never the admin.
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ResourceItemInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = AgreementResourceItem
+    fields = ["kind", "description", "amount", "unit_of_measure"]
+
+
+class DemandItemInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = AgreementDemandItem
+    fields = ["category", "description", "priority", "expected_by", "status"]
+
+
+class ProjectItemInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = AgreementProjectItem
+    fields = ["name", "planned_investment", "unit_owner", "village_owner", "start_date", "end_date", "progress"]
+    fields += ["status"]
+
+
+class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = AgreementTransition
+    fields = ["created_at", "action", "from_status", "to_status", "actor_name", "amendment_no", "reason"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["year", "pairing", "status", "amendment_no", "signed_on", "version", "updated_at"]
+    list_filter = ["year", "status", "pairing__village__township"]
+    search_fields = ["pairing__unit__name", "pairing__village__name"]
+    list_select_related = ["pairing__unit", "pairing__village"]
+    inlines = [ResourceItemInline, DemandItemInline, ProjectItemInline, TransitionInline]
+
+
+@admin.register(AgreementRevision)
+class AgreementRevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["agreement", "amendment_no", "created_at", "created_by"]
+    search_fields = ["agreement__pairing__unit__name", "agreement__pairing__village__name"]
+    list_select_related = ["agreement__pairing__unit", "agreement__pairing__village", "created_by"]
