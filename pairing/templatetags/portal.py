@@ -1,7 +1,10 @@
 """Template helpers for list and detail pages: cells with masking, sort links, query strings."""
 
+import datetime
+
 from django import template
 from django.db import models
+from django.utils import timezone
 from django.utils.html import format_html
 
 register = template.Library()
@@ -27,11 +30,22 @@ def resolve(obj, accessor: str):
     return value
 
 
+def display(value):
+    """Plain text for a cell: local time for datetimes, 是/否 for booleans, a dash for nothing."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, datetime.date):
+        return value.strftime("%Y-%m-%d")
+    return value
+
+
 @register.simple_tag
 def cell(obj, column):
-    value = resolve(obj, column.accessor)
-    if value is None or value == "":
-        value = "—"
+    value = display(resolve(obj, column.accessor))
     if column.link and hasattr(obj, "get_absolute_url"):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), value)
     return value

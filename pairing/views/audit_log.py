@@ -8,6 +8,7 @@ from django.urls import path
 
 from ..choices import AuditResult
 from ..context_processors import can_read_audit_log
+from ..filtering import PortalFilterSet
 from ..generic_views import Column, ObjectListView
 from ..models import AuditEvent
 
@@ -28,7 +29,8 @@ ACTION_LABELS = {
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class AuditEventFilterSet(django_filters.FilterSet):
+class AuditEventFilterSet(PortalFilterSet):
+    search_fields = ("username", "object_repr", "message", "ip")
     action = django_filters.ChoiceFilter(choices=sorted(ACTION_LABELS.items(), key=lambda kv: kv[1]), label="操作")
     result = django_filters.ChoiceFilter(choices=AuditResult.choices, label="结果")
     user = django_filters.CharFilter(field_name="username", lookup_expr="icontains", label="用户名")

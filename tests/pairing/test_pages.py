@@ -543,6 +543,8 @@ def test_the_audit_log_is_for_the_auditor_only(client, cast):
     response = client.get(reverse("pairing:audit_log"))
     html = response.content.decode()
     assert "甲一村" in html and "丙一村" not in html
+    shown = timezone.localtime(AuditEvent.objects.get(object_repr="甲一村").created_at)
+    assert shown.strftime("%Y-%m-%d %H:%M:%S") in html  # local time (Asia/Shanghai), not UTC
 
 
 def test_the_audit_log_filters(client, cast):
@@ -557,6 +559,7 @@ def test_the_audit_log_filters(client, cast):
         return {e.username for e in client.get(url, params).context["object_list"]}
 
     assert users(action="update") == {"bob"}
+    assert users(q="甲一村") == {"bob"}
     assert users(result="failure") == {"dave"}
     assert users(user="ERI") == {"erin"}
     today = timezone.localdate()
