@@ -74,7 +74,11 @@ def talent_service(request) -> Panel | None:
     assignment = (
         TalentAssignment.objects.visible_to(user).filter(talent=talent, year=year).select_related("village").first()
     )
-    items = [PanelItem("所在单位", talent.unit.name if talent.unit else "—", talent.get_absolute_url())]
+    unit = talent.unit
+    items = [
+        PanelItem("我的信息", talent.name, talent.get_absolute_url()),
+        PanelItem("所在单位", unit.name if unit else "—", unit.get_absolute_url() if unit else ""),
+    ]
     if assignment is not None:
         items.append(
             PanelItem(f"{year}年服务村（社区）", assignment.village.name, assignment.village.get_absolute_url())
