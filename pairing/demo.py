@@ -328,12 +328,10 @@ def _build_units(ctx: DemoContext, county: County) -> list[CountyUnit]:
             party_org_kind=org_kind,
             party_org_name=f"{prefix}{name}{_ORG_SUFFIX[org_kind]}",
         )
+        # The template's kind and specialty hints ride along on the instance for the talent builder.
         unit._demo_kind, unit._demo_hints = kind, hints
         units.append(unit)
-    created = CountyUnit.objects.bulk_create(units, batch_size=ctx.batch_size)
-    for made, source in zip(created, units, strict=True):
-        made._demo_kind, made._demo_hints = source._demo_kind, source._demo_hints
-    return created
+    return CountyUnit.objects.bulk_create(units, batch_size=ctx.batch_size)  # the same instances, with pks
 
 
 def _build_talents(
