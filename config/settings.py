@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "pairing.audit.AuditContextMiddleware",
+    "pairing.middleware.AbsoluteSessionLifetimeMiddleware",
     "pairing.middleware.LoginRequiredByDefaultMiddleware",
     "pairing.middleware.PasswordChangeRequiredMiddleware",
     # Axes goes last so it sees the outcome of every login attempt.

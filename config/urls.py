@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from pairing.views.health import health
 
+handler404 = "pairing.views.errors.not_found"
+
 admin.site.site_header = "党建结对共建平台 · 系统管理"
 admin.site.site_title = "党建结对共建平台"
 admin.site.index_title = "系统管理"
