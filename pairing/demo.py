@@ -65,6 +65,7 @@ BUILDERS = [
     "pairing.demo.build_directory",
     "pairing.demo.build_accounts",
     "ledgers.demo.build",
+    "pairing.demo_agreements.build",
 ]
 
 DEMO_CODE_PREFIX = "99"
