@@ -88,7 +88,7 @@ class _Batch:
         rows = []
         for activity, participants in self.items:
             for participant in participants:
-                participant.activity = activity
+                participant.activity_id = activity.pk  # the id, not the descriptor: 250k rows add up
                 rows.append(participant)
         ActivityParticipant.objects.bulk_create(rows, batch_size=self.size)
         self.written += len(self.items)
@@ -225,17 +225,17 @@ def _activity(ctx, village, kind, day, month_status, recorder) -> ServiceActivit
     recorded_at = ctx.aware(day, rng.randint(9, 20))
     reviewed = state != ActivityStatus.PENDING
     return ServiceActivity(
-        village=village,
+        village_id=village.pk,
         date=day,
         kind=kind,
         title=title,
         content=content,
         location=rng.choice(["村部", "党群服务中心", "田间地头", "村民家中", "文化广场"]),
         beneficiaries=rng.randint(low, high),
-        recorded_by=recorder,
+        recorded_by_id=recorder.pk if recorder else None,
         recorded_at=recorded_at,
         status=state,
-        reviewed_by=recorder if reviewed else None,
+        reviewed_by_id=recorder.pk if recorder and reviewed else None,
         reviewed_at=recorded_at if reviewed else None,
         reject_reason=rng.choice(REJECT_REASONS) if state == ActivityStatus.REJECTED else "",
     )
