@@ -31,3 +31,29 @@ class MonthStatus(models.TextChoices):
     SUBMITTED = "submitted", "已报送乡镇"
     CONFIRMED = "confirmed", "乡镇已确认"
     LOCKED = "locked", "已归档锁定"
+
+
+# Joint meetings (联席会议, 000 §四(一)3), talent evaluations (000 §四(三)5), township reports (000 §四(二)3).
+class MeetingStatus(models.TextChoices):
+    """Minutes go draft → final; final minutes are read-only except resolution follow-ups."""
+
+    DRAFT = "draft", "纪要草稿"
+    FINAL = "final", "纪要已定稿"
+
+
+class ResolutionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "未开始"
+    IN_PROGRESS = "in_progress", "进行中"
+    DONE = "done", "已完成"
+
+
+class EvaluationRating(models.TextChoices):
+    EXCELLENT = "excellent", "优秀"
+    GOOD = "good", "良好"
+    FAIR = "fair", "一般"
+    POOR = "poor", "差"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "草拟中"
+    SUBMITTED = "submitted", "已报送县委组织部"

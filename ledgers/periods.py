@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -42,3 +43,49 @@ def format_month(first: datetime.date) -> str:
 
 def month_label(first: datetime.date) -> str:
     return f"{first.year}年{first.month}月"
+
+
+# Quarters and half years (joint meetings, evaluations, the compliance board). Each period is a
+# half-open range of dates [start, end); `aware_bounds` turns it into instants in Asia/Shanghai so a
+# meeting at 23:30 on the last evening still falls inside, whatever the server's clock zone.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def quarter_of(day: datetime.date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def half_of(day: datetime.date) -> int:
+    return 1 if day.month <= 6 else 2
+
+
+def quarter_range(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    start = datetime.date(year, 3 * quarter - 2, 1)
+    return start, (datetime.date(year + 1, 1, 1) if quarter == 4 else datetime.date(year, 3 * quarter + 1, 1))
+
+
+def half_year_range(year: int, half: int) -> tuple[datetime.date, datetime.date]:
+    return (
+        (datetime.date(year, 1, 1), datetime.date(year, 7, 1))
+        if half == 1
+        else (
+            datetime.date(year, 7, 1),
+            datetime.date(year + 1, 1, 1),
+        )
+    )
+
+
+def aware_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """Midnight in Shanghai at each end of [start, end)."""
+    return (
+        datetime.datetime.combine(start, datetime.time.min, tzinfo=SHANGHAI),
+        datetime.datetime.combine(end, datetime.time.min, tzinfo=SHANGHAI),
+    )
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    return f"{year}年第{'一二三四'[quarter - 1]}季度"
+
+
+def half_label(year: int, half: int) -> str:
+    return f"{year}年{'上' if half == 1 else '下'}半年"
