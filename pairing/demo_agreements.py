@@ -109,7 +109,7 @@ def build(ctx) -> None:
     }
     demo_pairing = _demo_pairing(ctx)
     builder = _Builder(ctx, heads)
-    for year, weights in ((ctx.year - 1, PREVIOUS_YEAR), (ctx.year, CURRENT_YEAR)):
+    for year, weights in ((ctx.year - 1, PREVIOUS_YEAR), (ctx.year, _current_year_weights(ctx.today))):
         pairings = (
             Pairing.objects.filter(unit__county__in=county_ids, start_year__lte=year)
             .filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
@@ -129,6 +129,13 @@ def build(ctx) -> None:
                 builder.add(pairing, year, state, complete=pairing.pk == demo_pairing or state != S.DRAFT)
     builder.save()
     ctx.log(f"  三清单一协议：{builder.count} 份协议，{builder.item_count} 条清单")
+
+
+def _current_year_weights(today: datetime.date) -> list:
+    """Later in the year, more of this year's agreements are signed."""
+    elapsed = today.timetuple().tm_yday / 366
+    scaled = {S.SIGNED: 20 + 60 * elapsed, S.DRAFT: max(3, 30 - 25 * elapsed), None: max(3, 15 - 10 * elapsed)}
+    return [(state, scaled.get(state, weight)) for state, weight in CURRENT_YEAR]
 
 
 def _demo_pairing(ctx) -> int | None:

@@ -60,7 +60,11 @@ def scan_response(storage, name: str) -> FileResponse:
     """A stored scan as a download, typed from our own extension list and never served as HTML."""
     extension = name[name.rfind(".") :].lower() if "." in name else ""
     content_type = SCAN_TYPES.get(extension, "application/octet-stream")
-    response = FileResponse(storage.open(name, "rb"), content_type=content_type, as_attachment=True)
+    try:
+        handle = storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404("扫描件文件缺失，请联系管理员。") from None
+    response = FileResponse(handle, content_type=content_type, as_attachment=True)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -377,3 +377,9 @@ class TestAgreementPage:
             "@media print",
         ):
             assert part in page, part
+
+
+@pytest.mark.django_db
+def test_a_missing_scan_file_is_404_not_an_error(cast):
+    agreement = make_agreement(cast.pairing_u_a1, status=S.SIGNED, scan="agreement-scans/gone.pdf")
+    assert client_for(cast.dave).get(url("agreement_scan", agreement.pk)).status_code == 404
