@@ -57,3 +57,37 @@ class EvaluationRating(models.TextChoices):
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", "草拟中"
     SUBMITTED = "submitted", "已报送县委组织部"
+
+
+class DemandType(models.TextChoices):
+    """What a village publishes (000 §四(三)2–3): needs, problems, theme activities, micro-services, tasks."""
+
+    NEED = "need", "群众需求"
+    PROBLEM = "problem", "问题"
+    THEME = "theme", "主题活动"
+    MICRO_SERVICE = "micro_service", "小微服务"
+    TASK = "task", "共建任务"
+
+
+class DemandStatus(models.TextChoices):
+    """published → claimed → in progress → resolved, or closed unresolved (ledgers/models/demands.py)."""
+
+    PUBLISHED = "published", "待认领"
+    CLAIMED = "claimed", "已认领"
+    IN_PROGRESS = "in_progress", "办理中"
+    RESOLVED = "resolved", "已解决"
+    CLOSED = "closed", "未解决关闭"
+
+
+class ClaimStatus(models.TextChoices):
+    ACTIVE = "active", "已认领"
+    WITHDRAWN = "withdrawn", "已撤回"
+    COMPLETED = "completed", "已完成"
+    CLOSED = "closed", "已关闭"
+
+
+class NotificationKind(models.TextChoices):
+    INVITATION = "invitation", "认领邀请"
+    DAILY_SUMMARY = "daily_summary", "日汇总"
+    REMINDER = "reminder", "提醒"
+    NOTICE = "notice", "通知"

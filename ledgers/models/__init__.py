@@ -1,8 +1,11 @@
 from .activities import ActivityParticipant, ActivityPhoto, ServiceActivity
+from .demands import Demand, DemandClaim
 from .evaluations import TalentEvaluation
 from .meetings import JointMeeting, MeetingResolution
 from .months import LedgerMonth
+from .notifications import Notification
 from .reports import TownshipHalfYearReport
 
 __all__ = ["ActivityParticipant", "ActivityPhoto", "LedgerMonth", "ServiceActivity"]
 __all__ += ["JointMeeting", "MeetingResolution", "TalentEvaluation", "TownshipHalfYearReport"]
+__all__ += ["Demand", "DemandClaim", "Notification"]
