@@ -1,0 +1,481 @@
+"""The compliance board: for a period and a user's scope, who is behind on each rule (DOMAIN.md
+"Rules the software checks").
+
+Pure functions over an explicit `Period` (dates in Asia/Shanghai) and `today`. Every rule starts
+from a `visible_to(user)` queryset, marks each row with one `Exists` per month (a period has at most
+six), and is then either aggregated per township in one query (conditional `Count`) or filtered to
+the rows behind in one query, so the number of queries does not grow with the number of rows.
+
+A month-based rule (talents, unit contact, month close) looks at the months of the period that
+have begun by `today`; a row is behind when it misses any of them, and the drill-down names the
+months missed. The agreement rule looks at the period's year, and the meeting and township-report
+rules at the half year that contains the period's first day.
+"""
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+
+from pairing.choices import AgreementStatus, Role, TalentStatus
+from pairing.models import Agreement, Pairing, TalentAssignment, Township, Village
+
+from .choices import ActivityKind, ActivityStatus, MeetingStatus, MonthStatus, ReportStatus
+from .models import ActivityParticipant, JointMeeting, LedgerMonth, ServiceActivity, TownshipHalfYearReport
+from .periods import (
+    aware_bounds,
+    half_label,
+    half_of,
+    half_year_range,
+    month_label,
+    month_range,
+    next_month,
+    quarter_label,
+    quarter_of,
+    quarter_range,
+)
+
+PERIOD_RE = re.compile(r"^(\d{4})-(?:(\d{1,2})|Q([1-4])|H([12]))$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A month, quarter or half year: [start, end) in calendar dates."""
+
+    kind: str  # "month" | "quarter" | "half"
+    year: int
+    number: int
+
+    @property
+    def bounds(self) -> tuple[datetime.date, datetime.date]:
+        if self.kind == "month":
+            return month_range(datetime.date(self.year, self.number, 1))
+        if self.kind == "quarter":
+            return quarter_range(self.year, self.number)
+        return half_year_range(self.year, self.number)
+
+    @property
+    def start(self) -> datetime.date:
+        return self.bounds[0]
+
+    @property
+    def param(self) -> str:
+        return {"month": f"{self.year}-{self.number:02d}", "quarter": f"{self.year}-Q{self.number}"}.get(
+            self.kind, f"{self.year}-H{self.number}"
+        )
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return month_label(self.start)
+        if self.kind == "quarter":
+            return quarter_label(self.year, self.number)
+        return half_label(self.year, self.number)
+
+    @property
+    def half(self) -> tuple[int, int]:
+        """(year, half) of the half year containing the period (meetings, township reports)."""
+        return self.year, half_of(self.start)
+
+    def months(self, today: datetime.date) -> list[datetime.date]:
+        """First days of the period's months that have begun by `today`."""
+        start, end = self.bounds
+        months, first = [], start
+        while first < end and first <= today:
+            months.append(first)
+            first = next_month(first)
+        return months
+
+
+def current_period(kind: str, today: datetime.date) -> Period:
+    number = {"month": today.month, "quarter": quarter_of(today), "half": half_of(today)}[kind]
+    return Period(kind, today.year, number)
+
+
+def parse_period(value: str, today: datetime.date) -> Period:
+    """'2026-05', '2026-Q2' or '2026-H1' (empty → this month); a future period is refused."""
+    value = (value or "").strip()
+    if not value:
+        return current_period("month", today)
+    match = PERIOD_RE.match(value)
+    if not match or not 2000 <= int(match.group(1)) <= 2100:
+        raise ValidationError("期间格式应为 2026-05（月）、2026-Q2（季度）或 2026-H1（半年）。", code="invalid_period")
+    year, month, quarter, half = match.groups()
+    if month is not None and not 1 <= int(month) <= 12:
+        raise ValidationError("月份应在 1 至 12 之间。", code="invalid_period")
+    if month is not None:
+        period = Period("month", int(year), int(month))
+    elif quarter is not None:
+        period = Period("quarter", int(year), int(quarter))
+    else:
+        period = Period("half", int(year), int(half))
+    if period.start > today:
+        raise ValidationError("不能查看尚未开始的期间。", code="future_period")
+    return period
+
+
+def _active_pairings(user, year: int) -> QuerySet:
+    return (
+        Pairing.objects.visible_to(user)
+        .filter(start_year__lte=year)
+        .filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
+    )
+
+
+def _month_flags(months, condition: Callable[[datetime.date, datetime.date], QuerySet]) -> dict:
+    """{"m0": Exists(...), ...}: whether the row met the rule in each month."""
+    return {f"m{i}": Exists(condition(*month_range(first))) for i, first in enumerate(months)}
+
+
+def _any_missed(months) -> Q:
+    return Q(pk__in=[]) if not months else _or(Q(**{f"m{i}": False}) for i in range(len(months)))
+
+
+def _or(conditions) -> Q:
+    result = Q()
+    for condition in conditions:
+        result |= condition
+    return result
+
+
+# -- the rules --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A rule's rows for one period: the scoped queryset with its flags, and which rows are behind."""
+
+    queryset: QuerySet
+    behind: Q
+    months: list = field(default_factory=list)
+
+
+def talents_marked(user, period: Period, today: datetime.date) -> Marked:
+    """Active talents assigned this year with no confirmed activity in a month (000 §四(四)2)."""
+    months = period.months(today)
+
+    def served(start, end):
+        return ActivityParticipant.objects.filter(
+            talent=OuterRef("talent_id"),
+            activity__status=ActivityStatus.CONFIRMED,
+            activity__date__gte=start,
+            activity__date__lt=end,
+        )
+
+    queryset = (
+        TalentAssignment.objects.visible_to(user)
+        .filter(year=period.year, talent__status=TalentStatus.ACTIVE)
+        .alias(**_month_flags(months, served))
+    )
+    return Marked(queryset, _any_missed(months), months)
+
+
+def units_marked(user, period: Period, today: datetime.date) -> Marked:
+    """Pairings whose unit did not contact the village in a month (000 §四(一)1): a confirmed
+    activity there in which the unit took part as a whole, or a 单位联系 with one of its talents."""
+    months = period.months(today)
+
+    def contacted(start, end):
+        return ServiceActivity.objects.filter(
+            Q(participants__unit=OuterRef("unit_id"))
+            | Q(kind=ActivityKind.UNIT_CONTACT, participants__talent__unit=OuterRef("unit_id")),
+            village=OuterRef("village_id"),
+            status=ActivityStatus.CONFIRMED,
+            date__gte=start,
+            date__lt=end,
+        )
+
+    queryset = _active_pairings(user, period.year).alias(**_month_flags(months, contacted))
+    return Marked(queryset, _any_missed(months), months)
+
+
+def agreements_marked(user, period: Period, today: datetime.date) -> Marked:
+    """Pairings without a signed agreement for the period's year (000 §四(一)2)."""
+    signed = Agreement.objects.filter(
+        pairing=OuterRef("pk"), year=period.year, status__in=[AgreementStatus.SIGNED, AgreementStatus.CLOSED]
+    )
+    queryset = _active_pairings(user, period.year).alias(ok=Exists(signed))
+    return Marked(queryset, Q(ok=False))
+
+
+def meetings_marked(user, period: Period, today: datetime.date) -> Marked:
+    """Pairings without a final joint meeting in the half year (000 §四(一)3)."""
+    year, half = period.half
+    start, end = aware_bounds(*half_year_range(year, half))
+    held = JointMeeting.objects.filter(
+        pairing=OuterRef("pk"), status=MeetingStatus.FINAL, held_at__gte=start, held_at__lt=end
+    )
+    queryset = _active_pairings(user, year).alias(ok=Exists(held))
+    return Marked(queryset, Q(ok=False))
+
+
+def months_marked(user, period: Period, today: datetime.date) -> Marked:
+    """Villages that have not submitted a month's ledger (submitted, confirmed or locked)."""
+    months = period.months(today)
+
+    def submitted(start, end):
+        return LedgerMonth.objects.filter(
+            village=OuterRef("pk"),
+            month=start,
+            status__in=[MonthStatus.SUBMITTED, MonthStatus.CONFIRMED, MonthStatus.LOCKED],
+        )
+
+    queryset = Village.objects.visible_to(user).alias(**_month_flags(months, submitted))
+    return Marked(queryset, _any_missed(months), months)
+
+
+def reports_marked(user, period: Period, today: datetime.date) -> Marked:
+    """Townships that have not submitted the half year's work report (000 §四(二)3)."""
+    year, half = period.half
+    done = TownshipHalfYearReport.objects.filter(
+        township=OuterRef("pk"), year=year, half=half, status=ReportStatus.SUBMITTED
+    )
+    return Marked(Township.objects.visible_to(user).alias(ok=Exists(done)), Q(ok=False))
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str
+    source: str
+    subject: str  # what a row is, for headings ("人才", "结对关系", …)
+    mark: Callable[..., Marked]
+    township: str  # lookup from the row to its township
+    roles: frozenset
+    related: tuple[str, ...]
+    columns: tuple[str, ...]
+    cells: Callable  # (row) -> tuple of the fixed cells, before the months missed
+
+
+COUNTY_TOWNSHIP = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER})
+WITH_VILLAGE = COUNTY_TOWNSHIP | {Role.VILLAGE_SECRETARY}
+WITH_UNIT = WITH_VILLAGE | {Role.UNIT_LIAISON}
+
+
+def _pairing_cells(p):
+    return (p.village.township.name, p.village.name, p.unit.name)
+
+
+RULES: dict[str, Rule] = {
+    rule.code: rule
+    for rule in (
+        Rule(
+            "talents",
+            "城市人才每月至少参加1次服务活动",
+            "000 §四(四)2",
+            "城市人才",
+            talents_marked,
+            "village__township",
+            WITH_UNIT,
+            ("talent__unit", "village__township"),
+            ("乡镇", "服务村（社区）", "城市人才", "所在单位"),
+            lambda a: (
+                a.village.township.name,
+                a.village.name,
+                a.talent.name,
+                a.talent.unit.name if a.talent.unit else "",
+            ),
+        ),
+        Rule(
+            "units",
+            "县直单位每月联系结对村",
+            "000 §四(一)1",
+            "结对关系",
+            units_marked,
+            "village__township",
+            WITH_UNIT,
+            ("unit", "village__township"),
+            ("乡镇", "结对村（社区）", "县直单位"),
+            _pairing_cells,
+        ),
+        Rule(
+            "agreements",
+            "每年签订三清单一协议",
+            "000 §四(一)2",
+            "结对关系",
+            agreements_marked,
+            "village__township",
+            WITH_UNIT,
+            ("unit", "village__township"),
+            ("乡镇", "结对村（社区）", "县直单位"),
+            _pairing_cells,
+        ),
+        Rule(
+            "meetings",
+            "每半年召开一次联席会议",
+            "000 §四(一)3",
+            "结对关系",
+            meetings_marked,
+            "village__township",
+            WITH_UNIT,
+            ("unit", "village__township"),
+            ("乡镇", "结对村（社区）", "县直单位"),
+            _pairing_cells,
+        ),
+        Rule(
+            "months",
+            "村每月报送工作台账",
+            "DOMAIN 月度台账",
+            "村（社区）",
+            months_marked,
+            "township",
+            WITH_VILLAGE,
+            ("township",),
+            ("乡镇", "村（社区）"),
+            lambda v: (v.township.name, v.name),
+        ),
+        Rule(
+            "reports",
+            "乡镇每半年报送工作报告",
+            "000 §四(二)3",
+            "乡镇",
+            reports_marked,
+            "pk",
+            COUNTY_TOWNSHIP,
+            (),
+            ("乡镇",),
+            lambda t: (t.name,),
+        ),
+    )
+}
+
+
+def rules_for(user) -> list[Rule]:
+    if user.is_superuser:
+        return list(RULES.values())
+    return [rule for rule in RULES.values() if user.role in rule.roles]
+
+
+def rule_for(user, code: str) -> Rule | None:
+    return next((rule for rule in rules_for(user) if rule.code == code), None)
+
+
+# -- figures and lists ------------------------------------------------------------------------
+
+
+@dataclass
+class TownshipFigure:
+    township_id: int
+    township: str
+    code: str
+    total: int
+    behind: int
+
+    @property
+    def done(self) -> int:
+        return self.total - self.behind
+
+    @property
+    def rate(self) -> float | None:
+        """Share of rows that meet the rule, in percent (None without rows)."""
+        return round(100 * self.done / self.total, 1) if self.total else None
+
+
+@dataclass
+class RuleFigures:
+    rule: Rule
+    townships: list[TownshipFigure]
+    months: list
+
+    @property
+    def total(self) -> int:
+        return sum(t.total for t in self.townships)
+
+    @property
+    def behind(self) -> int:
+        return sum(t.behind for t in self.townships)
+
+    @property
+    def rate(self) -> float | None:
+        return round(100 * (self.total - self.behind) / self.total, 1) if self.total else None
+
+
+def _prefix(path: str) -> str:
+    return "" if path == "pk" else f"{path}__"
+
+
+def rule_figures(user, rule: Rule, period: Period, today: datetime.date) -> RuleFigures:
+    """Rows and rows behind per township: one grouped query with a conditional count."""
+    marked = rule.mark(user, period, today)
+    prefix = _prefix(rule.township)
+    grouped = (
+        marked.queryset.order_by()
+        .values(t_id=F(_township_key(rule)), t_name=F(f"{prefix}name"), t_code=F(f"{prefix}code"))
+        .annotate(total=Count("pk"), behind=Count("pk", filter=marked.behind))
+        .order_by("t_code")
+    )
+    townships = [TownshipFigure(g["t_id"], g["t_name"], g["t_code"], g["total"], g["behind"]) for g in grouped]
+    return RuleFigures(rule, townships, marked.months)
+
+
+def board(user, period: Period, today: datetime.date) -> list[RuleFigures]:
+    """Every rule the user's role answers for: one query each."""
+    return [rule_figures(user, rule, period, today) for rule in rules_for(user)]
+
+
+@dataclass(frozen=True)
+class BehindRow:
+    pk: int
+    township_id: int
+    cells: tuple[str, ...]
+    missed: tuple[datetime.date, ...]
+
+    @property
+    def missed_label(self) -> str:
+        return "、".join(month_label(m) for m in self.missed)
+
+
+def _township_key(rule: Rule) -> str:
+    return f"{_prefix(rule.township)}pk"
+
+
+def behind_queryset(user, rule: Rule, period: Period, today: datetime.date, township_id: int | None = None):
+    """The rows behind on `rule`, with their month flags selected (one query when evaluated)."""
+    marked = rule.mark(user, period, today)
+    flags = {name: F(name) for name in marked.queryset.query.annotations}
+    queryset = marked.queryset.filter(marked.behind).annotate(row_township=F(_township_key(rule)), **flags)
+    if rule.related:
+        queryset = queryset.select_related(*rule.related)
+    if township_id is not None:
+        queryset = queryset.filter(**{_township_key(rule): township_id})
+    order = {
+        "talents": ("village__code", "talent__name", "pk"),
+        "months": ("code",),
+        "reports": ("code",),
+    }.get(rule.code, ("village__code", "unit__name", "pk"))
+    return queryset.order_by(*order), marked.months
+
+
+def to_rows(rule: Rule, objects, months) -> list[BehindRow]:
+    return [
+        BehindRow(
+            obj.pk,
+            obj.row_township,
+            tuple(rule.cells(obj)),
+            tuple(m for i, m in enumerate(months) if not getattr(obj, f"m{i}")),
+        )
+        for obj in objects
+    ]
+
+
+def behind_rows(user, rule: Rule, period: Period, today: datetime.date, township_id: int | None = None):
+    queryset, months = behind_queryset(user, rule, period, today, township_id)
+    return to_rows(rule, queryset, months)
+
+
+def headers(rule: Rule, months) -> tuple[str, ...]:
+    return rule.columns + (("未达标月份",) if months else ())
+
+
+def open_counts(user, today: datetime.date) -> list[tuple[Rule, Period, int]]:
+    """For the home page: how many rows are behind now (this month; this half year for meetings
+    and township reports; this year for agreements). One count query per rule."""
+    counts = []
+    for rule in rules_for(user):
+        period = current_period("half" if rule.code in ("meetings", "reports") else "month", today)
+        marked = rule.mark(user, period, today)
+        counts.append((rule, period, marked.queryset.filter(marked.behind).count()))
+    return counts

@@ -1,0 +1,73 @@
+"""Township half-year work reports (000 §四(二)3): the township drafts and submits; the county sees.
+
+Kept minimal on purpose: the half-year report issue attaches the Excel document to this record.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from pairing import audit
+from pairing.choices import Role
+from pairing.models import Township
+
+from ..choices import ReportStatus
+from ..models import TownshipHalfYearReport
+from ..periods import half_year_range
+from .guards import OUT_OF_SCOPE, deny, ledger_service, require_visible
+
+NOT_THE_TOWNSHIP = "只有本乡镇党委工作人员可以起草和报送本乡镇的半年工作报告。"
+
+
+def _is_officer_of(actor, township_id: int) -> bool:
+    return actor.is_superuser or (actor.role == Role.TOWNSHIP_OFFICER and actor.township_id == township_id)
+
+
+@ledger_service
+def save_report(*, actor, township: Township, year: int, half: int, summary: str) -> TownshipHalfYearReport:
+    """Create or edit the township's draft for a half year (a submitted report no longer changes)."""
+    if not Township.objects.visible_to(actor).filter(pk=township.pk).exists():
+        raise deny(actor, OUT_OF_SCOPE, object_type="ledgers.townshiphalfyearreport")
+    if not _is_officer_of(actor, township.pk):
+        raise deny(actor, NOT_THE_TOWNSHIP, object_type="ledgers.townshiphalfyearreport")
+    if half not in (1, 2):
+        raise ValidationError({"half": "半年应为上半年或下半年。"})
+    if half_year_range(year, half)[0] > timezone.localdate():
+        raise ValidationError({"half": "不能为尚未开始的半年起草报告。"})
+    report, created = TownshipHalfYearReport.objects.select_for_update().get_or_create(
+        township=township, year=year, half=half, defaults={"created_by": actor}
+    )
+    if report.is_submitted:
+        raise ValidationError("该半年工作报告已报送，不能再修改。", code="submitted")
+    before = None if created else audit.snapshot(report)
+    report.summary = (summary or "").strip()
+    report.updated_at = timezone.now()
+    report.full_clean(exclude=["township", "created_by", "submitted_by"], validate_constraints=False)
+    report.save()
+    audit.record(
+        action="create" if created else "update",
+        actor=actor,
+        obj=report,
+        changes=audit.diff(before, audit.snapshot(report)),
+    )
+    return report
+
+
+@ledger_service
+def submit_report(*, actor, report: TownshipHalfYearReport) -> TownshipHalfYearReport:
+    """Draft → submitted to the county organization department."""
+    report = TownshipHalfYearReport.objects.select_related("township").get(pk=report.pk)
+    require_visible(actor, report)
+    if not _is_officer_of(actor, report.township_id):
+        raise deny(actor, NOT_THE_TOWNSHIP, obj=report)
+    if not report.summary.strip():
+        raise ValidationError({"summary": "请先填写工作报告摘要再报送。"})
+    before = audit.snapshot(report)
+    now = timezone.now()
+    changed = TownshipHalfYearReport.objects.filter(pk=report.pk, status=ReportStatus.DRAFT).update(
+        status=ReportStatus.SUBMITTED, submitted_by=actor, submitted_at=now, updated_at=now
+    )
+    if changed != 1:
+        raise ValidationError("该半年工作报告已报送，请刷新页面。")
+    report.refresh_from_db()
+    audit.record(action="submit", actor=actor, obj=report, changes=audit.diff(before, audit.snapshot(report)))
+    return report
