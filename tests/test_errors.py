@@ -18,3 +18,12 @@ def test_an_unknown_page_answers_html_404(client, settings, cast):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "text/html" in response["Content-Type"]
+
+
+@pytest.mark.django_db
+def test_a_forbidden_page_explains_itself_in_chinese(client, settings, cast):
+    settings.DEBUG = False
+    client.force_login(cast.dave)  # a village secretary may not create county units
+    response = client.get("/directory/units/new/")
+    assert response.status_code == 403
+    assert "无权" in response.content.decode()
