@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import activities, months
+from .views import activities, demands, months, notifications
 
 app_name = "ledgers"
 
@@ -27,3 +27,4 @@ urlpatterns = [
     re_path(rf"^months/{MONTH}/export\.xlsx$", months.month_export, name="month_export"),
     re_path(rf"^months/{MONTH}/(?P<action>submit|confirm|reopen|lock)/$", months.month_action, name="month_action"),
 ]
+urlpatterns += demands.urlpatterns + notifications.urlpatterns

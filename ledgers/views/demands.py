@@ -1,0 +1,346 @@
+"""Demand pages: the list with the resolution rate, publish/edit (phone-first), the detail page
+with claims, suggestions and each role's actions, a talent's "可认领" list, the daily summary.
+Every query starts from `visible_to(request.user)`; out of scope is 404."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, re_path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from pairing.choices import Role
+from pairing.models import Township, UrbanTalent, Village
+from pairing.views.home import Panel, PanelItem, panel_provider
+
+from ..choices import ClaimStatus, DemandStatus
+from ..filtersets import DemandFilterSet
+from ..forms_demands import CloseForm, DemandForm, ResolveForm
+from ..models import Demand, DemandClaim
+from ..models.demands import CLAIMABLE_STATUSES, OPEN_STATUSES
+from ..services import demands as services
+from ..services.demand_matching import suggest_talents
+from ..services.demand_stats import daily_summary, resolution_rate, resolution_rates, year_bounds
+from .common import add_form_errors, flash_error
+
+CLAIMANT_ROLES = (Role.TALENT, Role.UNIT_LIAISON)
+SUGGESTION_ROLES = (Role.VILLAGE_SECRETARY, Role.TOWNSHIP_OFFICER, Role.COUNTY_ADMIN)
+ORDERINGS = {"published_at", "-published_at", "due_date", "-due_date", "status", "village__code"}
+
+
+def _demands(user):
+    return Demand.objects.visible_to(user).select_related("village__township").prefetch_related("specialties")
+
+
+def _is_secretary(user, demand) -> bool:
+    return user.is_superuser or (user.role == Role.VILLAGE_SECRETARY and user.village_id == demand.village_id)
+
+
+def _rate_level(user) -> str | None:
+    """The breakdown under the headline: townships for the county, villages below it."""
+    if user.is_superuser or user.role == Role.COUNTY_ADMIN:
+        return "township"
+    if user.role == Role.VILLAGE_SECRETARY:
+        return None
+    return "village"
+
+
+def _year(request) -> int:
+    value = request.GET.get("year", "")
+    today = timezone.localdate()
+    return int(value) if value.isdigit() and 2000 <= int(value) <= today.year else today.year
+
+
+def demand_list(request):
+    user = request.user
+    filterset = DemandFilterSet(request.GET, queryset=_demands(user), request=request)
+    rows = filterset.qs if filterset.is_valid() else Demand.objects.none()
+    ordering = request.GET.get("ordering", "")
+    rows = rows.order_by(ordering, "-pk") if ordering in ORDERINGS else rows.order_by("-published_at", "-pk")
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    year = _year(request)
+    start, end = year_bounds(year)
+    scoped = Demand.objects.visible_to(user)
+    level = _rate_level(user)
+    return render(
+        request,
+        "ledgers/demands/list.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "querystring": query.urlencode(),
+            "today": timezone.localdate(),
+            "year": year,
+            "headline": resolution_rate(scoped, start, end),
+            "breakdown": resolution_rates(scoped, start, end, level) if level else [],
+            "level_label": {"township": "乡镇", "village": "村（社区）"}.get(level or "", ""),
+            "can_publish": user.role == Role.VILLAGE_SECRETARY,
+        },
+    )
+
+
+def _village_for_publishing(user) -> Village:
+    if user.role != Role.VILLAGE_SECRETARY or user.village_id is None:
+        raise PermissionDenied("只有村党组织书记（村务专干）可以发布需求。")
+    return get_object_or_404(Village.objects.visible_to(user), pk=user.village_id)
+
+
+def demand_create(request):
+    village = _village_for_publishing(request.user)
+    form = DemandForm(request.POST or None, user=request.user, village=village)
+    if request.method == "POST" and form.is_valid():
+        try:
+            demand = services.publish_demand(actor=request.user, village=village, data=form.demand_input())
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "需求已发布，本村服务的城市人才和结对单位可以认领。")
+            return redirect(demand)
+    return render(request, "ledgers/demands/form.html", {"form": form, "village": village, "creating": True})
+
+
+def demand_edit(request, pk):
+    demand = get_object_or_404(_demands(request.user), pk=pk)
+    if not _is_secretary(request.user, demand):
+        raise PermissionDenied("只有本村党组织书记（村务专干）可以修改需求。")
+    form = DemandForm(
+        request.POST or None, user=request.user, village=demand.village, initial=DemandForm.initial_from(demand)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_demand(actor=request.user, demand=demand, data=form.demand_input())
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已保存。")
+            return redirect(demand)
+    return render(request, "ledgers/demands/form.html", {"form": form, "village": demand.village, "demand": demand})
+
+
+def _own_claim(user, claims):
+    for claim in claims:
+        if (user.role == Role.TALENT and claim.talent_id == user.talent_id) or (
+            user.role == Role.UNIT_LIAISON and claim.unit_id == user.unit_id
+        ):
+            return claim
+    return None
+
+
+def _may_claim(user, demand) -> bool:
+    year = timezone.localdate().year
+    if user.role == Role.TALENT and user.talent_id:
+        return services.eligible_talents(demand.village_id, year).filter(pk=user.talent_id).exists()
+    if user.role == Role.UNIT_LIAISON and user.unit_id:
+        return services.paired_unit_ids(demand.village_id, year).filter(unit_id=user.unit_id).exists()
+    return False
+
+
+def demand_detail(request, pk):
+    user = request.user
+    demand = get_object_or_404(
+        _demands(user).select_related("served_by", "published_by", "agreement_item__agreement"), pk=pk
+    )
+    claims = list(demand.claims.select_related("talent__unit", "unit", "claimed_by"))
+    own = _own_claim(user, claims)
+    own_active = own is not None and own.status == ClaimStatus.ACTIVE
+    secretary = _is_secretary(user, demand)
+    claimable = demand.accepts_claims and not own_active and user.role in CLAIMANT_ROLES
+    show_suggestions = demand.accepts_claims and (user.is_superuser or user.role in SUGGESTION_ROLES)
+    context = {
+        "demand": demand,
+        "claims": claims,
+        "active_claims": [c for c in claims if c.status in (ClaimStatus.ACTIVE, ClaimStatus.COMPLETED)],
+        "own_claim": own,
+        "overdue": demand.is_overdue(),
+        "can_claim": claimable and _may_claim(user, demand),
+        "can_withdraw": own_active and demand.status in CLAIMABLE_STATUSES,
+        "can_start": demand.status == DemandStatus.CLAIMED and (secretary or own_active),
+        "can_resolve": secretary and demand.status in (DemandStatus.CLAIMED, DemandStatus.IN_PROGRESS),
+        "can_close": secretary and demand.status in OPEN_STATUSES,
+        "can_edit": secretary and demand.status in CLAIMABLE_STATUSES,
+        "can_invite": secretary and demand.accepts_claims,
+        "suggestions": suggest_talents(demand, user) if show_suggestions else None,
+    }
+    if context["can_resolve"]:
+        context["resolve_form"] = ResolveForm(user=user, demand=demand)
+    if context["can_close"]:
+        context["close_form"] = CloseForm()
+    return render(request, "ledgers/demands/detail.html", context)
+
+
+def _back(request, demand):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(demand)
+
+
+DONE = {
+    "claim": "认领成功，请按时线下服务；服务后可在“登记活动”中记录。",
+    "withdraw": "已撤回认领。",
+    "start": "已标记开始办理。",
+    "resolve": "已标记为已解决。",
+    "close": "已关闭（未解决），原因已记录。",
+}
+
+
+@require_POST
+def demand_action(request, pk, action):
+    demand = get_object_or_404(Demand.objects.visible_to(request.user), pk=pk)
+    user = request.user
+    try:
+        if action == "claim":
+            services.claim_demand(actor=user, demand=demand)
+        elif action == "withdraw":
+            services.withdraw_claim(actor=user, demand=demand)
+        elif action == "start":
+            services.start_demand(actor=user, demand=demand)
+        elif action == "resolve":
+            form = ResolveForm(request.POST, user=user, demand=demand)
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            services.resolve_demand(
+                actor=user, demand=demand, outcome=form.cleaned_data["outcome"], activity=form.cleaned_data["activity"]
+            )
+        elif action == "close":
+            services.close_demand(actor=user, demand=demand, reason=request.POST.get("reason", ""))
+        else:
+            raise Http404
+    except (ValidationError, PermissionDenied) as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, DONE[action])
+    return _back(request, demand)
+
+
+@require_POST
+def demand_invite(request, pk):
+    demand = get_object_or_404(Demand.objects.visible_to(request.user), pk=pk)
+    talent = get_object_or_404(UrbanTalent.objects.visible_to(request.user), pk=request.POST.get("talent") or 0)
+    try:
+        services.invite_talent(actor=request.user, demand=demand, talent=talent)
+    except (ValidationError, PermissionDenied) as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, f"已向{talent.name}发送认领邀请。")
+    return redirect(demand)
+
+
+def claimable_demands(user):
+    """Open places in the villages the talent (or the liaison's unit) may serve this year."""
+    year = timezone.localdate().year
+    if user.role == Role.TALENT and user.talent_id:
+        mine = DemandClaim.objects.filter(talent_id=user.talent_id, status=ClaimStatus.ACTIVE)
+    elif user.role == Role.UNIT_LIAISON and user.unit_id:
+        mine = DemandClaim.objects.filter(unit_id=user.unit_id, status=ClaimStatus.ACTIVE)
+    else:
+        return Demand.objects.none()
+    return (
+        _demands(user)
+        .filter(status__in=CLAIMABLE_STATUSES, claimed_count__lt=F("people_wanted"))
+        .filter(village_id__in=services.claimant_village_ids(user, year))
+        .exclude(pk__in=mine.values("demand_id"))
+    )
+
+
+def my_claims(user):
+    if user.role == Role.TALENT and user.talent_id:
+        own = {"talent_id": user.talent_id}
+    elif user.role == Role.UNIT_LIAISON and user.unit_id:
+        own = {"unit_id": user.unit_id}
+    else:
+        return DemandClaim.objects.none()
+    return (
+        DemandClaim.objects.visible_to(user)
+        .filter(status=ClaimStatus.ACTIVE, demand__status__in=OPEN_STATUSES, **own)
+        .select_related("demand__village")
+        .order_by("demand__due_date", "pk")
+    )
+
+
+def claimable(request):
+    """The talent's phone page: what they may claim (one tap each) and what they have claimed."""
+    user = request.user
+    if user.role not in CLAIMANT_ROLES:
+        raise PermissionDenied("此页面供城市人才和结对单位联络员认领需求。")
+    rows = claimable_demands(user).order_by(F("due_date").asc(nulls_last=True), "-published_at", "pk")
+    return render(
+        request,
+        "ledgers/demands/claimable.html",
+        {"demands": rows, "claims": my_claims(user), "today": timezone.localdate()},
+    )
+
+
+def daily(request):
+    """日汇总、日研判: the day's new, unclaimed and overdue demands per village and per unit."""
+    today = timezone.localdate()
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else today
+    except ValueError:
+        day = today
+    day = min(day, today)
+    summary = daily_summary(day, request.user)
+    return render(
+        request,
+        "ledgers/demands/daily.html",
+        {
+            "summary": summary,
+            "previous_day": day - datetime.timedelta(days=1),
+            "next_day": day + datetime.timedelta(days=1) if day < today else None,
+            "show_townships": Township.objects.visible_to(request.user).count() > 1,
+        },
+    )
+
+
+@panel_provider
+def demand_panel(request) -> Panel | None:
+    """Talents and liaisons: open claims and demands to claim; secretaries: unclaimed and overdue."""
+    user = request.user
+    list_url = reverse("ledgers:demand_list")
+    if user.role in CLAIMANT_ROLES:
+        items = [
+            PanelItem("我的在办认领", my_claims(user).count(), reverse("ledgers:demand_claimable")),
+            PanelItem("可认领的需求", claimable_demands(user).count(), reverse("ledgers:demand_claimable")),
+        ]
+        return Panel("需求认领", items, order=20, style="counts")
+    if user.role == Role.VILLAGE_SECRETARY:
+        scoped = Demand.objects.visible_to(user)
+        today = timezone.localdate()
+        items = [
+            PanelItem(
+                "待认领需求", scoped.filter(status=DemandStatus.PUBLISHED).count(), f"{list_url}?status=published"
+            ),
+            PanelItem(
+                "已逾期需求",
+                scoped.filter(status__in=OPEN_STATUSES, due_date__lt=today).count(),
+                f"{list_url}?overdue=true",
+            ),
+        ]
+        return Panel("本村需求", items, order=20, style="counts")
+    return None
+
+
+urlpatterns = [
+    path("demands/", demand_list, name="demand_list"),
+    path("demands/new/", demand_create, name="demand_create"),
+    path("demands/claimable/", claimable, name="demand_claimable"),
+    path("demands/daily/", daily, name="demand_daily"),
+    path("demands/<int:pk>/", demand_detail, name="demand_detail"),
+    path("demands/<int:pk>/edit/", demand_edit, name="demand_edit"),
+    path("demands/<int:pk>/invite/", demand_invite, name="demand_invite"),
+    re_path(
+        r"^demands/(?P<pk>\d+)/(?P<action>claim|withdraw|start|resolve|close)/$", demand_action, name="demand_action"
+    ),
+]

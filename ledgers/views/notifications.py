@@ -1,0 +1,50 @@
+"""The inbox: one's own notifications only (someone else's is 404)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from ..models import Notification
+from ..services.notifications import mark_all_read, mark_read
+
+
+def inbox(request):
+    rows = Notification.objects.visible_to(request.user)
+    if request.GET.get("unread") == "1":
+        rows = rows.unread()
+    page = Paginator(rows.order_by("-created_at", "-pk"), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ledgers/demands/notifications.html",
+        {"page_obj": page, "unread_only": request.GET.get("unread") == "1", "querystring": ""},
+    )
+
+
+@require_POST
+def read(request, pk):
+    """Mark read and follow the notification's (site-relative) link."""
+    try:
+        row = mark_read(actor=request.user, notification=Notification(pk=pk))
+    except Notification.DoesNotExist:
+        raise Http404 from None
+    if row.link and url_has_allowed_host_and_scheme(row.link, allowed_hosts={request.get_host()}):
+        return redirect(row.link)
+    return redirect("ledgers:notifications")
+
+
+@require_POST
+def read_all(request):
+    count = mark_all_read(actor=request.user)
+    messages.success(request, f"已将 {count} 条通知标为已读。")
+    return redirect("ledgers:notifications")
+
+
+urlpatterns = [
+    path("notifications/", inbox, name="notifications"),
+    path("notifications/read-all/", read_all, name="notification_read_all"),
+    path("notifications/<int:pk>/read/", read, name="notification_read"),
+]
