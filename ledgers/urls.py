@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import activities, demands, months, notifications
+from .views import activities, compliance, demands, evaluations, meetings, months, notifications, reports
 
 app_name = "ledgers"
 
@@ -28,3 +28,6 @@ urlpatterns = [
     re_path(rf"^months/{MONTH}/(?P<action>submit|confirm|reopen|lock)/$", months.month_action, name="month_action"),
 ]
 urlpatterns += demands.urlpatterns + notifications.urlpatterns
+
+# Joint meetings, evaluations, township reports and the compliance board (issue 5 items 3-5).
+urlpatterns += meetings.urlpatterns + evaluations.urlpatterns + reports.urlpatterns + compliance.urlpatterns

@@ -1,0 +1,162 @@
+"""The compliance board: figures per rule and township for a period, drill-down lists, Excel."""
+
+import io
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from openpyxl import Workbook
+
+from pairing import audit
+from pairing.views.home import Panel, PanelItem, panel_provider
+
+from .. import compliance
+from ..excel import safe_text
+
+PAGE_SIZE = 50
+
+
+def _period(request):
+    try:
+        return compliance.parse_period(request.GET.get("period", ""), timezone.localdate())
+    except ValidationError:
+        raise Http404 from None
+
+
+def _rule(request, code):
+    rule = compliance.rule_for(request.user, code)
+    if rule is None:
+        raise Http404
+    return rule
+
+
+def _township(request) -> int | None:
+    value = request.GET.get("township", "")
+    return int(value) if value.isdigit() else None
+
+
+def _require_board(user) -> None:
+    # Roles that answer for no rule (talents, the auditor, system roles) have no board at all.
+    if not compliance.rules_for(user):
+        raise Http404
+
+
+def _quick_periods(today):
+    return [
+        ("本月", compliance.current_period("month", today)),
+        ("本季度", compliance.current_period("quarter", today)),
+        ("本半年", compliance.current_period("half", today)),
+    ]
+
+
+def board(request):
+    _require_board(request.user)
+    today = timezone.localdate()
+    period = _period(request)
+    figures = compliance.board(request.user, period, today)
+    townships = {}
+    for rule_figures in figures:
+        for t in rule_figures.townships:
+            townships.setdefault(t.township_id, (t.code, t.township))
+    matrix = [
+        (tid, name, [(rf.rule.code, next((t for t in rf.townships if t.township_id == tid), None)) for rf in figures])
+        for tid, (code, name) in sorted(townships.items(), key=lambda item: item[1][0])
+    ]
+    return render(
+        request,
+        "ledgers/compliance/board.html",
+        {
+            "period": period,
+            "figures": figures,
+            "matrix": matrix,
+            "quick": _quick_periods(today),
+            "meeting_half": period.half,
+            "section": "compliance",
+        },
+    )
+
+
+def rule_list(request, code):
+    _require_board(request.user)
+    rule = _rule(request, code)
+    period = _period(request)
+    township = _township(request)
+    queryset, months = compliance.behind_queryset(request.user, rule, period, timezone.localdate(), township)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ledgers/compliance/rule.html",
+        {
+            "rule": rule,
+            "period": period,
+            "page_obj": page,
+            "rows": compliance.to_rows(rule, page.object_list, months),
+            "headers": compliance.headers(rule, months),
+            "has_months": bool(months),
+            "querystring": query.urlencode(),
+            "export_url": f"{reverse('ledgers:compliance_export', args=[rule.code])}?{query.urlencode()}",
+            "section": "compliance",
+        },
+    )
+
+
+def workbook(rule, period, rows, months) -> bytes:
+    """The drill-down list as .xlsx; every name goes through ledgers.excel (formula-safe)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(rule.title[:31])
+    sheet.append([safe_text(f"{period.label} · {rule.title}（{rule.source}）未达标名单")])
+    sheet.append(list(compliance.headers(rule, months)))
+    for row in rows:
+        sheet.append([safe_text(c) for c in row.cells] + ([row.missed_label] if months else []))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def rule_export(request, code):
+    _require_board(request.user)
+    rule = _rule(request, code)
+    period = _period(request)
+    township = _township(request)
+    queryset, months = compliance.behind_queryset(request.user, rule, period, timezone.localdate(), township)
+    rows = compliance.to_rows(rule, queryset, months)
+    content = workbook(rule, period, rows, months)
+    audit.record(
+        action="export",
+        actor=request.user,
+        object_type="ledgers.compliance",
+        message=f"导出{period.label}“{rule.title}”未达标名单（{len(rows)} 条，Excel）",
+    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="compliance-{rule.code}-{period.param}.xlsx"'
+    return response
+
+
+@panel_provider
+def compliance_panel(request) -> Panel | None:
+    """Home page: how many items are behind right now, per rule the user answers for."""
+    user = request.user
+    if not user.is_authenticated or not compliance.rules_for(user):
+        return None
+    items = [
+        PanelItem(
+            rule.title,
+            count,
+            f"{reverse('ledgers:compliance_rule', args=[rule.code])}?period={period.param}",
+            note=period.label,
+        )
+        for rule, period, count in compliance.open_counts(user, timezone.localdate())
+    ]
+    return Panel("结对工作待办（未达标）", items, order=20)
+
+
+urlpatterns = [
+    path("compliance/", board, name="compliance_board"),
+    path("compliance/<slug:code>/", rule_list, name="compliance_rule"),
+    path("compliance/<slug:code>/export.xlsx", rule_export, name="compliance_export"),
+]

@@ -1,0 +1,190 @@
+"""Quarterly evaluation pages: the village rates its talents, the township forwards, the unit reads."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pairing.choices import Role
+from pairing.models import TalentAssignment, UrbanTalent
+
+from ..filtersets import TalentEvaluationFilterSet
+from ..meeting_forms import EvaluationForm
+from ..models import TalentEvaluation
+from ..periods import quarter_label, quarter_of
+from ..services import evaluations as service
+from .common import add_form_errors, flash_error
+
+
+def _evaluations(user):
+    return TalentEvaluation.objects.visible_to(user).select_related(
+        "talent__unit", "village__township", "evaluated_by", "forwarded_by"
+    )
+
+
+def _year_quarter(request) -> tuple[int, int]:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or today.year)
+        quarter = int(request.GET.get("quarter") or request.POST.get("quarter") or quarter_of(today))
+    except ValueError:
+        raise Http404 from None
+    if not (2000 <= year <= 2100 and 1 <= quarter <= 4):
+        raise Http404
+    return year, quarter
+
+
+def evaluation_list(request):
+    filterset = TalentEvaluationFilterSet(request.GET, queryset=_evaluations(request.user), request=request)
+    queryset = filterset.qs if filterset.is_valid() else TalentEvaluation.objects.none()
+    page = Paginator(queryset.order_by("-year", "-quarter", "village__code", "talent__name"), 30).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ledgers/evaluations/list.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "querystring": query.urlencode(),
+            "can_forward": request.user.role == Role.TOWNSHIP_OFFICER,
+            "is_village": request.user.role == Role.VILLAGE_SECRETARY,
+        },
+    )
+
+
+def evaluation_quarter(request):
+    """The village's worksheet for one quarter: every talent serving it, rated or not yet."""
+    user = request.user
+    if user.role != Role.VILLAGE_SECRETARY:
+        raise PermissionDenied(service.NOT_THE_VILLAGE)
+    year, quarter = _year_quarter(request)
+    assignments = (
+        TalentAssignment.objects.visible_to(user)
+        .filter(village_id=user.village_id, year=year)
+        .select_related("talent__unit")
+        .order_by("talent__name")
+    )
+    rated = {
+        e.talent_id: e
+        for e in TalentEvaluation.objects.visible_to(user).filter(
+            village_id=user.village_id, year=year, quarter=quarter
+        )
+    }
+    rows = [(a.talent, rated.get(a.talent_id)) for a in assignments]
+    return render(
+        request,
+        "ledgers/evaluations/quarter.html",
+        {"rows": rows, "year": year, "quarter": quarter, "label": quarter_label(year, quarter)},
+    )
+
+
+def evaluation_create(request):
+    user = request.user
+    if user.role != Role.VILLAGE_SECRETARY:
+        raise PermissionDenied(service.NOT_THE_VILLAGE)
+    year, quarter = _year_quarter(request)
+    talent_id = request.GET.get("talent") or request.POST.get("talent")
+    if not str(talent_id).isdigit():
+        raise Http404
+    talent = get_object_or_404(UrbanTalent.objects.visible_to(user), pk=talent_id)
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluation = service.record_evaluation(
+                actor=user,
+                talent=talent,
+                village=user.village,
+                year=year,
+                quarter=quarter,
+                data=form.evaluation_input(),
+            )
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已保存评定，乡镇党委汇总后转送人才所在单位。")
+            return redirect(
+                f"{reverse('ledgers:evaluation_quarter')}?year={evaluation.year}&quarter={evaluation.quarter}"
+            )
+    return render(
+        request,
+        "ledgers/evaluations/form.html",
+        {"form": form, "talent": talent, "label": quarter_label(year, quarter), "year": year, "quarter": quarter},
+    )
+
+
+def evaluation_detail(request, pk):
+    evaluation = get_object_or_404(_evaluations(request.user), pk=pk)
+    user = request.user
+    return render(
+        request,
+        "ledgers/evaluations/detail.html",
+        {
+            "evaluation": evaluation,
+            "can_change": user.role == Role.VILLAGE_SECRETARY and user.village_id == evaluation.village_id,
+            "can_forward": user.role == Role.TOWNSHIP_OFFICER and not evaluation.is_forwarded,
+        },
+    )
+
+
+def evaluation_edit(request, pk):
+    evaluation = get_object_or_404(_evaluations(request.user), pk=pk)
+    initial = {"rating": evaluation.rating, "score": evaluation.score, "comment": evaluation.comment}
+    form = EvaluationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.change_evaluation(
+                actor=request.user,
+                evaluation=evaluation,
+                data=form.evaluation_input(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已修改评定。")
+            return redirect(evaluation)
+    return render(
+        request,
+        "ledgers/evaluations/form.html",
+        {"form": form, "talent": evaluation.talent, "label": evaluation.period_label, "evaluation": evaluation},
+    )
+
+
+@require_POST
+def evaluation_forward(request):
+    ids = [value for value in request.POST.getlist("ids") if value.isdigit()]
+    if not ids:
+        messages.error(request, "请选择要转送的评定。")
+        return redirect(request.POST.get("next") or "ledgers:evaluation_list")
+    chosen = list(_evaluations(request.user).filter(pk__in=ids))
+    if len(chosen) != len(set(ids)):
+        raise Http404
+    try:
+        count = service.forward_evaluations(actor=request.user, evaluations=chosen)
+    except (ValidationError, PermissionDenied) as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, f"已转送 {count} 条评定至人才所在单位。")
+    next_url = request.POST.get("next") or ""
+    return redirect(next_url if next_url.startswith("/ledgers/") else "ledgers:evaluation_list")
+
+
+urlpatterns = [
+    path("evaluations/", evaluation_list, name="evaluation_list"),
+    path("evaluations/quarter/", evaluation_quarter, name="evaluation_quarter"),
+    path("evaluations/new/", evaluation_create, name="evaluation_create"),
+    path("evaluations/forward/", evaluation_forward, name="evaluation_forward"),
+    path("evaluations/<int:pk>/", evaluation_detail, name="evaluation_detail"),
+    path("evaluations/<int:pk>/edit/", evaluation_edit, name="evaluation_edit"),
+]

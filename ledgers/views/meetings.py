@@ -1,0 +1,204 @@
+"""Joint meeting pages: list, record (for a pairing), detail with resolutions, edit, finalize."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pairing.models import Pairing
+from pairing.scoping import can_edit
+
+from ..filtersets import JointMeetingFilterSet
+from ..meeting_forms import FollowUpForm, MeetingForm, ResolutionForm
+from ..models import JointMeeting, MeetingResolution
+from ..services import meetings as service
+from .common import add_form_errors, flash_error
+
+
+def _meetings(user):
+    return JointMeeting.objects.visible_to(user).select_related(
+        "pairing__village__township", "pairing__unit", "recorded_by", "finalized_by"
+    )
+
+
+def _party_pairings(user):
+    """Pairings the user records meetings for: visible, active this year, and the user is a party."""
+    year = timezone.localdate().year
+    pairings = Pairing.objects.visible_to(user).select_related("village", "unit").order_by("village__code")
+    pairings = pairings.filter(start_year__lte=year).exclude(end_year__lt=year)
+    return [p for p in pairings if service.is_party(user, p)]
+
+
+def meeting_list(request):
+    filterset = JointMeetingFilterSet(request.GET, queryset=_meetings(request.user), request=request)
+    queryset = filterset.qs if filterset.is_valid() else JointMeeting.objects.none()
+    page = Paginator(queryset.order_by("-held_at", "-pk"), 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ledgers/meetings/list.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "querystring": query.urlencode(),
+            "can_record": can_edit(request.user, JointMeeting),
+        },
+    )
+
+
+def meeting_create(request):
+    if not can_edit(request.user, JointMeeting):
+        raise PermissionDenied(service.NOT_A_PARTY)
+    choices = _party_pairings(request.user)
+    chosen = request.GET.get("pairing") or request.POST.get("pairing")
+    if not chosen and len(choices) == 1:
+        chosen = str(choices[0].pk)
+    if not chosen:
+        return render(request, "ledgers/meetings/choose_pairing.html", {"pairings": choices})
+    if not str(chosen).isdigit():
+        raise Http404
+    pairing = get_object_or_404(Pairing.objects.visible_to(request.user).select_related("village", "unit"), pk=chosen)
+    unit_chair, village_chair = service.default_chairs(pairing)
+    initial = {"unit_chair": unit_chair, "village_chair": village_chair, "held_at": timezone.localtime()}
+    form = MeetingForm(request.POST or None, user=request.user, pairing=pairing, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = service.create_meeting(actor=request.user, pairing=pairing, data=form.meeting_input())
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "联席会议已登记（纪要草稿）。可继续添加议定事项，纪要完整后定稿。")
+            return redirect(meeting)
+    return render(request, "ledgers/meetings/form.html", {"form": form, "pairing": pairing, "creating": True})
+
+
+def meeting_detail(request, pk):
+    meeting = get_object_or_404(_meetings(request.user).prefetch_related("attendee_talents"), pk=pk)
+    is_party = service.is_party(request.user, meeting.pairing)
+    resolutions = list(meeting.resolutions.select_related("updated_by"))
+    return render(
+        request,
+        "ledgers/meetings/detail.html",
+        {
+            "meeting": meeting,
+            "resolutions": [
+                (r, FollowUpForm(initial={"follow_up_status": r.follow_up_status, "follow_up_note": r.follow_up_note}))
+                for r in resolutions
+            ],
+            "is_party": is_party,
+            "can_change": is_party and not meeting.is_final,
+            "resolution_form": ResolutionForm(),
+        },
+    )
+
+
+def meeting_edit(request, pk):
+    meeting = get_object_or_404(_meetings(request.user), pk=pk)
+    if meeting.is_final:
+        messages.error(request, service.FINAL_IS_READ_ONLY)
+        return redirect(meeting)
+    form = MeetingForm(
+        request.POST or None, user=request.user, pairing=meeting.pairing, initial=MeetingForm.initial_from(meeting)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.update_meeting(actor=request.user, meeting=meeting, data=form.meeting_input())
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已保存。")
+            return redirect(meeting)
+    return render(request, "ledgers/meetings/form.html", {"form": form, "pairing": meeting.pairing, "meeting": meeting})
+
+
+def _run(request, run, success: str) -> bool:
+    try:
+        run()
+    except (ValidationError, PermissionDenied) as exc:
+        flash_error(request, exc)
+        return False
+    messages.success(request, success)
+    return True
+
+
+@require_POST
+def meeting_finalize(request, pk):
+    meeting = get_object_or_404(_meetings(request.user), pk=pk)
+    _run(request, lambda: service.finalize_meeting(actor=request.user, meeting=meeting), "会议纪要已定稿。")
+    return redirect(meeting)
+
+
+@require_POST
+def meeting_delete(request, pk):
+    meeting = get_object_or_404(_meetings(request.user), pk=pk)
+    if _run(request, lambda: service.delete_meeting(actor=request.user, meeting=meeting), "会议记录已删除。"):
+        return redirect("ledgers:meeting_list")
+    return redirect(meeting)
+
+
+@require_POST
+def resolution_add(request, pk):
+    meeting = get_object_or_404(_meetings(request.user), pk=pk)
+    form = ResolutionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "议定事项填写有误：" + "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect(meeting)
+    _run(
+        request,
+        lambda: service.add_resolution(actor=request.user, meeting=meeting, data=form.resolution_input()),
+        "已添加议定事项。",
+    )
+    return redirect(meeting)
+
+
+def _resolution(request, pk):
+    return get_object_or_404(MeetingResolution.objects.visible_to(request.user).select_related("meeting"), pk=pk)
+
+
+@require_POST
+def resolution_follow_up(request, pk):
+    resolution = _resolution(request, pk)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: service.follow_up_resolution(
+                actor=request.user,
+                resolution=resolution,
+                status=form.cleaned_data["follow_up_status"],
+                note=form.cleaned_data["follow_up_note"],
+            ),
+            "已更新落实情况。",
+        )
+    else:
+        messages.error(request, "落实情况填写有误。")
+    return redirect(resolution.meeting)
+
+
+@require_POST
+def resolution_delete(request, pk):
+    resolution = _resolution(request, pk)
+    _run(request, lambda: service.delete_resolution(actor=request.user, resolution=resolution), "已删除议定事项。")
+    return redirect(resolution.meeting)
+
+
+urlpatterns = [
+    path("meetings/", meeting_list, name="meeting_list"),
+    path("meetings/new/", meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/finalize/", meeting_finalize, name="meeting_finalize"),
+    path("meetings/<int:pk>/delete/", meeting_delete, name="meeting_delete"),
+    path("meetings/<int:pk>/resolutions/", resolution_add, name="resolution_add"),
+    path("resolutions/<int:pk>/follow-up/", resolution_follow_up, name="resolution_follow_up"),
+    path("resolutions/<int:pk>/delete/", resolution_delete, name="resolution_delete"),
+]
