@@ -353,6 +353,17 @@ def rule_for(user, code: str) -> Rule | None:
     return next((rule for rule in rules_for(user) if rule.code == code), None)
 
 
+def meeting_deadline(period: Period) -> datetime.date:
+    """The last day of the half year: a pairing without a final meeting by then is overdue."""
+    year, half = period.half
+    return half_year_range(year, half)[1] - datetime.timedelta(days=1)
+
+
+def meeting_overdue(period: Period, today: datetime.date) -> bool:
+    """Overdue once the half year's last day (Asia/Shanghai date) has passed."""
+    return today > meeting_deadline(period)
+
+
 # -- figures and lists ------------------------------------------------------------------------
 
 

@@ -73,7 +73,8 @@ def board(request):
             "figures": figures,
             "matrix": matrix,
             "quick": _quick_periods(today),
-            "meeting_half": period.half,
+            "meeting_deadline": compliance.meeting_deadline(period),
+            "meeting_overdue": compliance.meeting_overdue(period, today),
             "section": "compliance",
         },
     )
