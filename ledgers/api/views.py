@@ -13,7 +13,7 @@ from pairing.models import Village
 
 from .. import services
 from ..filtersets import LedgerMonthFilterSet, ServiceActivityFilterSet
-from ..ledger import with_totals
+from ..ledger import attach_totals
 from ..models import LedgerMonth, ServiceActivity
 from . import serializers as s
 
@@ -79,8 +79,9 @@ class LedgerMonthViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     ordering_fields = ["month", "status", "village__code"]
     ordering = ["-month", "village__code"]
 
-    def get_queryset(self):
-        return with_totals(super().get_queryset())
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return attach_totals(page) if page is not None else None
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -90,7 +91,10 @@ class LedgerMonthViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return Response(self.get_serializer(self._fresh(row.pk)).data, status=status.HTTP_201_CREATED)
 
     def _fresh(self, pk):
-        return get_object_or_404(self.get_queryset(), pk=pk)
+        return attach_totals([get_object_or_404(self.get_queryset(), pk=pk)])[0]
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.get_serializer(attach_totals([self.get_object()])[0]).data)
 
     def _transition(self, request, service, serializer_class=s.MonthVersionSerializer):
         form = serializer_class(data=request.data)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pairing.choices import Role
-from pairing.models import AgreementProjectItem, CountyUnit, UrbanTalent, Village
+from pairing.models import AgreementProjectItem, CountyUnit, TalentAssignment, UrbanTalent, Village
 from pairing.scoping import Scope, ScopedManager
 
 from ..choices import ActivityKind, ActivityStatus
@@ -20,8 +20,10 @@ from ..periods import month_start
 def _talent_sees(user) -> Q:
     # A talent sees every activity they took part in (whatever its status, so they can follow
     # their own pending and rejected records) and the confirmed activities of villages they serve.
-    return Q(participants__talent=user.talent_id) | Q(
-        village__assignments__talent=user.talent_id, status=ActivityStatus.CONFIRMED
+    # Two id subqueries rather than an OR across two to-many joins, which multiplies rows.
+    return Q(pk__in=ActivityParticipant.objects.filter(talent_id=user.talent_id).values("activity_id")) | Q(
+        status=ActivityStatus.CONFIRMED,
+        village_id__in=TalentAssignment.objects.filter(talent_id=user.talent_id).values("village_id"),
     )
 
 

@@ -72,3 +72,30 @@ def test_per_participant_hours_through_the_api(cast, api):
     assert response.status_code == 201, response.json()
     assert [p["hours"] for p in response.json()["participants"]] == ["2.0", "4.5"]
     assert response.json()["status"] == "confirmed" and response.json()["month"] == format_month(today())
+
+
+def test_month_totals_in_the_api_equal_the_ledger(cast, api):
+    from ledgers.ledger import month_activities, totals
+    from ledgers.models import LedgerMonth
+
+    record(cast.dave, cast.village_a1, talents=[cast.talent_t], units=[cast.unit_u], hours="2.5", beneficiaries=7)
+    record(cast.dave, cast.village_a1, talents=[cast.talent_t], hours="1", beneficiaries=3)
+    record(cast.frank, cast.village_a1, talents=[cast.talent_t], hours="8", beneficiaries=100)  # pending
+    record(cast.dave, cast.village_a1, talents=[cast.talent_t], day=last_month_day(), beneficiaries=1000)
+    row = LedgerMonth.objects.get(village=cast.village_a1, month=today().replace(day=1))
+    expected = totals(month_activities(cast.dave, cast.village_a1, row.month))
+    api.force_authenticate(cast.bob)
+    for body in (
+        api.get(f"/api/v1/ledger-months/{row.pk}/").json(),
+        next(r for r in api.get("/api/v1/ledger-months/").json()["results"] if r["id"] == row.pk),
+    ):
+        assert (
+            (body["activities"], body["hours"], body["participants"], body["beneficiaries"])
+            == (
+                expected.activities,
+                f"{expected.hours:.1f}",
+                expected.participants,
+                expected.beneficiaries,
+            )
+            == (2, "6.0", 2, 10)
+        )

@@ -47,7 +47,7 @@ PINNED = {
     "month ledger page": 5 + 10,  # village, month row, activities + 5 prefetches, 2 totals aggregates
     "month list page": 5 + 2,  # count, month rows (village and township joined)
     "activities endpoint": 6,  # count, activities, participants, talents, units, photos
-    "ledger-months endpoint": 2,  # count, month rows with totals as subqueries
+    "ledger-months endpoint": 4,  # count, month rows, then totals for the whole page in 2 grouped queries
 }
 
 
