@@ -65,6 +65,7 @@ BUILDERS = [
     "pairing.demo.build_directory",
     "pairing.demo.build_accounts",
     "ledgers.demo.build",
+    "ledgers.demo_meetings.build",
     "pairing.demo_agreements.build",
 ]
 
