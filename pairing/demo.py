@@ -66,6 +66,7 @@ BUILDERS = [
     "pairing.demo.build_accounts",
     "ledgers.demo.build",
     "ledgers.demo_meetings.build",
+    "ledgers.demo_demands.build",
     "pairing.demo_agreements.build",
 ]
 

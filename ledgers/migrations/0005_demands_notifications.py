@@ -179,6 +179,8 @@ class Migration(migrations.Migration):
                 (
                     "claimed_by",
                     models.ForeignKey(
+                        blank=True,
+                        null=True,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,

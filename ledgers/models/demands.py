@@ -147,7 +147,10 @@ class DemandClaim(models.Model):
     unit = models.ForeignKey(
         CountyUnit, models.PROTECT, null=True, blank=True, related_name="demand_claims", verbose_name="单位（集体认领）"
     )
-    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="认领人")
+    # Empty only for rows generated without an account (the demo outside DEMO_MODE, imports).
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="认领人"
+    )
     status = models.CharField("状态", max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.ACTIVE)
     claimed_at = models.DateTimeField("认领时间", default=timezone.now)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
