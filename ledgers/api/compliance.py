@@ -51,7 +51,7 @@ FIGURES = inline_serializer(
 class ComplianceView(APIView):
     permission_classes = [permissions.IsAuthenticated, PasswordChangeNotDue]
 
-    @extend_schema(parameters=[PERIOD], responses=FIGURES)
+    @extend_schema(operation_id="compliance_figures", parameters=[PERIOD], responses=FIGURES)
     def get(self, request):
         """Per rule: rows, rows behind and the compliance rate, in total and per township."""
         period = _period(request)
@@ -84,7 +84,9 @@ class ComplianceView(APIView):
 class ComplianceRuleView(APIView):
     permission_classes = [permissions.IsAuthenticated, PasswordChangeNotDue]
 
-    @extend_schema(parameters=[PERIOD, TOWNSHIP], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="compliance_rule_list", parameters=[PERIOD, TOWNSHIP], responses={200: OpenApiTypes.OBJECT}
+    )
     def get(self, request, code):
         """The rows behind on one rule: names, township and the months missed."""
         rule = compliance.rule_for(request.user, code)
