@@ -8,15 +8,16 @@ a row out of scope (or create one there) raises and rolls back, so nothing is wr
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import Http404
 
 from .. import audit
-from ..choices import AuditResult, TalentStatus
+from ..choices import TalentStatus
 from ..models import HonoraryVillageHead, Pairing, UrbanTalent
 from ..scoping import can_edit, is_visible
+from .base import Denied, service
 
 OUT_OF_SCOPE = "不能在您的管理范围之外新增或修改数据。"
 NOT_ALLOWED = "您的角色无权修改此类数据。"
@@ -24,16 +25,15 @@ NOT_ALLOWED = "您的角色无权修改此类数据。"
 
 def _require_role(actor, model) -> None:
     if not can_edit(actor, model):
-        audit.record(action="denied", actor=actor, object_type=model._meta.label_lower, result=AuditResult.DENIED)
-        raise PermissionDenied(NOT_ALLOWED)
+        raise Denied(NOT_ALLOWED, object_type=model._meta.label_lower)
 
 
 def _require_visible_after(actor, obj) -> None:
     if not is_visible(actor, obj):
-        raise PermissionDenied(OUT_OF_SCOPE)
+        raise Denied(OUT_OF_SCOPE, object_type=obj._meta.label_lower)
 
 
-@transaction.atomic
+@service
 def save_object(*, actor, obj: models.Model, m2m: dict | None = None) -> models.Model:
     """Create or update one directory row (and its many-to-many fields) as `actor`."""
     model = type(obj)
@@ -65,7 +65,7 @@ def save_object(*, actor, obj: models.Model, m2m: dict | None = None) -> models.
     return obj
 
 
-@transaction.atomic
+@service
 def delete_object(*, actor, obj: models.Model) -> None:
     model = type(obj)
     _require_role(actor, model)
@@ -83,7 +83,7 @@ def delete_object(*, actor, obj: models.Model) -> None:
     audit.record(action="delete", actor=actor, obj=obj, changes=audit.diff(before, None))
 
 
-@transaction.atomic
+@service
 def appoint_honorary_head(
     *,
     actor,
@@ -114,7 +114,7 @@ def appoint_honorary_head(
     return save_object(actor=actor, obj=head)
 
 
-@transaction.atomic
+@service
 def change_talent_status(*, actor, talent: UrbanTalent, status: str, reason: str) -> UrbanTalent:
     """Mark a talent replaced or withdrawn (000 §六2), or active again; a reason is required."""
     if status != TalentStatus.ACTIVE and not reason.strip():
