@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ActivityParticipant, ActivityPhoto, LedgerMonth, ServiceActivity
+from .models import ActivityParticipant, ActivityPhoto, Demand, DemandClaim, LedgerMonth, Notification, ServiceActivity
 
 
 class ParticipantInline(admin.TabularInline):
@@ -52,3 +52,43 @@ class LedgerMonthAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class DemandClaimInline(admin.TabularInline):
+    model = DemandClaim
+    extra = 0
+    can_delete = False
+    readonly_fields = ["talent", "unit", "claimed_by", "status", "claimed_at", "withdrawn_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Demands and notifications change only through the portal's services (claim limits, audit)."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Demand)
+class DemandAdmin(ReadOnlyAdmin):
+    list_display = ["title", "village", "type", "status", "claimed_count", "people_wanted", "published_at"]
+    list_filter = ["status", "type", "category", "village__township"]
+    search_fields = ["title", "description", "village__name"]
+    list_select_related = ["village"]
+    raw_id_fields = ["village", "served_by", "published_by", "finished_by", "agreement_item"]
+    inlines = [DemandClaimInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["title", "recipient", "kind", "created_at", "read_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["recipient"]

@@ -105,20 +105,20 @@ class DemandSerializer(ScopedModelSerializer):
         )
 
 
-class ResolveSerializer(serializers.Serializer):
+class DemandResolveSerializer(serializers.Serializer):
     outcome = serializers.CharField(max_length=2000)
     activity = ScopedRelatedField(queryset=ServiceActivity.objects.all(), help_text="办理该需求的已确认服务活动")
 
 
-class CloseSerializer(serializers.Serializer):
+class DemandCloseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class InviteSerializer(serializers.Serializer):
+class DemandInviteSerializer(serializers.Serializer):
     talent = ScopedRelatedField(queryset=UrbanTalent.objects.all())
 
 
-class SuggestionSerializer(serializers.Serializer):
+class DemandSuggestionSerializer(serializers.Serializer):
     talent = serializers.IntegerField(source="talent.pk")
     name = serializers.CharField(source="talent.name")
     unit = serializers.CharField(source="talent.unit.name", default="")
@@ -179,36 +179,36 @@ class DemandViewSet(ScopedModelViewSet):
     def start(self, request, pk=None):
         return self._fresh(services.start_demand(actor=request.user, demand=self.get_object()))
 
-    @extend_schema(request=ResolveSerializer, responses=DemandSerializer)
+    @extend_schema(request=DemandResolveSerializer, responses=DemandSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         demand = self.get_object()
-        form = ResolveSerializer(data=request.data, context=self.get_serializer_context())
+        form = DemandResolveSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
         demand = services.resolve_demand(actor=request.user, demand=demand, **form.validated_data)
         return self._fresh(demand)
 
-    @extend_schema(request=CloseSerializer, responses=DemandSerializer)
+    @extend_schema(request=DemandCloseSerializer, responses=DemandSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         demand = self.get_object()
-        form = CloseSerializer(data=request.data)
+        form = DemandCloseSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         return self._fresh(services.close_demand(actor=request.user, demand=demand, **form.validated_data))
 
-    @extend_schema(request=None, responses=SuggestionSerializer(many=True))
+    @extend_schema(request=None, responses=DemandSuggestionSerializer(many=True))
     @action(detail=True, methods=["get"])
     def suggestions(self, request, pk=None):
         """Talents ranked for this demand, with the reason (empty once it accepts no more claims)."""
         demand = self.get_object()
         rows = suggest_talents(demand, request.user) if demand.accepts_claims else []
-        return Response(SuggestionSerializer(rows, many=True).data)
+        return Response(DemandSuggestionSerializer(rows, many=True).data)
 
-    @extend_schema(request=InviteSerializer, responses={201: None})
+    @extend_schema(request=DemandInviteSerializer, responses={201: None})
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
         demand = self.get_object()
-        form = InviteSerializer(data=request.data, context=self.get_serializer_context())
+        form = DemandInviteSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
         services.invite_talent(actor=request.user, demand=demand, talent=form.validated_data["talent"])
         return Response({"detail": "已发送认领邀请。"}, status=status.HTTP_201_CREATED)
