@@ -12,7 +12,6 @@ A refusal writes nothing except, for denials, an audit record written after the 
 """
 
 import datetime
-import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -23,7 +22,6 @@ from .. import audit
 from ..choices import (
     AgreementAction,
     AgreementStatus,
-    AuditResult,
     DemandItemStatus,
     ProjectStatus,
     Role,
@@ -41,6 +39,7 @@ from ..models import (
     Pairing,
 )
 from ..uploads import random_upload_name, validate_scan_upload
+from .base import service
 
 S = AgreementStatus
 PARTIES = frozenset({Role.VILLAGE_SECRETARY, Role.UNIT_LIAISON})
@@ -101,29 +100,6 @@ def allowed_actions(user, agreement: Agreement) -> set[str]:
 
 def _roles_text(action: str) -> str:
     return "、".join(Role(role).label for role in sorted(RULES[action][1]))
-
-
-def _service(func):
-    """One transaction per call; a denial is audited after the rollback so the record survives."""
-    atomic = transaction.atomic(func)
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return atomic(*args, **kwargs)
-        except (PermissionDenied, Http404) as exc:
-            target = kwargs.get("agreement") or kwargs.get("item") or kwargs.get("pairing")
-            audit.record(
-                action=f"agreement_{func.__name__}",
-                actor=kwargs.get("actor"),
-                object_type=target._meta.label_lower if target is not None else "pairing.agreement",
-                result=AuditResult.DENIED,
-                message=str(exc) or "不在管理范围内",
-                changes={"object_id": getattr(target, "pk", None)},
-            )
-            raise
-
-    return wrapper
 
 
 def _snapshot(obj) -> dict:
@@ -229,7 +205,7 @@ def current_head_name(pairing: Pairing) -> str:
 # --- drafting ----------------------------------------------------------------------------------
 
 
-@_service
+@service
 def create_agreement(*, actor, pairing: Pairing, year: int, terms: str = "") -> Agreement:
     """Start a pairing's agreement for `year` as a draft (at most one per pairing and year)."""
     if not Pairing.objects.visible_to(actor).filter(pk=pairing.pk).exists():
@@ -261,7 +237,7 @@ def create_agreement(*, actor, pairing: Pairing, year: int, terms: str = "") -> 
     return agreement
 
 
-@_service
+@service
 def update_terms(*, actor, agreement: Agreement, terms: str, expected_version=None) -> Agreement:
     current = _begin(actor, agreement, "edit", expected_version)
     before = _snapshot(current)
@@ -280,7 +256,7 @@ def _check_links(agreement: Agreement, demands, resources) -> None:
         raise ValidationError(errors)
 
 
-@_service
+@service
 def save_item(*, actor, item, expected_version=None, demands=None, resources=None):
     """Add or change one resource, demand or project line of a draft agreement.
 
@@ -317,7 +293,7 @@ def save_item(*, actor, item, expected_version=None, demands=None, resources=Non
     return item
 
 
-@_service
+@service
 def delete_item(*, actor, item, expected_version=None) -> None:
     stored = type(item).objects.visible_to(actor).filter(pk=item.pk).first()
     if stored is None:
@@ -331,7 +307,7 @@ def delete_item(*, actor, item, expected_version=None) -> None:
     audit.record(action="delete", actor=actor, obj=stored, changes=audit.diff(before, None))
 
 
-@_service
+@service
 def track_project(
     *, actor, item: AgreementProjectItem, progress: int, status: str, outcome: str = "", expected_version=None
 ) -> AgreementProjectItem:
@@ -350,7 +326,7 @@ def track_project(
     return stored
 
 
-@_service
+@service
 def track_demand(*, actor, item: AgreementDemandItem, status: str, expected_version=None) -> AgreementDemandItem:
     """Mark a demand of a signed agreement resolved (or open again)."""
     stored = AgreementDemandItem.objects.visible_to(actor).filter(pk=item.pk).first()
@@ -370,7 +346,7 @@ def track_demand(*, actor, item: AgreementDemandItem, status: str, expected_vers
 # --- the workflow ------------------------------------------------------------------------------
 
 
-@_service
+@service
 def submit(*, actor, agreement: Agreement, expected_version) -> Agreement:
     """The village submits the draft to the unit."""
     current = _begin(actor, agreement, "submit", expected_version)
@@ -378,14 +354,14 @@ def submit(*, actor, agreement: Agreement, expected_version) -> Agreement:
     return _move(actor=actor, agreement=current, action=AgreementAction.SUBMIT, to_status=S.SUBMITTED)
 
 
-@_service
+@service
 def confirm(*, actor, agreement: Agreement, expected_version) -> Agreement:
     """The unit liaison confirms the submitted lists and terms."""
     current = _begin(actor, agreement, "confirm", expected_version)
     return _move(actor=actor, agreement=current, action=AgreementAction.CONFIRM, to_status=S.CONFIRMED)
 
 
-@_service
+@service
 def reject(*, actor, agreement: Agreement, reason: str, expected_version) -> Agreement:
     """Send a submitted or confirmed agreement back to draft, saying why."""
     current = _begin(actor, agreement, "reject", expected_version)
@@ -434,7 +410,7 @@ def _ensure_revision(agreement: Agreement, actor) -> AgreementRevision:
     )
 
 
-@_service
+@service
 def sign(
     *,
     actor,
@@ -468,7 +444,7 @@ def sign(
     return current
 
 
-@_service
+@service
 def amend(*, actor, agreement: Agreement, reason: str, expected_version) -> Agreement:
     """Open a signed agreement for change as its next version; the signed one stays readable."""
     current = _begin(actor, agreement, "amend", expected_version)
@@ -487,7 +463,7 @@ def amend(*, actor, agreement: Agreement, reason: str, expected_version) -> Agre
     )
 
 
-@_service
+@service
 def close(*, actor, agreement: Agreement, expected_version=None, reason: str = "") -> Agreement:
     """Close a signed agreement at year end (county admin, or the year-end job acting as one)."""
     current = _begin(actor, agreement, "close", expected_version)
@@ -503,7 +479,7 @@ def _shift_into(year: int, start: datetime.date, end: datetime.date) -> tuple[da
     return new_start, max(new_start, new_end)
 
 
-@_service
+@service
 def carry_over(*, actor, agreement: Agreement, copy_projects: bool = True, copy_demands: bool = True) -> Agreement:
     """Start next year's draft from this year's: unfinished projects and open demands come along."""
     source = _begin(actor, agreement, "carry_over", None)
