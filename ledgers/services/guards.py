@@ -1,16 +1,15 @@
 """Checks shared by the ledger services: role, scope and the month-is-open rule."""
 
 import datetime
-import functools
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
-from pairing import audit
-from pairing.choices import AuditResult, Role
+from pairing.choices import Role
+from pairing.services.base import Denied as SharedDenied
+from pairing.services.base import service
 
 from ..models import LedgerMonth
 from ..periods import month_label, month_start
@@ -18,42 +17,19 @@ from ..periods import month_label, month_start
 OUT_OF_SCOPE = "不能在您的管理范围之外新增或修改数据。"
 
 
-class Denied(PermissionDenied):
-    """A refused change; `ledger_service` audits it after the service's transaction rolled back."""
+class Denied(SharedDenied):
+    """A refused change naming its object; the shared service wrapper audits it after the rollback."""
 
-    def __init__(self, message: str, *, actor, obj=None, object_type: str = ""):
-        super().__init__(message)
-        self.actor, self.obj, self.object_type = actor, obj, object_type
+    def __init__(self, message: str, *, actor=None, obj=None, object_type: str = ""):
+        super().__init__(message, obj=obj, object_type=object_type)
 
 
 def deny(actor, message: str, obj=None, object_type: str = "") -> Denied:
     return Denied(message, actor=actor, obj=obj, object_type=object_type)
 
 
-def ledger_service(function):
-    """One transaction per service; a refusal is audited outside it (SECURITY.md 12).
-
-    Writing the "denied" record inside the service's transaction would lose it in the rollback
-    that the refusal itself causes.
-    """
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        try:
-            with transaction.atomic():
-                return function(*args, **kwargs)
-        except Denied as exc:
-            audit.record(
-                action="denied",
-                actor=exc.actor,
-                obj=exc.obj,
-                object_type=exc.object_type,
-                result=AuditResult.DENIED,
-                message=str(exc),
-            )
-            raise
-
-    return wrapper
+# One transaction per service; a refusal is audited outside it (pairing.services.base).
+ledger_service = service
 
 
 def has_role(actor, *roles: str) -> bool:
