@@ -1,0 +1,40 @@
+"""The work menu: each role reaches its pages from the navbar, and every entry resolves."""
+
+import pytest
+from django.urls import reverse
+
+from config.navigation import WORK_MENU
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("username", "expected", "absent"),
+    [
+        ("alice", ["三清单一协议", "乡镇半年报告", "合规看板"], ["可认领需求"]),
+        ("bob", ["三清单一协议", "乡镇半年报告"], ["可认领需求"]),
+        ("dave", ["三清单一协议", "工作台账", "联席会议"], ["乡镇半年报告"]),
+        ("erin", ["三清单一协议", "可认领需求"], ["乡镇半年报告"]),
+        ("frank", ["工作台账", "可认领需求"], ["三清单一协议", "合规看板"]),
+        ("grace", [], ["工作台账", "三清单一协议"]),
+    ],
+)
+def test_each_role_sees_its_work_entries(client, cast, username, expected, absent):
+    client.force_login(getattr(cast, username))
+    page = client.get(reverse("pairing:home")).content.decode()
+    for label in expected:
+        assert f">{label}</a>" in page
+    for label in absent:
+        assert f">{label}</a>" not in page
+
+
+@pytest.mark.django_db
+def test_every_work_entry_opens_for_a_role_it_is_shown_to(client, cast):
+    by_role = {}
+    for user in cast.users.values():
+        by_role.setdefault(user.role, user)
+    for label, url_name, roles in WORK_MENU:
+        user = by_role[sorted(roles)[0]]
+        client.force_login(user)
+        response = client.get(reverse(url_name), follow=True)
+        assert response.status_code == 200, (label, user.username, response.status_code)
+        assert response.request["PATH_INFO"] != reverse("pairing:login"), label
