@@ -188,3 +188,22 @@ def test_journey_frank_claims_on_a_phone_and_dave_resolves_with_the_activity(cas
     listing = client.get(reverse("ledgers:demand_list"))
     headline = listing.context["headline"]
     assert (headline.collected, headline.resolved, str(headline.rate)) == (1, 1, "100.0")
+
+
+@pytest.mark.parametrize("username", ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "zoe"])
+def test_every_demand_page_answers_every_cast_member_without_error(cast, client, username):
+    demand = publish(cast, people=2, specialties=("法律",), due=days_from_today(2))
+    claim_demand(actor=cast.erin, demand=demand)
+    client.force_login(cast.users[username])
+    pages = {
+        reverse("ledgers:demand_list"): {200},
+        reverse("ledgers:demand_list") + "?year=2025&overdue=true&ordering=due_date": {200},
+        reverse("ledgers:demand_daily") + "?day=2026-02-30": {200},  # a bad day falls back to today
+        reverse("ledgers:demand_claimable"): {200, 403},
+        reverse("ledgers:demand_create"): {200, 403},
+        reverse("ledgers:notifications"): {200},
+        reverse("ledgers:demand_detail", args=[demand.pk]): {200, 404},
+        reverse("ledgers:demand_edit", args=[demand.pk]): {200, 403, 404},
+    }
+    for url, allowed in pages.items():
+        assert client.get(url).status_code in allowed, url
