@@ -12,6 +12,20 @@ from ..filtering import PortalFilterSet
 from ..generic_views import Column, ObjectListView
 from ..models import AuditEvent
 
+# Labels for every action code the services write; an unknown code is shown as it is.
+_VERBS = {
+    "submit": "提交",
+    "confirm": "确认",
+    "reject": "退回",
+    "sign": "签署",
+    "amend": "变更",
+    "close": "关闭",
+    "carry_over": "结转",
+    "track": "更新进度",
+    "create": "新建",
+    "update": "修改",
+    "edit": "编辑",
+}
 ACTION_LABELS = {
     "login": "登录",
     "logout": "退出",
@@ -24,6 +38,25 @@ ACTION_LABELS = {
     "delete": "删除",
     "denied": "拒绝操作",
     "reveal": "查看完整号码",
+    "export": "导出",
+    "seed_demo": "生成演示数据",
+    "submit": "提交",
+    "confirm": "确认",
+    "reject": "退回",
+    "lock": "锁定",
+    "reopen": "重新打开",
+    "add_photo": "上传照片",
+    "delete_photo": "删除照片",
+    "claim": "认领需求",
+    "withdraw_claim": "撤回认领",
+    "start": "开始办理",
+    "resolve": "办结需求",
+    "close": "关闭",
+    "invite": "邀请认领",
+    "finalize": "定稿纪要",
+    "follow_up": "跟进决议",
+    "forward": "转送评价",
+    **{f"agreement_{code}": f"协议{verb}" for code, verb in _VERBS.items()},
 }
 
 DATE = forms.DateInput(attrs={"type": "date"})
