@@ -21,7 +21,7 @@ from pairing.scoping import can_edit
 from .. import services
 from ..choices import ActivityStatus
 from ..filtersets import ServiceActivityFilterSet
-from ..forms import ActivityForm, ReasonForm
+from ..forms.activities import ActivityForm, ReasonForm
 from ..models import ActivityParticipant, ActivityPhoto, ServiceActivity
 from ..periods import format_month
 from .common import add_form_errors, flash_error, tom_select_available

@@ -21,7 +21,7 @@ from pairing.views.home import Panel, PanelItem, panel_provider
 
 from ..choices import ClaimStatus, DemandStatus
 from ..filtersets import DemandFilterSet
-from ..forms_demands import CloseForm, DemandForm, ResolveForm
+from ..forms.demands import CloseForm, DemandForm, ResolveForm
 from ..models import Demand, DemandClaim
 from ..models.demands import CLAIMABLE_STATUSES, OPEN_STATUSES
 from ..services import demands as services

@@ -13,7 +13,7 @@ from pairing.choices import Role
 from pairing.models import TalentAssignment, UrbanTalent
 
 from ..filtersets import TalentEvaluationFilterSet
-from ..meeting_forms import EvaluationForm
+from ..forms.meetings import EvaluationForm
 from ..models import TalentEvaluation
 from ..periods import quarter_label, quarter_of
 from ..services import evaluations as service

@@ -13,7 +13,7 @@ from pairing.models import Pairing
 from pairing.scoping import can_edit
 
 from ..filtersets import JointMeetingFilterSet
-from ..meeting_forms import FollowUpForm, MeetingForm, ResolutionForm
+from ..forms.meetings import FollowUpForm, MeetingForm, ResolutionForm
 from ..models import JointMeeting, MeetingResolution
 from ..services import meetings as service
 from .common import add_form_errors, flash_error

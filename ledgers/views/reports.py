@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from pairing.choices import Role
 from pairing.models import Township
 
-from ..meeting_forms import ReportForm
+from ..forms.meetings import ReportForm
 from ..models import TownshipHalfYearReport
 from ..periods import half_label, half_of
 from ..services import reports as service

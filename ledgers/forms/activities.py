@@ -10,8 +10,8 @@ from pairing.choices import Role
 from pairing.models import AgreementProjectItem, CountyUnit, UrbanTalent
 from pairing.uploads import validate_image_upload
 
-from .choices import ActivityKind
-from .services.activities import MAX_PHOTOS, ActivityInput, ParticipantInput
+from ..choices import ActivityKind
+from ..services.activities import MAX_PHOTOS, ActivityInput, ParticipantInput
 
 
 class MultipleImageInput(forms.ClearableFileInput):

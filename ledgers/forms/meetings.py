@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from pairing.models import Pairing, UrbanTalent
 
-from .choices import EvaluationRating, ResolutionStatus
-from .services.evaluations import EvaluationInput
-from .services.meetings import MeetingInput, ResolutionInput
+from ..choices import EvaluationRating, ResolutionStatus
+from ..services.evaluations import EvaluationInput
+from ..services.meetings import MeetingInput, ResolutionInput
 
 TEXT = {"class": "form-control"}
 

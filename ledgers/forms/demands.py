@@ -6,10 +6,10 @@ from django.utils import timezone
 from pairing.choices import DemandCategory
 from pairing.models import AgreementDemandItem, Specialty
 
-from .choices import ActivityStatus, DemandType
-from .models import ServiceActivity
-from .models.demands import MAX_PEOPLE_WANTED
-from .services.demands import DemandInput
+from ..choices import ActivityStatus, DemandType
+from ..models import ServiceActivity
+from ..models.demands import MAX_PEOPLE_WANTED
+from ..services.demands import DemandInput
 
 TEXT = {"class": "form-control"}
 

@@ -1,0 +1,1 @@
+"""Forms, one module per area (activities, demands, meetings and evaluations and reports)."""
