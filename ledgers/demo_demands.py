@@ -117,7 +117,8 @@ def build(ctx) -> None:
         return len(demands) - 1
 
     recent = today - datetime.timedelta(days=RECENT_DAYS)
-    for village_id in villages:
+    open_states = [DemandStatus.PUBLISHED, DemandStatus.CLAIMED, DemandStatus.IN_PROGRESS]
+    for position, village_id in enumerate(villages):
         # Resolved: built backwards from a sample of each year's activities that served the village,
         # about 12–18 a year (pro rata for the current year).
         for year in (ctx.year - 1, ctx.year):
@@ -143,7 +144,8 @@ def build(ctx) -> None:
                     (index, {"talent_id": rng.choice(talent_ids), "status": ClaimStatus.COMPLETED, "day": claim_day})
                 )
         # Closed unresolved: rare, and only old ones.
-        if rng.random() < 0.12:
+        # The first village always gets one, so even the small demo shows every state.
+        if position == 0 or rng.random() < 0.12:
             published = since + datetime.timedelta(days=rng.randint(0, max((recent - since).days - 60, 1)))
             add(
                 village_id,
@@ -153,10 +155,12 @@ def build(ctx) -> None:
                 closed_at=_aware(ctx, published + datetime.timedelta(days=rng.randint(20, 60)), 10),
             )
         # Open: recent, in every open state; some past their due date.
-        for _ in range(rng.choice([0, 0, 0, 0, 0, 0, 0, 1, 1, 2])):
+        draws = [rng.choice(open_states) for _ in range(rng.choice([0, 0, 0, 0, 0, 0, 0, 1, 1, 2]))]
+        if position < len(open_states):  # every open state appears, whatever the scale
+            draws.append(open_states[position])
+        for status in draws:
             published = recent + datetime.timedelta(days=rng.randint(0, RECENT_DAYS))
             due = published + datetime.timedelta(days=rng.choice([7, 14, 30]))
-            status = rng.choice([DemandStatus.PUBLISHED, DemandStatus.CLAIMED, DemandStatus.IN_PROGRESS])
             claimants = assigned.get(village_id, [])
             if status != DemandStatus.PUBLISHED and not claimants and not units.get(village_id):
                 status = DemandStatus.PUBLISHED

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class PairingConfig(AppConfig):
     name = "pairing"
     verbose_name = "结对关系"
+    # Run by `manage.py seed_demo` (pairing/demo.py explains the rules for builders).
+    demo_builders = ("pairing.demo.build_directory", "pairing.demo.build_accounts", "pairing.demo_agreements.build")
 
     def ready(self):
         from . import signals  # noqa: F401  (login/logout audit receivers)

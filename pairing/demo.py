@@ -2,9 +2,9 @@
 
 How to add to the demo (other apps: agreements, ledgers, assessment)
 --------------------------------------------------------------------
-Write a function `build(ctx: DemoContext) -> None` in your app (e.g. `ledgers/demo.py`) and append
-its dotted path to `BUILDERS` below. Builders run in list order inside one transaction, after the
-directory exists; they must
+Write a function `build(ctx: DemoContext) -> None` in your app (e.g. `ledgers/demo.py`) and list
+its dotted path in your AppConfig's `demo_builders`. Builders run in INSTALLED_APPS order, then list
+order, inside one transaction, after the directory exists; they must
 
 - draw every random choice from `ctx.rng` (never `random.*` or `uuid4`), and iterate querysets in a
   fixed order (`order_by("pk")`), so that the same `--seed` and `--today` build the same data;
@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from random import Random
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import OutputWrapper
@@ -60,15 +61,15 @@ from .models import (
 )
 from .validators import id_check_character
 
-# The builders `seed_demo` runs, in order. Append yours (see the module docstring).
-BUILDERS = [
-    "pairing.demo.build_directory",
-    "pairing.demo.build_accounts",
-    "ledgers.demo.build",
-    "ledgers.demo_meetings.build",
-    "ledgers.demo_demands.build",
-    "pairing.demo_agreements.build",
-]
+
+def builders() -> list[str]:
+    """The builders `seed_demo` runs: each installed app's `demo_builders`, in INSTALLED_APPS order.
+
+    Apps declare their own builders on their AppConfig, so pairing never names the apps that build
+    on it (assessment -> ledgers -> pairing).
+    """
+    return [path for config in apps.get_app_configs() for path in getattr(config, "demo_builders", ())]
+
 
 DEMO_CODE_PREFIX = "99"
 
@@ -106,7 +107,7 @@ class DemoAccount:
 class DemoContext:
     """Everything a builder needs; one instance is passed to every builder of one run.
 
-    rng       -- random.Random(seed): the only source of randomness
+    rng       -- random.Random seeded from (--seed, builder path): the only source of randomness
     scale     -- the Scale being built (sizes per county)
     today     -- the run's "today" (--today, default the local date); `year` is its year
     stdout    -- the command's output (write progress lines here)
