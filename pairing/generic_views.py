@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -313,3 +314,16 @@ def add_errors(form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def filtered_page(request, filterset_class, queryset, *, ordering: tuple[str, ...], per_page: int = 20) -> dict:
+    """Filter an in-scope queryset with its FilterSet, order it and cut one page: the context every
+    function-based list page needs (filterset, page_obj, querystring without the page number).
+    An invalid filter shows no rows rather than every row.
+    """
+    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    rows = filterset.qs if filterset.is_valid() else queryset.none()
+    page = Paginator(rows.order_by(*ordering), per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"filterset": filterset, "page_obj": page, "querystring": query.urlencode()}

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
+from pairing.generic_views import filtered_page
 from pairing.models import TalentAssignment, Village
 from pairing.scoping import can_edit
 
@@ -35,18 +36,12 @@ def _activities(user):
 
 
 def activity_list(request):
-    filterset = ServiceActivityFilterSet(request.GET, queryset=_activities(request.user), request=request)
-    queryset = filterset.qs if filterset.is_valid() else ServiceActivity.objects.none()
-    page = Paginator(queryset.order_by("-date", "-pk"), 20).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = filtered_page(request, ServiceActivityFilterSet, _activities(request.user), ordering=("-date", "-pk"))
     return render(
         request,
         "ledgers/activity_list.html",
         {
-            "filterset": filterset,
-            "page_obj": page,
-            "querystring": query.urlencode(),
+            **listing,
             "can_record": can_edit(request.user, ServiceActivity),
         },
     )

@@ -5,11 +5,12 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from pairing.exceptions import StaleVersionError
+from pairing.generic_views import add_errors
 
 
 @cache
 def tom_select_available() -> bool:
-    """The pages engineer vendors tom-select; without it the picker is a plain multi-select."""
+    """tom-select comes from `npm run vendor`; without it the picker degrades to a plain multi-select."""
     return bool(finders.find("vendor/tom-select/tom-select.complete.min.js"))
 
 
@@ -21,12 +22,8 @@ def error_text(exc: Exception) -> str:
     return str(exc)
 
 
-def add_form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+# One way to put a service's ValidationError on a form, shared with the directory pages.
+add_form_errors = add_errors
 
 
 def flash_error(request, exc: Exception) -> None:

@@ -6,7 +6,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
+from pairing.generic_views import filtered_page
 from pairing.models import Township, UrbanTalent, Village
 from pairing.views.home import Panel, PanelItem, panel_provider
 
@@ -59,13 +59,13 @@ def _year(request) -> int:
 
 def demand_list(request):
     user = request.user
-    filterset = DemandFilterSet(request.GET, queryset=_demands(user), request=request)
-    rows = filterset.qs if filterset.is_valid() else Demand.objects.none()
     ordering = request.GET.get("ordering", "")
-    rows = rows.order_by(ordering, "-pk") if ordering in ORDERINGS else rows.order_by("-published_at", "-pk")
-    page = Paginator(rows, 20).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = filtered_page(
+        request,
+        DemandFilterSet,
+        _demands(user),
+        ordering=(ordering, "-pk") if ordering in ORDERINGS else ("-published_at", "-pk"),
+    )
     year = _year(request)
     start, end = year_bounds(year)
     scoped = Demand.objects.visible_to(user)
@@ -74,9 +74,7 @@ def demand_list(request):
         request,
         "ledgers/demands/list.html",
         {
-            "filterset": filterset,
-            "page_obj": page,
-            "querystring": query.urlencode(),
+            **listing,
             "today": timezone.localdate(),
             "year": year,
             "headline": resolution_rate(scoped, start, end),

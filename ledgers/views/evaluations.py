@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
+from pairing.generic_views import filtered_page
 from pairing.models import TalentAssignment, UrbanTalent
 
 from ..filtersets import TalentEvaluationFilterSet
@@ -39,20 +39,18 @@ def _year_quarter(request) -> tuple[int, int]:
 
 
 def evaluation_list(request):
-    filterset = TalentEvaluationFilterSet(request.GET, queryset=_evaluations(request.user), request=request)
-    queryset = filterset.qs if filterset.is_valid() else TalentEvaluation.objects.none()
-    page = Paginator(queryset.order_by("-year", "-quarter", "village__code", "talent__name"), 30).get_page(
-        request.GET.get("page")
+    listing = filtered_page(
+        request,
+        TalentEvaluationFilterSet,
+        _evaluations(request.user),
+        ordering=("-year", "-quarter", "village__code", "talent__name"),
+        per_page=30,
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "ledgers/evaluations/list.html",
         {
-            "filterset": filterset,
-            "page_obj": page,
-            "querystring": query.urlencode(),
+            **listing,
             "can_forward": request.user.role == Role.TOWNSHIP_OFFICER,
             "is_village": request.user.role == Role.VILLAGE_SECRETARY,
         },

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pairing.generic_views import filtered_page
 from pairing.models import Pairing
 from pairing.scoping import can_edit
 
@@ -34,18 +34,12 @@ def _party_pairings(user):
 
 
 def meeting_list(request):
-    filterset = JointMeetingFilterSet(request.GET, queryset=_meetings(request.user), request=request)
-    queryset = filterset.qs if filterset.is_valid() else JointMeeting.objects.none()
-    page = Paginator(queryset.order_by("-held_at", "-pk"), 20).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = filtered_page(request, JointMeetingFilterSet, _meetings(request.user), ordering=("-held_at", "-pk"))
     return render(
         request,
         "ledgers/meetings/list.html",
         {
-            "filterset": filterset,
-            "page_obj": page,
-            "querystring": query.urlencode(),
+            **listing,
             "can_record": can_edit(request.user, JointMeeting),
         },
     )

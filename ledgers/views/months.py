@@ -4,7 +4,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from pairing import audit
 from pairing.choices import Role
 from pairing.exceptions import StaleVersionError
+from pairing.generic_views import filtered_page
 from pairing.models import Village
 
 from .. import services
@@ -112,16 +112,8 @@ def month_action(request, village_id, month, action):
 def month_list(request):
     """Every month row in scope, filterable; a township officer lands on the queue to confirm."""
     queryset = LedgerMonth.objects.visible_to(request.user).select_related("village__township", "submitted_by")
-    filterset = LedgerMonthFilterSet(request.GET, queryset=queryset, request=request)
-    rows = filterset.qs if filterset.is_valid() else LedgerMonth.objects.none()
-    page = Paginator(rows.order_by("-month", "village__code"), 30).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "ledgers/month_list.html",
-        {"filterset": filterset, "page_obj": page, "querystring": query.urlencode(), "title": "月度台账"},
-    )
+    listing = filtered_page(request, LedgerMonthFilterSet, queryset, ordering=("-month", "village__code"), per_page=30)
+    return render(request, "ledgers/month_list.html", {**listing, "title": "月度台账"})
 
 
 def month_queue(request):
