@@ -111,3 +111,31 @@ def can_edit(user, model) -> bool:
 
 def is_visible(user, obj) -> bool:
     return type(obj).objects.visible_to(user).filter(pk=obj.pk).exists()
+
+
+FIELD_NOT_ALLOWED = "您的角色无权修改该字段。"
+
+
+def field_violations(user, obj, before: dict | None) -> dict[str, str]:
+    """Fields of `obj` that `user`'s role may not decide but that this write would change.
+
+    A model lists such fields in `role_fields` (name -> roles that decide it; SECURITY.md 9). Any
+    other role may leave the field as it was (the stored value on update, the model default on
+    create) but not change it. Returns {field name: message}.
+    """
+    if user.is_superuser:
+        return {}
+    violations = {}
+    for name, roles in getattr(type(obj), "role_fields", {}).items():
+        if user.role in roles:
+            continue
+        field = obj._meta.get_field(name)
+        if before is not None:
+            unchanged = before.get(field.attname)
+        elif field.has_default():
+            unchanged = field.get_default()
+        else:
+            continue  # nothing to keep on create: row scope alone guards it
+        if getattr(obj, field.attname) != unchanged:
+            violations[name] = FIELD_NOT_ALLOWED
+    return violations

@@ -3,11 +3,10 @@
 A concrete viewset declares queryset, serializer_class and filterset_class; scoping happens here
 once (SECURITY.md 7). Related-object fields only accept rows the user can see, so naming a village
 or unit outside one's scope is a field error and nothing is written (SECURITY.md 8). Fields that
-only one role decides (a talent's status, its county) are listed in the serializer's
-`role_fields`; another role's payload that would change them is refused (SECURITY.md 9).
+only one role decides (a talent's status, its county) are listed in the model's `role_fields`;
+the directory service refuses another role's change to them (SECURITY.md 9).
 """
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from rest_framework import permissions, serializers, viewsets
 
@@ -16,8 +15,6 @@ from ..choices import AuditResult
 from ..scoping import can_edit
 from ..services.directory import delete_object, save_object
 from .permissions import PasswordChangeNotDue
-
-FIELD_NOT_ALLOWED = "您的角色无权修改该字段。"
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -37,38 +34,6 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 
 class ScopedModelSerializer(serializers.ModelSerializer):
     serializer_related_field = ScopedRelatedField
-
-    # field name -> roles that may set it. Any other role may leave it as it is (an update that
-    # repeats the stored value, a create that keeps the model default) but not change it.
-    role_fields: dict[str, frozenset[str]] = {}
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is None or user.is_superuser:
-            return attrs
-        errors = {}
-        for name, roles in self.role_fields.items():
-            if name not in attrs or user.role in roles:
-                continue
-            keep, unchanged = self._unchanged_value(name)
-            if keep and attrs[name] != unchanged:
-                errors[name] = [FIELD_NOT_ALLOWED]
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
-
-    def _unchanged_value(self, name) -> tuple[bool, object]:
-        """(whether the value must stay as it is, the value it must stay at)."""
-        if self.instance is not None:
-            return True, getattr(self.instance, name)
-        try:
-            field = self.Meta.model._meta.get_field(name)
-        except FieldDoesNotExist:
-            return False, None
-        # A field without a default has nothing to keep: row scope alone guards it on create.
-        return field.has_default(), field.get_default()
 
 
 class CanEditModel(permissions.BasePermission):

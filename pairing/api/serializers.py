@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from rest_framework import serializers
 
-from ..choices import Role, TalentStatus
 from ..models import (
     County,
     CountyUnit,
@@ -107,14 +106,6 @@ class UrbanTalentSerializer(ScopedModelSerializer):
     )
     specialties = serializers.PrimaryKeyRelatedField(queryset=Specialty.objects.all(), many=True, required=False)
 
-    # Replacing or withdrawing a talent (000 §六2) and moving one between counties are the county's
-    # decisions; a unit liaison edits the rest of its own talents' records.
-    role_fields = {
-        "county": frozenset({Role.COUNTY_ADMIN}),
-        "status": frozenset({Role.COUNTY_ADMIN}),
-        "status_reason": frozenset({Role.COUNTY_ADMIN}),
-    }
-
     class Meta:
         model = UrbanTalent
         fields = [
@@ -132,14 +123,6 @@ class UrbanTalentSerializer(ScopedModelSerializer):
             "status",
             "status_reason",
         ]
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        status = attrs.get("status", getattr(self.instance, "status", TalentStatus.ACTIVE))
-        reason = attrs.get("status_reason", getattr(self.instance, "status_reason", ""))
-        if status != TalentStatus.ACTIVE and not (reason or "").strip():
-            raise serializers.ValidationError({"status_reason": ["更换或退出须填写原因。"]})
-        return attrs
 
 
 class TalentAssignmentSerializer(ScopedModelSerializer):

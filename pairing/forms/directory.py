@@ -8,7 +8,7 @@ field starts empty with the masked value as a hint, and an empty field keeps the
 from django import forms
 from django.utils import timezone
 
-from ..choices import Role, TalentStatus
+from ..choices import Role
 from ..models import (
     CountyUnit,
     HonoraryVillageHead,
@@ -59,6 +59,17 @@ class ScopedModelForm(forms.ModelForm):
             for name in self.single_choice_defaults:
                 default_single_choice(self, name)
         self._hide_personal_numbers()
+        self._lock_role_fields()
+
+    def _lock_role_fields(self):
+        """Fields another role decides (the model's `role_fields`) are shown but not editable;
+        the service refuses a change to them anyway (SECURITY.md 9)."""
+        if self.user.is_superuser:
+            return
+        for name, roles in getattr(self._meta.model, "role_fields", {}).items():
+            if name in self.fields and self.user.role not in roles:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "由县委组织部确定。"
 
     def _hide_personal_numbers(self):
         self.kept_masked = []
@@ -141,14 +152,6 @@ class UrbanTalentForm(ScopedModelForm):
             self.fields.pop("id_number", None)
             if "id_number" in self.kept_masked:
                 self.kept_masked.remove("id_number")
-
-    def clean(self):
-        cleaned = super().clean()
-        # 000 §六2: replacing or withdrawing a talent needs a stated reason.
-        reason = (cleaned.get("status_reason") or "").strip()
-        if cleaned.get("status") not in (None, TalentStatus.ACTIVE) and not reason:
-            self.add_error("status_reason", "更换或退出须填写原因。")
-        return cleaned
 
 
 class TalentAssignmentForm(ScopedModelForm):

@@ -246,6 +246,13 @@ class UrbanTalent(DetailUrlMixin, models.Model):
     )
     editor_roles = frozenset({Role.COUNTY_ADMIN, Role.UNIT_LIAISON})
     masked_fields = {"phone": mask_phone, "id_number": mask_id_number}
+    # Replacing or withdrawing a talent (000 §六2) and moving one between counties are the county's
+    # decisions; a unit liaison edits the rest of its own talents' records (SECURITY.md 9).
+    role_fields = {
+        "county": frozenset({Role.COUNTY_ADMIN}),
+        "status": frozenset({Role.COUNTY_ADMIN}),
+        "status_reason": frozenset({Role.COUNTY_ADMIN}),
+    }
     objects = ScopedManager()
     # Full personal numbers stay out of the history table; the audit trail keeps masked diffs.
     history = HistoricalRecords(excluded_fields=["phone", "id_number"], m2m_fields=[])
@@ -292,6 +299,8 @@ class UrbanTalent(DetailUrlMixin, models.Model):
                 errors["id_number"] = exc.messages
         if self.unit_id and self.county_id and self.unit.county_id != self.county_id:
             errors["unit"] = ["所在单位不属于该县（区）。"]
+        if self.status != TalentStatus.ACTIVE and not self.status_reason.strip():
+            errors["status_reason"] = ["更换或退出须填写原因。"]
         if errors:
             raise ValidationError(errors)
 

@@ -14,9 +14,8 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import Http404
 
 from .. import audit
-from ..choices import TalentStatus
 from ..models import HonoraryVillageHead, Pairing, UrbanTalent
-from ..scoping import can_edit, is_visible
+from ..scoping import can_edit, field_violations, is_visible
 from .base import Denied, service
 
 OUT_OF_SCOPE = "不能在您的管理范围之外新增或修改数据。"
@@ -45,6 +44,10 @@ def save_object(*, actor, obj: models.Model, m2m: dict | None = None) -> models.
         except model.DoesNotExist:
             raise Http404 from None
         before = audit.snapshot(current)
+    stored = {f.attname: getattr(current, f.attname) for f in model._meta.concrete_fields} if before else None
+    violations = field_violations(actor, obj, stored)
+    if violations:
+        raise ValidationError(violations)
     obj.full_clean()
     try:
         with transaction.atomic():
@@ -116,9 +119,7 @@ def appoint_honorary_head(
 
 @service
 def change_talent_status(*, actor, talent: UrbanTalent, status: str, reason: str) -> UrbanTalent:
-    """Mark a talent replaced or withdrawn (000 §六2), or active again; a reason is required."""
-    if status != TalentStatus.ACTIVE and not reason.strip():
-        raise ValidationError({"status_reason": "更换或退出须填写原因。"})
+    """Mark a talent replaced or withdrawn (000 §六2), or active again; the model requires a reason."""
     talent.status = status
     talent.status_reason = reason.strip()
     return save_object(actor=actor, obj=talent)

@@ -39,3 +39,65 @@ class TestRefusalsAreAudited:
                 actor=cast.erin, pairing=other_pairing, name="某人", start_date=datetime.date(2026, 1, 1)
             )
         assert AuditEvent.objects.filter(action="denied", user_id=cast.erin.pk).count() == 1
+
+
+@pytest.mark.django_db
+class TestFieldLevelControl:
+    """SECURITY.md 9 holds in the service, so pages, the API and imports all obey it."""
+
+    def test_a_liaison_cannot_withdraw_a_talent(self, cast):
+        from django.core.exceptions import ValidationError
+
+        talent = cast.talent_t
+        talent.status, talent.status_reason = "withdrawn", "调离"
+        with pytest.raises(ValidationError) as raised:
+            save_object(actor=cast.erin, obj=talent)
+        assert "status" in raised.value.message_dict
+        talent.refresh_from_db()
+        assert talent.status == "active"
+
+    def test_a_liaison_may_edit_other_fields_of_its_talent(self, cast):
+        talent = cast.talent_t
+        talent.position = "高级农艺师"
+        save_object(actor=cast.erin, obj=talent)
+        talent.refresh_from_db()
+        assert talent.position == "高级农艺师"
+
+    def test_the_county_admin_withdraws_with_a_reason_only(self, cast):
+        from django.core.exceptions import ValidationError
+
+        talent = cast.talent_t
+        talent.status, talent.status_reason = "withdrawn", ""
+        with pytest.raises(ValidationError) as raised:
+            save_object(actor=cast.alice, obj=talent)
+        assert "status_reason" in raised.value.message_dict
+        talent.status_reason = "不能正常履职，予以更换"
+        save_object(actor=cast.alice, obj=talent)
+        talent.refresh_from_db()
+        assert talent.status == "withdrawn"
+
+
+@pytest.mark.django_db
+def test_the_talent_edit_page_does_not_let_a_liaison_change_the_status(client, cast):
+    from django.urls import reverse
+
+    client.force_login(cast.erin)
+    url = reverse("pairing:urbantalent_edit", args=[cast.talent_t.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert form.fields["status"].disabled
+    data = {
+        "county": cast.county.pk,
+        "unit": cast.unit_u.pk,
+        "name": "张三",
+        "gender": "male",
+        "political_status": "member",
+        "phone": "",
+        "position": "农艺师",
+        "status": "withdrawn",
+        "status_reason": "想退出",
+    }
+    client.post(url, data)
+    cast.talent_t.refresh_from_db()
+    assert cast.talent_t.status == "active"
