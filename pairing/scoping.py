@@ -89,13 +89,14 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if callable(path):
             return self.filter(pk__in=self.model._base_manager.filter(path(user)).values("pk"))
+        # Each lookup is its own condition: ORing two to-many lookups inside one subquery would
+        # join both relations at once and multiply the rows the database has to scan.
         condition = Q()
-        needs_subquery = False
         for p in (path,) if isinstance(path, str) else path:
-            condition |= Q(**{p: anchor_id})
-            needs_subquery = needs_subquery or _crosses_to_many(self.model, p)
-        if needs_subquery:
-            return self.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))
+            if _crosses_to_many(self.model, p):
+                condition |= Q(pk__in=self.model._base_manager.filter(**{p: anchor_id}).values("pk"))
+            else:
+                condition |= Q(**{p: anchor_id})
         return self.filter(condition)
 
 
