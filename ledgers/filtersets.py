@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pairing.choices import DemandCategory
-from pairing.filtering import PortalFilterSet
+from pairing.filtering import PortalFilterSet, YearFilter
 from pairing.filtersets import scoped_choice
 from pairing.models import Specialty, Township, Village
 
@@ -72,7 +72,7 @@ class ServiceActivityFilterSet(PortalFilterSet):
 class LedgerMonthFilterSet(PortalFilterSet):
     search_fields = ("village__name", "village__township__name")
     month = django_filters.CharFilter(method="filter_month", label="月份（YYYY-MM）")
-    year = django_filters.NumberFilter(field_name="month__year", label="年度")
+    year = YearFilter(field_name="month__year", label="年度")
     township = django_filters.NumberFilter(field_name="village__township", label="乡镇")
     status = django_filters.ChoiceFilter(choices=MonthStatus.choices, label="状态")
 
@@ -93,7 +93,7 @@ class DemandFilterSet(PortalFilterSet):
     specialty = django_filters.ModelChoiceFilter(
         queryset=Specialty.objects.all(), field_name="specialties", distinct=True, label="所需特长"
     )
-    year = django_filters.NumberFilter(field_name="published_at__year", label="发布年度")
+    year = YearFilter(field_name="published_at__year", label="发布年度")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="已逾期")
 
     class Meta:
@@ -133,7 +133,7 @@ class JointMeetingFilterSet(PortalFilterSet):
     village = django_filters.NumberFilter(field_name="pairing__village", label="村（社区）")
     unit = django_filters.NumberFilter(field_name="pairing__unit", label="县直单位")
     township = django_filters.NumberFilter(field_name="pairing__village__township", label="乡镇")
-    year = django_filters.NumberFilter(field_name="held_at__year", label="年度")
+    year = YearFilter(field_name="held_at__year", label="年度")
     half = django_filters.CharFilter(method="filter_half", label="半年（YYYY-H1 / YYYY-H2）")
     status = django_filters.ChoiceFilter(choices=MeetingStatus.choices, label="纪要状态")
 

@@ -4,6 +4,7 @@ from functools import reduce
 from operator import or_
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 
@@ -12,6 +13,12 @@ class PortalFilterSet(django_filters.FilterSet):
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(method="search", label="搜索")
+
+    @classmethod
+    def filter_for_field(cls, field, field_name, lookup_expr="exact"):
+        if field_name == "year":
+            return YearFilter(field_name=field_name, lookup_expr=lookup_expr, label=field.verbose_name)
+        return super().filter_for_field(field, field_name, lookup_expr)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -22,6 +29,13 @@ class PortalFilterSet(django_filters.FilterSet):
 
 
 class YearFilter(django_filters.NumberFilter):
+    """A year between 2000 and 2100. A bare NumberFilter accepts 0 or 1e9, which a `__year` lookup
+    on a date turns into an impossible date and a server error; this answers 400 in Chinese."""
+
+    field_class = forms.IntegerField
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", "年度")
+        kwargs.setdefault("min_value", 2000)
+        kwargs.setdefault("max_value", 2100)
         super().__init__(*args, **kwargs)

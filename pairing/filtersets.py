@@ -1,7 +1,7 @@
 import django_filters
 
 from .choices import PoliticalStatus, TalentStatus, UnitKind, VillageKind
-from .filtering import PortalFilterSet
+from .filtering import PortalFilterSet, YearFilter
 from .models import (
     County,
     CountyUnit,
@@ -82,7 +82,7 @@ class UrbanTalentFilterSet(PortalFilterSet):
     township = scoped_choice(Township, field_name="assignments__village__township", label="乡镇", distinct=True)
     county = scoped_choice(County, label="县（区）")
     unit = scoped_choice(CountyUnit, label="所在单位")
-    year = django_filters.NumberFilter(field_name="assignments__year", label="分配年度", distinct=True)
+    year = YearFilter(field_name="assignments__year", label="分配年度", distinct=True)
 
     class Meta:
         model = UrbanTalent
@@ -106,7 +106,7 @@ class PairingFilterSet(PortalFilterSet):
     township = scoped_choice(Township, field_name="village__township", label="乡镇")
     unit = scoped_choice(CountyUnit, label="县直单位")
     village = scoped_choice(Village, label="结对村（社区）")
-    active_in = django_filters.NumberFilter(method="filter_active_in", label="在该年度有效")
+    active_in = YearFilter(method="filter_active_in", label="在该年度有效")
 
     class Meta:
         model = Pairing
@@ -140,7 +140,7 @@ def _visible(model):
 
 class AgreementFilterSet(PortalFilterSet):
     search_fields = ("pairing__unit__name", "pairing__village__name", "pairing__village__township__name")
-    year = django_filters.NumberFilter(label="年度")
+    year = YearFilter(label="年度")
     township = django_filters.ModelChoiceFilter(
         field_name="pairing__village__township", queryset=_visible(Township), label="乡镇"
     )
@@ -157,7 +157,7 @@ class AgreementFilterSet(PortalFilterSet):
 
 class AgreementItemFilterSet(PortalFilterSet):
     agreement = django_filters.ModelChoiceFilter(queryset=_visible(Agreement), label="协议")
-    year = django_filters.NumberFilter(field_name="agreement__year", label="年度")
+    year = YearFilter(field_name="agreement__year", label="年度")
 
 
 class AgreementResourceItemFilterSet(AgreementItemFilterSet):

@@ -345,7 +345,7 @@ class TestListFeatures:
         api.force_authenticate(cast.alice)
         response = api.get("/api/v1/pairings/", {"active_in": "明年"})
         assert response.status_code == 400
-        assert response.json()["errors"]["active_in"] == ["输入一个数字。"]
+        assert response.json()["errors"]["active_in"] == ["输入整数。"]
 
     def test_ordering(self, cast, api):
         api.force_authenticate(cast.alice)
