@@ -1,6 +1,4 @@
 from django.contrib.auth import authenticate, logout, update_session_auth_hash
-from django.db import transaction
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -32,6 +30,7 @@ from ..models import (
     UrbanTalent,
     Village,
 )
+from ..services.accounts import change_password
 from . import serializers as s
 from .base import ScopedModelViewSet
 
@@ -91,13 +90,7 @@ class PasswordChangeView(APIView):
         form = s.PasswordChangeSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         user = request.user
-        with transaction.atomic():
-            user.set_password(form.validated_data["new_password"])
-            user.must_change_password = False
-            user.password_changed_at = timezone.now()
-            user.save()  # the pre_save receiver deletes the user's tokens
-            token = Token.objects.create(user=user)
-            audit.record(action="password_change", actor=user, obj=user)
+        token = change_password(actor=user, new_password=form.validated_data["new_password"], issue_token=True)
         # Keep a browser session that made this call signed in (its session hash just changed).
         if request.auth is None:
             update_session_auth_hash(request._request, user)

@@ -3,14 +3,13 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse_lazy
-from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
-from .. import audit
+from ..services.accounts import change_password
 
 # One message for a wrong username and a wrong password, so neither confirms that an account exists.
 LOGIN_FAILED = "用户名或密码错误，请重新输入。连续输错5次，账号将被锁定30分钟。"
@@ -64,18 +63,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(PASSWORD_MAX_AGE_DAYS=settings.PASSWORD_MAX_AGE_DAYS, **kwargs)
 
-    @transaction.atomic
     def form_valid(self, form):
-        user = form.user
-        user.must_change_password = False
-        user.password_changed_at = timezone.now()
-        # form_valid saves the user and keeps this session; the changed password hash ends the others.
-        response = super().form_valid(form)
-        # API tokens are sessions too (SECURITY.md 3).
-        Token.objects.filter(user=user).delete()
-        audit.record(action="password_change", actor=user, obj=user)
+        change_password(actor=form.user, new_password=form.cleaned_data["new_password1"])
+        # Keep this browser signed in; the new password hash ends every other session.
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, "密码已修改。")
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 urlpatterns = [
