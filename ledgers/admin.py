@@ -1,6 +1,24 @@
 from django.contrib import admin
 
-from .models import ActivityParticipant, ActivityPhoto, Demand, DemandClaim, LedgerMonth, Notification, ServiceActivity
+from pairing.admin import ReadOnlyAdminMixin
+
+from .models import (
+    ActivityParticipant,
+    ActivityPhoto,
+    Demand,
+    DemandClaim,
+    JointMeeting,
+    LedgerMonth,
+    MeetingResolution,
+    Notification,
+    ServiceActivity,
+    TalentEvaluation,
+    TownshipHalfYearReport,
+)
+
+
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Ledger rows change only through the portal's services (month locks, claim limits, audit)."""
 
 
 class ParticipantInline(admin.TabularInline):
@@ -16,7 +34,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(ServiceActivity)
-class ServiceActivityAdmin(admin.ModelAdmin):
+class ServiceActivityAdmin(ReadOnlyAdmin):
     """Read-mostly: changes go through the portal's services so month locks and audit apply."""
 
     list_display = ["date", "village", "kind", "title", "status", "recorded_by"]
@@ -27,31 +45,13 @@ class ServiceActivityAdmin(admin.ModelAdmin):
     raw_id_fields = ["village", "recorded_by", "reviewed_by"]
     inlines = [ParticipantInline, PhotoInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(LedgerMonth)
-class LedgerMonthAdmin(admin.ModelAdmin):
+class LedgerMonthAdmin(ReadOnlyAdmin):
     list_display = ["village", "month", "status", "version", "submitted_at", "confirmed_at"]
     list_filter = ["status", "village__township"]
     search_fields = ["village__name"]
     list_select_related = ["village"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
 
 
 class DemandClaimInline(admin.TabularInline):
@@ -61,19 +61,6 @@ class DemandClaimInline(admin.TabularInline):
     readonly_fields = ["talent", "unit", "claimed_by", "status", "claimed_at", "withdrawn_at"]
 
     def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Demands and notifications change only through the portal's services (claim limits, audit)."""
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
         return False
 
 
@@ -92,3 +79,32 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["title", "recipient", "kind", "created_at", "read_at"]
     list_filter = ["kind"]
     raw_id_fields = ["recipient"]
+
+
+class ResolutionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = MeetingResolution
+    extra = 0
+
+
+@admin.register(JointMeeting)
+class JointMeetingAdmin(ReadOnlyAdmin):
+    list_display = ["pairing", "held_at", "place", "status", "attendee_count"]
+    list_filter = ["status", "pairing__village__township"]
+    search_fields = ["pairing__village__name", "pairing__unit__name", "agenda"]
+    list_select_related = ["pairing__village", "pairing__unit"]
+    inlines = [ResolutionInline]
+
+
+@admin.register(TalentEvaluation)
+class TalentEvaluationAdmin(ReadOnlyAdmin):
+    list_display = ["talent", "village", "year", "quarter", "rating", "score", "forwarded_at"]
+    list_filter = ["year", "quarter", "rating"]
+    search_fields = ["talent__name", "village__name"]
+    list_select_related = ["talent", "village"]
+
+
+@admin.register(TownshipHalfYearReport)
+class TownshipHalfYearReportAdmin(ReadOnlyAdmin):
+    list_display = ["township", "year", "half", "status", "submitted_at"]
+    list_filter = ["year", "half", "status"]
+    list_select_related = ["township"]

@@ -38,3 +38,20 @@ def test_every_work_entry_opens_for_a_role_it_is_shown_to(client, cast):
         response = client.get(reverse(url_name), follow=True)
         assert response.status_code == 200, (label, user.username, response.status_code)
         assert response.request["PATH_INFO"] != reverse("pairing:login"), label
+
+
+@pytest.mark.django_db
+def test_every_business_model_is_in_the_admin_read_only_or_as_an_inline():
+    from django.apps import apps
+    from django.contrib import admin
+
+    inlined = {
+        inline.model for model_admin in admin.site._registry.values() for inline in getattr(model_admin, "inlines", ())
+    }
+    missing = [
+        model._meta.label
+        for app in ("pairing", "ledgers")
+        for model in apps.get_app_config(app).get_models()
+        if not model.__name__.startswith("Historical") and model not in admin.site._registry and model not in inlined
+    ]
+    assert missing == []
