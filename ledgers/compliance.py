@@ -217,8 +217,12 @@ def meetings_marked(user, period: Period, today: datetime.date) -> Marked:
 
 
 def months_marked(user, period: Period, today: datetime.date) -> Marked:
-    """Villages that have not submitted a month's ledger (submitted, confirmed or locked)."""
-    months = period.months(today)
+    """Villages that have not submitted a month's ledger (submitted, confirmed or locked).
+
+    A month's ledger can only be submitted once the month is over, so only ended months count:
+    the current month never makes a village look behind.
+    """
+    months = [first for first in period.months(today) if next_month(first) <= today]
 
     def submitted(start, end):
         return LedgerMonth.objects.filter(

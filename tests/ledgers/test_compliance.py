@@ -380,3 +380,23 @@ def test_periods_parse_and_refuse_the_future():
     for bad in ("2026-13", "2026-Q5", "2026-06", "abc"):
         with pytest.raises(ValidationError):
             compliance.parse_period(bad, today)
+
+
+def test_a_month_still_in_progress_is_not_counted_as_a_missing_ledger(cast):
+    """A month's ledger is submitted after the month ends: mid-month no village is behind on it, and
+    the month before counts for every village that has not submitted it."""
+    build_dataset(cast)
+    rule = compliance.RULES["months"]
+    mid_march = datetime.date(YEAR, 3, 15)
+    march = compliance.Period("month", YEAR, 3)
+    assert compliance.behind_rows(cast.alice, rule, march, mid_march) == []
+    assert compliance.rule_figures(cast.alice, rule, march, mid_march).behind == 0
+    february = compliance.Period("month", YEAR, 2)
+    submitted = set(
+        LedgerMonth.objects.filter(month=datetime.date(YEAR, 2, 1))
+        .exclude(status=MonthStatus.OPEN)
+        .values_list("village_id", flat=True)
+    )
+    expected = set(Village.objects.visible_to(cast.alice).exclude(pk__in=submitted).values_list("pk", flat=True))
+    assert expected  # the dataset leaves some village's February open
+    assert {r.pk for r in compliance.behind_rows(cast.alice, rule, february, mid_march)} == expected
