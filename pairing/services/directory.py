@@ -37,14 +37,14 @@ def save_object(*, actor, obj: models.Model, m2m: dict | None = None) -> models.
     """Create or update one directory row (and its many-to-many fields) as `actor`."""
     model = type(obj)
     _require_role(actor, model)
-    before = None
+    before = stored = None
     if obj.pk is not None:
         try:
             current = model.objects.visible_to(actor).get(pk=obj.pk)
         except model.DoesNotExist:
             raise Http404 from None
-        before = audit.snapshot(current)
-    stored = {f.attname: getattr(current, f.attname) for f in model._meta.concrete_fields} if before else None
+        before = audit.snapshot(current)  # masked, for the audit record
+        stored = {f.attname: getattr(current, f.attname) for f in model._meta.concrete_fields}
     violations = field_violations(actor, obj, stored)
     if violations:
         raise ValidationError(violations)
