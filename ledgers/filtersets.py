@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pairing.choices import DemandCategory
-from pairing.filtering import PortalFilterSet, YearFilter
+from pairing.filtering import IdFilter, PortalFilterSet, YearFilter
 from pairing.filtersets import scoped_choice
 from pairing.models import Specialty, Township, Village
 
@@ -47,9 +47,9 @@ def _month_filter(field: str):
 class ServiceActivityFilterSet(PortalFilterSet):
     search_fields = ("title", "content", "location")
     month = django_filters.CharFilter(method="filter_month", label="月份（YYYY-MM）")
-    township = django_filters.NumberFilter(field_name="village__township", label="乡镇")
-    talent = django_filters.NumberFilter(field_name="participants__talent", label="城市人才", distinct=True)
-    unit = django_filters.NumberFilter(method="filter_unit", label="县直单位")
+    township = IdFilter(field_name="village__township", label="乡镇")
+    talent = IdFilter(field_name="participants__talent", label="城市人才", distinct=True)
+    unit = IdFilter(method="filter_unit", label="县直单位")
     kind = django_filters.ChoiceFilter(choices=ActivityKind.choices, label="活动类型")
     status = django_filters.ChoiceFilter(choices=ActivityStatus.choices, label="确认状态")
     date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="起始日期")
@@ -73,7 +73,7 @@ class LedgerMonthFilterSet(PortalFilterSet):
     search_fields = ("village__name", "village__township__name")
     month = django_filters.CharFilter(method="filter_month", label="月份（YYYY-MM）")
     year = YearFilter(field_name="month__year", label="年度")
-    township = django_filters.NumberFilter(field_name="village__township", label="乡镇")
+    township = IdFilter(field_name="village__township", label="乡镇")
     status = django_filters.ChoiceFilter(choices=MonthStatus.choices, label="状态")
 
     filter_month = _month_filter("month")
@@ -130,9 +130,9 @@ def _half_filter(field: str):
 
 class JointMeetingFilterSet(PortalFilterSet):
     search_fields = ("place", "agenda", "minutes", "pairing__village__name", "pairing__unit__name")
-    village = django_filters.NumberFilter(field_name="pairing__village", label="村（社区）")
-    unit = django_filters.NumberFilter(field_name="pairing__unit", label="县直单位")
-    township = django_filters.NumberFilter(field_name="pairing__village__township", label="乡镇")
+    village = IdFilter(field_name="pairing__village", label="村（社区）")
+    unit = IdFilter(field_name="pairing__unit", label="县直单位")
+    township = IdFilter(field_name="pairing__village__township", label="乡镇")
     year = YearFilter(field_name="held_at__year", label="年度")
     half = django_filters.CharFilter(method="filter_half", label="半年（YYYY-H1 / YYYY-H2）")
     status = django_filters.ChoiceFilter(choices=MeetingStatus.choices, label="纪要状态")
@@ -147,7 +147,7 @@ class JointMeetingFilterSet(PortalFilterSet):
 class MeetingResolutionFilterSet(PortalFilterSet):
     search_fields = ("content", "responsible", "follow_up_note")
     follow_up_status = django_filters.ChoiceFilter(choices=ResolutionStatus.choices, label="落实情况")
-    pairing = django_filters.NumberFilter(field_name="meeting__pairing", label="结对关系")
+    pairing = IdFilter(field_name="meeting__pairing", label="结对关系")
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label="完成时限不晚于")
 
     class Meta:
@@ -157,8 +157,8 @@ class MeetingResolutionFilterSet(PortalFilterSet):
 
 class TalentEvaluationFilterSet(PortalFilterSet):
     search_fields = ("talent__name", "village__name", "comment")
-    township = django_filters.NumberFilter(field_name="village__township", label="乡镇")
-    unit = django_filters.NumberFilter(field_name="talent__unit", label="县直单位")
+    township = IdFilter(field_name="village__township", label="乡镇")
+    unit = IdFilter(field_name="talent__unit", label="县直单位")
     rating = django_filters.ChoiceFilter(choices=EvaluationRating.choices, label="评定等次")
     forwarded = django_filters.BooleanFilter(
         field_name="forwarded_at", lookup_expr="isnull", exclude=True, label="已转送单位"

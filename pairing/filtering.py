@@ -39,3 +39,15 @@ class YearFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 2000)
         kwargs.setdefault("max_value", 2100)
         super().__init__(*args, **kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a positive 64-bit integer. A bare NumberFilter passes 1e242 to the database, which
+    SQLite cannot bind (a server error); this answers 400 in Chinese."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
