@@ -41,6 +41,19 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+MAX_ID = 2**63 - 1  # the largest value a BIGINT (and SQLite's INTEGER) holds
+
+
+def parse_id(value) -> int | None:
+    """A row id from a query or form parameter, or None: a positive 64-bit integer in ASCII digits
+    ("²".isdigit() is true, yet int("²") fails; 10**30 is a database error)."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
 class IdFilter(django_filters.NumberFilter):
     """A row id: a positive 64-bit integer. A bare NumberFilter passes 1e242 to the database, which
     SQLite cannot bind (a server error); this answers 400 in Chinese."""
@@ -49,5 +62,5 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
+        kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)

@@ -51,3 +51,33 @@ def test_an_impossible_id_is_a_chinese_400(api, cast, url, name, value):
     response = api.get(url, {name: value})
     assert response.status_code == 400, response.content
     assert name in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("12", 12),
+        (" 7 ", 7),
+        ("0", None),
+        ("-3", None),
+        ("²", None),
+        ("1e3", None),
+        ("", None),
+        (None, None),
+        (str(2**63), None),
+        (str(2**63 - 1), 2**63 - 1),
+    ],
+)
+def test_parse_id_takes_positive_64_bit_ascii_integers_only(raw, expected):
+    from pairing.filtering import parse_id
+
+    assert parse_id(raw) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["²", "99999999999999999999999"])
+def test_a_page_parameter_naming_an_impossible_row_is_404_not_500(client, cast, value):
+    client.force_login(cast.dave)
+    assert client.get("/ledgers/evaluations/new/", {"talent": value}).status_code == 404
+    client.force_login(cast.erin)
+    assert client.get("/ledgers/meetings/new/", {"pairing": value}).status_code == 404

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from pairing.api.pagination import PortalPagination
 from pairing.api.permissions import PasswordChangeNotDue
+from pairing.filtering import parse_id
 
 from .. import compliance
 
@@ -93,8 +94,7 @@ class ComplianceRuleView(APIView):
         if rule is None:
             raise NotFound()
         period = _period(request)
-        value = request.query_params.get("township", "")
-        township = int(value) if value.isdigit() else None
+        township = parse_id(request.query_params.get("township"))
         queryset, months = compliance.behind_queryset(request.user, rule, period, timezone.localdate(), township)
         paginator = PortalPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)

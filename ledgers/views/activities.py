@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
+from pairing.filtering import parse_id
 from pairing.generic_views import filtered_page
 from pairing.models import TalentAssignment, Village
 from pairing.scoping import can_edit
@@ -62,8 +63,8 @@ def _recording_village(request):
             raise PermissionDenied("您本年度尚未分配服务村，暂不能登记服务。")
         return assignment.village, None
     villages = Village.objects.visible_to(user).order_by("code")
-    chosen = request.GET.get("village") or request.POST.get("village")
-    if chosen and str(chosen).isdigit():
+    chosen = parse_id(request.GET.get("village") or request.POST.get("village"))
+    if chosen is not None:
         return get_object_or_404(villages, pk=chosen), villages
     if villages.count() == 1:
         return villages.first(), villages

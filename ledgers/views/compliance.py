@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from pairing import audit
+from pairing.filtering import parse_id
 from pairing.views.home import Panel, PanelItem, panel_provider
 
 from .. import compliance
@@ -34,8 +35,7 @@ def _rule(request, code):
 
 
 def _township(request) -> int | None:
-    value = request.GET.get("township", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.GET.get("township"))
 
 
 def _require_board(user) -> None:

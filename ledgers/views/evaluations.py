@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
+from pairing.filtering import parse_id
 from pairing.generic_views import filtered_page
 from pairing.models import TalentAssignment, UrbanTalent
 
@@ -88,8 +89,8 @@ def evaluation_create(request):
     if user.role != Role.VILLAGE_SECRETARY:
         raise PermissionDenied(service.NOT_THE_VILLAGE)
     year, quarter = _year_quarter(request)
-    talent_id = request.GET.get("talent") or request.POST.get("talent")
-    if not str(talent_id).isdigit():
+    talent_id = parse_id(request.GET.get("talent") or request.POST.get("talent"))
+    if talent_id is None:
         raise Http404
     talent = get_object_or_404(UrbanTalent.objects.visible_to(user), pk=talent_id)
     form = EvaluationForm(request.POST or None)
@@ -161,7 +162,7 @@ def evaluation_edit(request, pk):
 
 @require_POST
 def evaluation_forward(request):
-    ids = [value for value in request.POST.getlist("ids") if value.isdigit()]
+    ids = [pk for pk in map(parse_id, request.POST.getlist("ids")) if pk is not None]
     if not ids:
         messages.error(request, "请选择要转送的评定。")
         return redirect(request.POST.get("next") or "ledgers:evaluation_list")

@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pairing.filtering import parse_id
 from pairing.generic_views import filtered_page
 from pairing.models import Pairing
 from pairing.scoping import can_edit
@@ -54,7 +55,8 @@ def meeting_create(request):
         chosen = str(choices[0].pk)
     if not chosen:
         return render(request, "ledgers/meetings/choose_pairing.html", {"pairings": choices})
-    if not str(chosen).isdigit():
+    chosen = parse_id(chosen)
+    if chosen is None:
         raise Http404
     pairing = get_object_or_404(Pairing.objects.visible_to(request.user).select_related("village", "unit"), pk=chosen)
     unit_chair, village_chair = service.default_chairs(pairing)

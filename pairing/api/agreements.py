@@ -15,6 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from ..choices import DemandItemStatus, ProjectStatus
+from ..filtering import parse_id
 from ..filtersets import (
     AgreementDemandItemFilterSet,
     AgreementFilterSet,
@@ -122,8 +123,10 @@ class ItemViewSet(
     def destroy(self, request, *args, **kwargs):
         item = self.get_object()
         version = request.query_params.get("agreement_version")
-        if version is not None and not version.isdigit():
-            raise serializers.ValidationError({"agreement_version": ["应为整数。"]})
+        if version is not None:
+            version = parse_id(version)
+            if version is None:
+                raise serializers.ValidationError({"agreement_version": ["应为正整数。"]})
         svc.delete_item(actor=request.user, item=item, expected_version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

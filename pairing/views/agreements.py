@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..choices import AgreementStatus, Role
 from ..exceptions import StaleVersionError
+from ..filtering import parse_id
 from ..forms import agreements as f
 from ..models import Agreement, AgreementRevision, Pairing
 from ..services import agreements as svc
@@ -422,7 +423,7 @@ def item_delete(request, pk, kind, item_pk):
     agreement = _agreement(request, pk)
     item = _item(request, agreement, kind, item_pk)
     version = request.POST.get("agreement_version", "")
-    expected = int(version) if version.isdigit() else None
+    expected = parse_id(version)
     _attempt(request, lambda: svc.delete_item(actor=request.user, item=item, expected_version=expected), "已删除。")
     return redirect(f"{agreement.get_absolute_url()}#list-{kind}")
 
