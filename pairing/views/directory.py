@@ -33,6 +33,7 @@ from ..models import (
     UrbanTalent,
     Village,
 )
+from ..scoping import can_edit
 from ..services.directory import appoint_honorary_head
 
 PAIRING_COLUMNS = (
@@ -340,7 +341,7 @@ class PairingDetail(ObjectDetailView):
     def get_related(self):
         heads = visible(HonoraryVillageHead, self.request.user).filter(pairing=self.object)
         actions = []
-        if self.request.user.is_superuser or self.request.user.role in HonoraryVillageHead.editor_roles:
+        if can_edit(self.request.user, HonoraryVillageHead):
             url = reverse("pairing:honoraryvillagehead_create")
             actions.append(("任命名誉村长", f"{url}?pairing={self.object.pk}"))
         return [RelatedSection("名誉村长（含历任）", heads, HEAD_COLUMNS, actions=actions)]
