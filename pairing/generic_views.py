@@ -262,11 +262,8 @@ class ObjectEditView(RequireEditRoleMixin, ScopedQuerysetMixin, ScopedFormMixin,
         m2m = {f.name: form.cleaned_data[f.name] for f in self.model._meta.many_to_many if f.name in form.cleaned_data}
         try:
             self.object = save_object(actor=self.request.user, obj=form.instance, m2m=m2m)
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             add_errors(form, exc)
-            return self.form_invalid(form)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
@@ -308,8 +305,11 @@ class ObjectDeleteView(RequireEditRoleMixin, ScopedQuerysetMixin, generic.Delete
         return context
 
 
-def add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
+def add_errors(form, exc: ValidationError | PermissionDenied) -> None:
+    """Put a service's refusal on the form: field errors by field name, the rest on top."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc) or "您没有执行该操作的权限。")
+    elif hasattr(exc, "error_dict"):
         for name, errors in exc.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)
     else:

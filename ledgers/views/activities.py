@@ -84,10 +84,8 @@ def activity_create(request):
                 activity = services.record_activity(actor=request.user, village=village, data=form.activity_input())
                 for upload in form.cleaned_data["photos"]:
                     services.add_photo(actor=request.user, activity=activity, upload=upload)
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             add_form_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             if activity.status == ActivityStatus.CONFIRMED:
                 messages.success(request, "活动已登记并计入本月台账。")
@@ -136,10 +134,8 @@ def activity_edit(request, pk):
                 services.update_activity(actor=request.user, activity=activity, data=form.activity_input())
                 for upload in form.cleaned_data["photos"]:
                     services.add_photo(actor=request.user, activity=activity, upload=upload)
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             add_form_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(request, "已保存。")
             return redirect(activity)

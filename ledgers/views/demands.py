@@ -97,10 +97,8 @@ def demand_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             demand = services.publish_demand(actor=request.user, village=village, data=form.demand_input())
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             add_form_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(request, "需求已发布，本村服务的城市人才和结对单位可以认领。")
             return redirect(demand)
@@ -117,10 +115,8 @@ def demand_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_demand(actor=request.user, demand=demand, data=form.demand_input())
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             add_form_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(request, "已保存。")
             return redirect(demand)

@@ -104,10 +104,8 @@ def evaluation_create(request):
                 quarter=quarter,
                 data=form.evaluation_input(),
             )
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             add_form_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(request, "已保存评定，乡镇党委汇总后转送人才所在单位。")
             return redirect(
@@ -146,10 +144,8 @@ def evaluation_edit(request, pk):
                 data=form.evaluation_input(),
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             add_form_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(request, "已修改评定。")
             return redirect(evaluation)

@@ -65,10 +65,8 @@ def meeting_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             meeting = service.create_meeting(actor=request.user, pairing=pairing, data=form.meeting_input())
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             add_form_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(request, "联席会议已登记（纪要草稿）。可继续添加议定事项，纪要完整后定稿。")
             return redirect(meeting)
@@ -106,10 +104,8 @@ def meeting_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             service.update_meeting(actor=request.user, meeting=meeting, data=form.meeting_input())
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             add_form_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(request, "已保存。")
             return redirect(meeting)

@@ -76,10 +76,8 @@ def report_edit(request, township_id, year, half):
             report = service.save_report(
                 actor=request.user, township=township, year=year, half=half, summary=form.cleaned_data["summary"]
             )
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             add_form_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(request, "已保存草稿。")
             return redirect(report)

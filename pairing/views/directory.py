@@ -404,11 +404,8 @@ class HonoraryVillageHeadAppoint(RequireEditRoleMixin, ScopedFormMixin, FormView
         data = form.cleaned_data
         try:
             head = appoint_honorary_head(actor=self.request.user, **data)
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             add_errors(form, exc)
-            return self.form_invalid(form)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
             return self.form_invalid(form)
         messages.success(self.request, f"已任命{head.name}为名誉村长。")
         return HttpResponseRedirect(head.get_absolute_url())
