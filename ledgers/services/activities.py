@@ -148,8 +148,9 @@ def _apply(activity: ServiceActivity, data: ActivityInput) -> None:
 
 
 @ledger_service
-def record_activity(*, actor, village: Village, data: ActivityInput) -> ServiceActivity:
-    """Record an activity; confirmed at once when the village's own secretary records it."""
+def record_activity(*, actor, village: Village, data: ActivityInput, photos=()) -> ServiceActivity:
+    """Record an activity (and its photos, in the same transaction); confirmed at once when the
+    village's own secretary records it."""
     _check_recorder(actor, village, data.date)
     require_not_future(data.date)
     month = open_month_for_update(village, data.date)
@@ -164,6 +165,8 @@ def record_activity(*, actor, village: Village, data: ActivityInput) -> ServiceA
     _write_participants(activity, data.participants)
     touch_month(month)
     audit.record(action="create", actor=actor, obj=activity, changes=audit.diff(None, _summary(activity)))
+    for upload in photos:
+        add_photo(actor=actor, activity=activity, upload=upload)
     return activity
 
 
@@ -178,8 +181,9 @@ def _check_editor(actor, activity: ServiceActivity) -> None:
 
 
 @ledger_service
-def update_activity(*, actor, activity: ServiceActivity, data: ActivityInput) -> ServiceActivity:
-    """Change an activity; both its old and its new month must be open."""
+def update_activity(*, actor, activity: ServiceActivity, data: ActivityInput, photos=()) -> ServiceActivity:
+    """Change an activity (adding `photos` in the same transaction); both its old and its new month
+    must be open."""
     activity = ServiceActivity.objects.select_related("village").get(pk=activity.pk)
     _check_editor(actor, activity)
     require_not_future(data.date)
@@ -200,6 +204,8 @@ def update_activity(*, actor, activity: ServiceActivity, data: ActivityInput) ->
     for month in months:
         touch_month(month)
     audit.record(action="update", actor=actor, obj=activity, changes=audit.diff(before, _summary(activity)))
+    for upload in photos:
+        add_photo(actor=actor, activity=activity, upload=upload)
     return activity
 
 

@@ -80,10 +80,9 @@ def activity_create(request):
     form = ActivityForm(request.POST or None, request.FILES or None, user=request.user, village=village)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                activity = services.record_activity(actor=request.user, village=village, data=form.activity_input())
-                for upload in form.cleaned_data["photos"]:
-                    services.add_photo(actor=request.user, activity=activity, upload=upload)
+            activity = services.record_activity(
+                actor=request.user, village=village, data=form.activity_input(), photos=form.cleaned_data["photos"]
+            )
         except (ValidationError, PermissionDenied) as exc:
             add_form_errors(form, exc)
         else:
@@ -130,10 +129,9 @@ def activity_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.update_activity(actor=request.user, activity=activity, data=form.activity_input())
-                for upload in form.cleaned_data["photos"]:
-                    services.add_photo(actor=request.user, activity=activity, upload=upload)
+            services.update_activity(
+                actor=request.user, activity=activity, data=form.activity_input(), photos=form.cleaned_data["photos"]
+            )
         except (ValidationError, PermissionDenied) as exc:
             add_form_errors(form, exc)
         else:

@@ -81,3 +81,21 @@ def test_the_record_form_takes_photos_from_the_camera(cast, client):
     )
     assert response.status_code == 200 and "不是有效的图片" in response.content.decode()
     assert not ActivityPhoto.objects.exists()
+
+
+def test_an_activity_recorded_with_a_bad_photo_is_not_recorded_at_all(cast):
+    """The activity and its photos are one transaction: a refused photo leaves no activity behind."""
+    from ledgers.models import ServiceActivity
+    from ledgers.services import record_activity
+
+    from .helpers import activity_input
+
+    with pytest.raises(ValidationError):
+        record_activity(
+            actor=cast.dave,
+            village=cast.village_a1,
+            data=activity_input(talents=[cast.talent_t]),
+            photos=[png_upload(), fake_image_upload()],
+        )
+    assert not ServiceActivity.objects.exists()
+    assert not ActivityPhoto.objects.exists()
