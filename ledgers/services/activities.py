@@ -165,8 +165,7 @@ def record_activity(*, actor, village: Village, data: ActivityInput, photos=()) 
     _write_participants(activity, data.participants)
     touch_month(month)
     audit.record(action="create", actor=actor, obj=activity, changes=audit.diff(None, _summary(activity)))
-    for upload in photos:
-        add_photo(actor=actor, activity=activity, upload=upload)
+    _add_photos(actor, activity, photos)
     return activity
 
 
@@ -204,8 +203,7 @@ def update_activity(*, actor, activity: ServiceActivity, data: ActivityInput, ph
     for month in months:
         touch_month(month)
     audit.record(action="update", actor=actor, obj=activity, changes=audit.diff(before, _summary(activity)))
-    for upload in photos:
-        add_photo(actor=actor, activity=activity, upload=upload)
+    _add_photos(actor, activity, photos)
     return activity
 
 
@@ -284,6 +282,15 @@ def make_thumbnail(upload) -> ContentFile:
         thumb.save(buffer, format="JPEG", quality=80)
     upload.seek(0)
     return ContentFile(buffer.getvalue())
+
+
+def _add_photos(actor, activity: ServiceActivity, photos) -> None:
+    # Check every photo before writing any file: files do not roll back with the transaction, so a
+    # bad third photo must not leave the first two on disk.
+    for upload in photos:
+        validate_image_upload(upload)
+    for upload in photos:
+        add_photo(actor=actor, activity=activity, upload=upload)
 
 
 @ledger_service

@@ -99,3 +99,21 @@ def test_an_activity_recorded_with_a_bad_photo_is_not_recorded_at_all(cast):
         )
     assert not ServiceActivity.objects.exists()
     assert not ActivityPhoto.objects.exists()
+
+
+def test_a_refused_batch_of_photos_leaves_no_file_on_disk(cast, settings):
+    from ledgers.services import record_activity
+
+    from .helpers import activity_input
+
+    with pytest.raises(ValidationError):
+        record_activity(
+            actor=cast.dave,
+            village=cast.village_a1,
+            data=activity_input(talents=[cast.talent_t]),
+            photos=[png_upload(), fake_image_upload()],
+        )
+    written = (
+        [path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()] if settings.MEDIA_ROOT.exists() else []
+    )
+    assert written == []
