@@ -118,11 +118,7 @@ def parse_period(value: str, today: datetime.date) -> Period:
 
 
 def _active_pairings(user, year: int) -> QuerySet:
-    return (
-        Pairing.objects.visible_to(user)
-        .filter(start_year__lte=year)
-        .filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
-    )
+    return Pairing.objects.active_in(year).visible_to(user)
 
 
 def _month_flags(months, condition: Callable[[datetime.date, datetime.date], QuerySet]) -> dict:

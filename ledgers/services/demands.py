@@ -43,9 +43,7 @@ class DemandInput:
 def paired_unit_ids(village_id: int, year: int):
     """Units paired with the village in `year` (a subquery)."""
     return (
-        Pairing.objects.filter(village_id=village_id, start_year__lte=year)
-        .filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
-        .values("unit_id")
+Pairing.objects.active_in(year).filter(village_id=village_id).values("unit_id")
     )
 
 
@@ -59,7 +57,7 @@ def eligible_talents(village_id: int, year: int):
 
 def claimant_village_ids(actor, year: int):
     """Villages whose demands the actor may claim in `year` (a subquery; empty for other roles)."""
-    pairings = Pairing.objects.filter(start_year__lte=year).filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
+    pairings = Pairing.objects.active_in(year)
     if actor.role == Role.TALENT and actor.talent_id:
         talent = UrbanTalent.objects.filter(pk=actor.talent_id, status=TalentStatus.ACTIVE)
         assigned = TalentAssignment.objects.filter(talent__in=talent, year=year).values("village_id")

@@ -29,8 +29,8 @@ def _meetings(user):
 def _party_pairings(user):
     """Pairings the user records meetings for: visible, active this year, and the user is a party."""
     year = timezone.localdate().year
-    pairings = Pairing.objects.visible_to(user).select_related("village", "unit").order_by("village__code")
-    pairings = pairings.filter(start_year__lte=year).exclude(end_year__lt=year)
+    pairings = Pairing.objects.active_in(year).visible_to(user).select_related("village", "unit")
+    pairings = pairings.order_by("village__code")
     return [p for p in pairings if service.is_party(user, p)]
 
 

@@ -210,7 +210,7 @@ class AgreementSerializer(ScopedModelSerializer):
 
     def get_actions(self, obj) -> list[str]:
         """What the requesting user may do now (the services decide again on each request)."""
-        return sorted(svc.allowed_actions(self.context["request"].user, obj))
+        return svc.allowed_actions(self.context["request"].user, obj)
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -17,7 +17,7 @@ from ..choices import (
     VillageKind,
     VillageOrgKind,
 )
-from ..scoping import Scope, ScopedManager
+from ..scoping import Scope, ScopedManager, ScopedQuerySet
 from ..validators import (
     mask_id_number,
     mask_phone,
@@ -344,6 +344,20 @@ class TalentAssignment(DetailUrlMixin, models.Model):
             raise ValidationError({"village": "服务村不在该人才所属县（区）。"})
 
 
+def pairing_active_in(year: int, prefix: str = "") -> Q:
+    """The condition "the pairing is in force during `year`", on a pairing reached through `prefix`
+    (e.g. "village__pairings__") when the query starts from another model."""
+    return Q(**{f"{prefix}start_year__lte": year}) & (
+        Q(**{f"{prefix}end_year__isnull": True}) | Q(**{f"{prefix}end_year__gte": year})
+    )
+
+
+class PairingQuerySet(ScopedQuerySet):
+    def active_in(self, year: int) -> "PairingQuerySet":
+        """Pairings in force during `year` (started by then, not ended before)."""
+        return self.filter(pairing_active_in(year))
+
+
 class Pairing(DetailUrlMixin, models.Model):
     """A county unit paired with a village (结对关系), from a start year."""
 
@@ -363,7 +377,7 @@ class Pairing(DetailUrlMixin, models.Model):
         talent="village__assignments__talent",
     )
     editor_roles = frozenset({Role.COUNTY_ADMIN})
-    objects = ScopedManager()
+    objects = models.Manager.from_queryset(PairingQuerySet)()
     history = HistoricalRecords()
 
     class Meta:
@@ -386,6 +400,7 @@ class Pairing(DetailUrlMixin, models.Model):
         return f"{self.unit} ↔ {self.village}"
 
     def is_active_in(self, year: int) -> bool:
+        """The same rule as `pairing_active_in`, on a loaded row."""
         return self.start_year <= year and (self.end_year is None or year <= self.end_year)
 
     def clean(self):

@@ -17,11 +17,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from ..choices import AgreementStatus, Role
+from ..choices import AgreementStatus
 from ..exceptions import StaleVersionError
 from ..filtering import parse_id
 from ..forms import agreements as f
 from ..models import Agreement, AgreementRevision, Pairing
+from ..roles import has_role
 from ..services import agreements as svc
 
 S = AgreementStatus
@@ -50,11 +51,6 @@ SUCCESS = {
     "amend": "已开始变更：协议回到草拟状态，原签署版本已存档可查。",
     "close": "协议已关闭。",
 }
-
-
-def active_in(year: int) -> Q:
-    """Pairings in force during `year`."""
-    return Q(start_year__lte=year) & (Q(end_year__isnull=True) | Q(end_year__gte=year))
 
 
 def scan_response(storage, name: str) -> FileResponse:
@@ -145,7 +141,7 @@ def annotated_pairings(user, year: int):
     agreements = Agreement.objects.filter(pairing=OuterRef("pk"), year=year).order_by()
     return (
         Pairing.objects.visible_to(user)
-        .filter(active_in(year))
+        .active_in(year)
         .annotate(
             agreement_status=Coalesce(Subquery(agreements.values("status")[:1]), Value(f.NOT_STARTED)),
             agreement_pk=Subquery(agreements.values("pk")[:1]),
@@ -182,7 +178,7 @@ def overview(request):
             "totals": totals,
             "statuses": OVERVIEW_STATUSES,
             "page_obj": page,
-            "can_create": svc.role_allows(request.user, "create"),
+            "can_create": svc.WORKFLOW.may("create", None, request.user),
             "breadcrumbs": [("三清单一协议", "")],
         },
     )
@@ -274,7 +270,7 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
     return {
         "agreement": agreement,
         "allowed": allowed,
-        "workflow": allowed - {"edit", "track"},
+        "workflow": [action for action in allowed if action not in ("edit", "track")],
         "editing": editing,
         "tracking": tracking,
         "resource_rows": rows("resource", resources),
@@ -286,7 +282,7 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
         "action_forms": action_forms,
         "transitions": agreement.transitions.all(),
         "revisions": agreement.revisions.defer("document"),
-        "is_party": user.is_superuser or user.role in (Role.VILLAGE_SECRETARY, Role.UNIT_LIAISON),
+        "is_party": has_role(user, *svc.PARTY_ROLES),
         "breadcrumbs": [
             ("三清单一协议", f"{reverse('pairing:agreement_overview')}?year={agreement.year}"),
             (f"{agreement.year}年 {agreement.pairing.village.name}", ""),
