@@ -8,6 +8,7 @@ from pairing.models import CountyUnit, UrbanTalent
 
 from ..models import ActivityParticipant, ActivityPhoto, LedgerMonth, ServiceActivity
 from ..periods import format_month, parse_month
+from ..services import months
 from ..services.activities import ActivityInput, ParticipantInput
 
 
@@ -122,6 +123,7 @@ class LedgerMonthSerializer(ScopedModelSerializer):
     )
     participants = serializers.IntegerField(source="total_participants", read_only=True, default=None)
     beneficiaries = serializers.IntegerField(source="total_beneficiaries", read_only=True, default=None)
+    actions = serializers.SerializerMethodField()
 
     class Meta:
         model = LedgerMonth
@@ -145,6 +147,7 @@ class LedgerMonthSerializer(ScopedModelSerializer):
             "hours",
             "participants",
             "beneficiaries",
+            "actions",
         ]
         read_only_fields = [f for f in fields if f not in ("village", "month")]
         # POST is get-or-create (ensure_month): an existing village+month is not an error.
@@ -154,6 +157,10 @@ class LedgerMonthSerializer(ScopedModelSerializer):
         data = super().to_representation(instance)
         data["month"] = format_month(instance.month)
         return data
+
+    def get_actions(self, obj) -> list[str]:
+        """What the requesting user may do now: the month page's buttons (the service decides again)."""
+        return months.allowed_actions(self.context["request"].user, obj)
 
     def validate_month(self, value):
         try:

@@ -73,7 +73,7 @@ class ServiceActivityViewSet(ScopedModelViewSet):
 class LedgerMonthViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Month rows. POST opens (or returns) a village's month; transitions carry `version`."""
 
-    queryset = LedgerMonth.objects.select_related("village", "submitted_by", "confirmed_by", "reopened_by")
+    queryset = LedgerMonth.objects.select_related("village__township", "submitted_by", "confirmed_by", "reopened_by")
     serializer_class = s.LedgerMonthSerializer
     filterset_class = LedgerMonthFilterSet
     ordering_fields = ["month", "status", "village__code"]

@@ -42,9 +42,7 @@ class DemandInput:
 
 def paired_unit_ids(village_id: int, year: int):
     """Units paired with the village in `year` (a subquery)."""
-    return (
-Pairing.objects.active_in(year).filter(village_id=village_id).values("unit_id")
-    )
+    return Pairing.objects.active_in(year).filter(village_id=village_id).values("unit_id")
 
 
 def eligible_talents(village_id: int, year: int):

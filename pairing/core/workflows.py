@@ -28,11 +28,12 @@ class Step:
     action: str
     label: str  # the verb on the button and in messages: "报送乡镇"
     who: Predicate
-    who_label: str  # named in the refusal: "只有{who_label}可以{label}。"
+    who_label: str | Callable[[Any], str]  # named in the refusal: "只有{who_label}可以{label}。"
     states: frozenset[str] | None = None
     when: Callable[[Any], bool] | None = None  # a further condition on the row, beyond its state
     confirm: str = ""  # asked before an irreversible step; empty for reversible ones
     hint: str | Callable[[Any], str] = ""  # appended to the wrong-state message (may depend on the row)
+    reason: bool = False  # the step needs a reason, which is recorded
 
     def admits(self, user, obj) -> bool:
         return bool(user is not None and user.is_authenticated and user.is_active and self.who(user, obj))
@@ -73,7 +74,8 @@ class Workflow:
     def require_role(self, action: str, obj, user) -> Step:
         step = self.steps[action]
         if not step.admits(user, obj):
-            raise Denied(f"只有{step.who_label}可以{step.label}。", obj=obj if getattr(obj, "pk", None) else None)
+            who = step.who_label(obj) if callable(step.who_label) else step.who_label
+            raise Denied(f"只有{who}可以{step.label}。", obj=obj if getattr(obj, "pk", None) else None)
         return step
 
     def require_state(self, action: str, obj, *, state_label: str | None = None) -> Step:
