@@ -55,16 +55,26 @@ def is_party_to(user, *, village_id: int, unit_id: int) -> bool:
 
 def serves_village(user, village_id: int, year: int) -> bool:
     """A talent assigned to the village in `year`, or of a unit paired with it that year; or the
-    liaison of such a unit. These are the people who claim the village's demands and serve it."""
-    if not _acting(user):
+    liaison of such a unit. These are the people who claim the village's demands and serve it.
+
+    Remembered on the user object for the request, so a list of rows asks once per village."""
+    if not _acting(user) or user.role not in (Role.UNIT_LIAISON, Role.TALENT):
         return False
+    cache = user.__dict__.setdefault("_serves_village", {})
+    key = (village_id, year)
+    if key not in cache:
+        cache[key] = _serves_village(user, village_id, year)
+    return cache[key]
+
+
+def _serves_village(user, village_id: int, year: int) -> bool:
     paired_units = Pairing.objects.active_in(year).filter(village_id=village_id).values("unit_id")
-    if user.role == Role.UNIT_LIAISON and user.unit_id:
-        return paired_units.filter(unit_id=user.unit_id).exists()
-    if user.role == Role.TALENT and user.talent_id:
-        talent = UrbanTalent.objects.filter(pk=user.talent_id, status=TalentStatus.ACTIVE)
-        return (
-            TalentAssignment.objects.filter(talent__in=talent, village_id=village_id, year=year).exists()
-            or talent.filter(unit_id__in=paired_units).exists()
-        )
-    return False
+    if user.role == Role.UNIT_LIAISON:
+        return bool(user.unit_id) and paired_units.filter(unit_id=user.unit_id).exists()
+    if not user.talent_id:
+        return False
+    talent = UrbanTalent.objects.filter(pk=user.talent_id, status=TalentStatus.ACTIVE)
+    return (
+        TalentAssignment.objects.filter(talent__in=talent, village_id=village_id, year=year).exists()
+        or talent.filter(unit_id__in=paired_units).exists()
+    )

@@ -3,13 +3,11 @@ suggestions/, invite/) and notifications/ (own only; read/). Scoping comes from 
 viewsets; every change calls a service, which checks role, scope and state."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.viewsets import GenericViewSet
 
-from pairing.api.base import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField
-from pairing.api.permissions import PasswordChangeNotDue
+from pairing.api.base import ScopedModelSerializer, ScopedReadOnlyViewSet, ScopedRelatedField, ScopedWorkflowViewSet
 from pairing.models import AgreementDemandItem, Specialty, UrbanTalent
 
 from ..filtersets import DemandFilterSet, NotificationFilterSet
@@ -132,7 +130,7 @@ class DemandSuggestionSerializer(serializers.Serializer):
     has_account = serializers.BooleanField()
 
 
-class DemandViewSet(ScopedModelViewSet):
+class DemandViewSet(ScopedWorkflowViewSet):
     queryset = Demand.objects.select_related("village").prefetch_related(
         "specialties", "claims__talent", "claims__unit"
     )
@@ -141,12 +139,6 @@ class DemandViewSet(ScopedModelViewSet):
     ordering_fields = ["published_at", "due_date", "status", "people_wanted", "claimed_count"]
     ordering = ["-published_at", "-id"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def get_permissions(self):
-        # Claims and transitions are open to talents and liaisons; the services decide who may.
-        if self.action in ("claim", "withdraw_claim", "start", "resolve", "close", "invite"):
-            return [permissions.IsAuthenticated(), PasswordChangeNotDue()]
-        return super().get_permissions()
 
     def perform_create(self, serializer):
         serializer.instance = services.publish_demand(
@@ -223,18 +215,14 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
+class NotificationViewSet(ScopedReadOnlyViewSet):
     """The requesting account's own notifications (anyone else's is 404)."""
 
-    permission_classes = [permissions.IsAuthenticated, PasswordChangeNotDue]
     queryset = Notification.objects.all()
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilterSet
     ordering_fields = ["created_at"]
     ordering = ["-created_at", "-id"]
-
-    def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user)
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from pairing.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
+from pairing.api.base import ScopedReadOnlyViewSet, ScopedWorkflowViewSet
 from pairing.models import Village
 
 from .. import services
@@ -18,7 +18,7 @@ from ..models import LedgerMonth, ServiceActivity
 from . import serializers as s
 
 
-class ServiceActivityViewSet(ScopedModelViewSet):
+class ServiceActivityViewSet(ScopedWorkflowViewSet):
     queryset = ServiceActivity.objects.select_related("village", "recorded_by", "reviewed_by").prefetch_related(
         "participants__talent", "participants__unit", "photos"
     )

@@ -3,11 +3,14 @@
 A workflow is a list of `Step`s: an action, the states it may start from, a predicate saying who
 may take it on a given row, and the words a person reads (the button, the refusal, the question
 asked before an irreversible step). The service module of each workflow declares one `Workflow`
-and enforces it with `workflow.check(...)`; pages render buttons from `workflow.allowed(...)`;
-API serializers return the same list as `actions`. Nothing else decides it.
+and enforces it with `WORKFLOW.check(...)`; pages render buttons from `WORKFLOW.buttons(...)`;
+API serializers return `WORKFLOW.allowed(...)` as `actions`. Nothing else decides it.
 
-Predicates take `(user, obj)` and come from `pairing.roles`; row scope (404) is checked before
-any of this, by the service, so a predicate may assume the row is visible to the user.
+Checks run in one order, so a refusal names the most basic thing that is wrong: who (403,
+`Denied`, audited by the service wrapper) → state → any further condition (both a Chinese
+`ValidationError`). Row scope (404) comes before all of this, in the service, so predicates may
+assume the row is visible to the user. Content rules (a list is empty, a date is wrong) stay in
+the service: they are not about who may act, and buttons do not depend on them.
 """
 
 from collections.abc import Callable, Iterable
@@ -18,7 +21,11 @@ from django.core.exceptions import ValidationError
 
 from ..services.base import Denied
 
-Predicate = Callable[[Any, Any], bool]
+Text = str | Callable[..., str]  # fixed words, or words computed from the row (and user)
+
+
+def _say(text: Text, *args) -> str:
+    return text(*args) if callable(text) else text
 
 
 @dataclass(frozen=True)
@@ -27,19 +34,18 @@ class Step:
 
     action: str
     label: str  # the verb on the button and in messages: "报送乡镇"
-    who: Predicate
-    who_label: str | Callable[[Any], str]  # named in the refusal: "只有{who_label}可以{label}。"
+    who: Callable[[Any, Any], bool]  # (user, obj) -> may this user take the step on this row
+    who_label: Text  # (obj) -> named in the refusal "只有{who_label}可以{label}。"
     states: frozenset[str] | None = None
-    when: Callable[[Any], bool] | None = None  # a further condition on the row, beyond its state
+    when: Callable[[Any, Any], bool] | None = None  # (obj, user) -> a further condition
+    when_message: Text = ""  # (obj, user) -> the refusal when `when` fails
+    why_not: Callable[[Any, Any], str] | None = None  # (user, obj) -> a more precise refusal than who_label's
     confirm: str = ""  # asked before an irreversible step; empty for reversible ones
-    hint: str | Callable[[Any], str] = ""  # appended to the wrong-state message (may depend on the row)
+    hint: Text = ""  # (obj) -> appended to the wrong-state message
     reason: bool = False  # the step needs a reason, which is recorded
 
     def admits(self, user, obj) -> bool:
         return bool(user is not None and user.is_authenticated and user.is_active and self.who(user, obj))
-
-    def open_for(self, obj, state: str | None) -> bool:
-        return (self.states is None or state in self.states) and (self.when is None or self.when(obj))
 
 
 @dataclass
@@ -59,37 +65,43 @@ class Workflow:
 
     def may(self, action: str, obj, user) -> bool:
         step = self.steps[action]
-        return step.admits(user, obj) and step.open_for(obj, self.state(obj))
+        return (
+            step.admits(user, obj)
+            and (step.states is None or self.state(obj) in step.states)
+            and (step.when is None or step.when(obj, user))
+        )
 
     def allowed(self, obj, user) -> list[str]:
         """Actions `user` may take on `obj` now, in declaration order (buttons and API `actions`)."""
         return [action for action in self.steps if self.may(action, obj, user)]
 
-    def check(self, action: str, obj, user, *, state_label: str | None = None) -> Step:
-        """Refuse unless `user` may take `action` on `obj` now: the role first (403, audited by the
-        service wrapper), then the state (a Chinese message saying what the row is)."""
+    def buttons(self, obj, user) -> list[Step]:
+        """The allowed steps themselves, for templates that show labels and confirmations."""
+        return [self.steps[action] for action in self.allowed(obj, user)]
+
+    def check(self, action: str, obj, user) -> Step:
+        """Refuse unless `user` may take `action` on `obj` now."""
         self.require_role(action, obj, user)
-        return self.require_state(action, obj, state_label=state_label)
+        return self.require_state(action, obj, user)
 
     def require_role(self, action: str, obj, user) -> Step:
         step = self.steps[action]
         if not step.admits(user, obj):
-            who = step.who_label(obj) if callable(step.who_label) else step.who_label
-            raise Denied(f"只有{who}可以{step.label}。", obj=obj if getattr(obj, "pk", None) else None)
+            precise = step.why_not(user, obj) if step.why_not is not None and user.is_authenticated else ""
+            message = precise or f"只有{_say(step.who_label, obj)}可以{step.label}。"
+            raise Denied(message, obj=obj if getattr(obj, "pk", None) else None)
         return step
 
-    def require_state(self, action: str, obj, *, state_label: str | None = None) -> Step:
+    def require_state(self, action: str, obj, user=None) -> Step:
         step = self.steps[action]
-        if not step.open_for(obj, self.state(obj)):
-            shown = state_label if state_label is not None else _state_label(obj)
+        if step.states is not None and self.state(obj) not in step.states:
+            shown = _state_label(obj)
             message = f"{self.noun}当前状态为“{shown}”，" if shown else f"{self.noun}现在"
-            hint = step.hint(obj) if callable(step.hint) else step.hint
-            raise ValidationError(f"{message}不能{step.label}。{hint}", code="wrong_state")
+            raise ValidationError(f"{message}不能{step.label}。{_say(step.hint, obj)}", code="wrong_state")
+        if step.when is not None and not step.when(obj, user):
+            message = _say(step.when_message, obj, user) or f"{self.noun}现在不能{step.label}。"
+            raise ValidationError(message, code="wrong_state")
         return step
-
-    def buttons(self, obj, user) -> list[Step]:
-        """The allowed steps themselves, for templates that need labels and confirmations."""
-        return [self.steps[action] for action in self.allowed(obj, user)]
 
 
 def _state_label(obj) -> str:

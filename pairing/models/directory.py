@@ -17,6 +17,7 @@ from ..choices import (
     VillageKind,
     VillageOrgKind,
 )
+from ..core.reveal import Revealable
 from ..scoping import Scope, ScopedManager, ScopedQuerySet
 from ..validators import (
     mask_id_number,
@@ -109,7 +110,7 @@ class Township(DetailUrlMixin, models.Model):
             validate_child_code(self.code, self.county.code, "code", "县（区）")
 
 
-class Village(DetailUrlMixin, models.Model):
+class Village(DetailUrlMixin, Revealable, models.Model):
     """An administrative village or community (行政村/社区) with its party organization."""
 
     township = models.ForeignKey(Township, models.PROTECT, related_name="villages", verbose_name="所属乡镇")
@@ -212,7 +213,7 @@ class Specialty(models.Model):
         return self.name
 
 
-class UrbanTalent(DetailUrlMixin, models.Model):
+class UrbanTalent(DetailUrlMixin, Revealable, models.Model):
     """An urban talent (城市人才): a cadre or professional who serves a village."""
 
     county = models.ForeignKey(County, models.PROTECT, related_name="talents", verbose_name="所属县（区）")
@@ -276,6 +277,11 @@ class UrbanTalent(DetailUrlMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def may_reveal(self, user, field_name: str) -> bool:
+        """A talent may see their own numbers in full, besides the roles every masked field allows."""
+        own = user is not None and user.is_authenticated and user.role == Role.TALENT and user.talent_id == self.pk
+        return super().may_reveal(user, field_name) or (own and field_name in self.masked_fields)
 
     @property
     def masked_phone(self) -> str:
@@ -413,7 +419,7 @@ class Pairing(DetailUrlMixin, models.Model):
             raise ValidationError(errors)
 
 
-class HonoraryVillageHead(DetailUrlMixin, models.Model):
+class HonoraryVillageHead(DetailUrlMixin, Revealable, models.Model):
     """A person of the unit named honorary village head (名誉村长) of a paired village."""
 
     pairing = models.ForeignKey(Pairing, models.CASCADE, related_name="honorary_heads", verbose_name="结对关系")
