@@ -9,6 +9,7 @@ the directory service refuses another role's change to them (SECURITY.md 9).
 
 from django.db import models
 from rest_framework import serializers, viewsets
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.settings import api_settings
 
 from ..services.directory import delete_object, save_object
@@ -43,6 +44,13 @@ class ScopedQuerysetMixin:
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Scope before content: a write to a row out of scope is 404 whatever its body says, rather
+        # than a validation error from an action that reads its payload before looking the row up.
+        if request.method not in SAFE_METHODS and self.kwargs.get(self.lookup_url_kwarg or self.lookup_field):
+            self.get_object()
 
 
 class ScopedReadOnlyViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
