@@ -114,7 +114,11 @@ WORKFLOW = Workflow(
         # `record` is taken on the village: its secretary, a talent serving it, its paired unit's
         # liaison (the row's scope narrows the village; the date's assignment is checked in the service).
         Step(
-            "record", "登记服务活动", lambda user, _v: can_edit(user, ServiceActivity), "村党组织、服务人才和结对单位"
+            "record",
+            "登记服务活动",
+            lambda user, _v: can_edit(user, ServiceActivity),
+            "村党组织、服务人才和结对单位",
+            creates=True,
         ),
         Step("edit", "修改该活动", _may_change, "本村或记录人（确认前）"),
         Step("delete", "删除该活动", _may_change, "本村或记录人（确认前）", confirm="删除后该活动及其照片不可恢复。"),
@@ -129,6 +133,7 @@ WORKFLOW = Workflow(
         Step("reject", "退回活动", _reviewed, _SECRETARY, frozenset({ActivityStatus.PENDING}), reason=True),
     ],
     noun="该活动",
+    model=ServiceActivity,
 )
 
 

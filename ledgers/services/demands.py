@@ -115,7 +115,13 @@ WORKFLOW = Workflow(
     "demand",
     [
         # `publish` is taken on the village the demand will belong to.
-        Step("publish", "发布需求", lambda user, village: roles.is_secretary_of(user, village.pk), SECRETARY),
+        Step(
+            "publish",
+            "发布需求",
+            lambda user, village: roles.is_secretary_of(user, village.pk),
+            SECRETARY,
+            creates=True,
+        ),
         Step("edit", "修改需求", _secretary, SECRETARY, frozenset(CLAIMABLE_STATUSES)),
         Step(
             "claim",
@@ -173,6 +179,7 @@ WORKFLOW = Workflow(
         ),
     ],
     noun="该需求",
+    model=Demand,
 )
 
 

@@ -48,7 +48,7 @@ def meeting_list(request):
 
 def meeting_create(request):
     if not can_edit(request.user, JointMeeting):
-        raise PermissionDenied(service.NOT_A_PARTY)
+        raise PermissionDenied(service.WORKFLOW.refusal("record"))
     choices = _party_pairings(request.user)
     chosen = request.GET.get("pairing") or request.POST.get("pairing")
     if not chosen and len(choices) == 1:
@@ -75,7 +75,7 @@ def meeting_create(request):
 
 def meeting_detail(request, pk):
     meeting = get_object_or_404(_meetings(request.user).prefetch_related("attendee_talents"), pk=pk)
-    is_party = service.is_party(request.user, meeting.pairing)
+    actions = service.allowed_actions(request.user, meeting)
     resolutions = list(meeting.resolutions.select_related("updated_by"))
     return render(
         request,
@@ -86,8 +86,9 @@ def meeting_detail(request, pk):
                 (r, FollowUpForm(initial={"follow_up_status": r.follow_up_status, "follow_up_note": r.follow_up_note}))
                 for r in resolutions
             ],
-            "is_party": is_party,
-            "can_change": is_party and not meeting.is_final,
+            "actions": actions,
+            "is_party": "follow_up" in actions,
+            "can_change": "edit" in actions,
             "resolution_form": ResolutionForm(),
         },
     )
@@ -95,7 +96,8 @@ def meeting_detail(request, pk):
 
 def meeting_edit(request, pk):
     meeting = get_object_or_404(_meetings(request.user), pk=pk)
-    if meeting.is_final:
+    service.WORKFLOW.require_role("edit", meeting, request.user)
+    if not service.WORKFLOW.may("edit", meeting, request.user):
         messages.error(request, service.FINAL_IS_READ_ONLY)
         return redirect(meeting)
     form = MeetingForm(

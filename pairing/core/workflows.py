@@ -43,6 +43,7 @@ class Step:
     confirm: str = ""  # asked before an irreversible step; empty for reversible ones
     hint: Text = ""  # (obj) -> appended to the wrong-state message
     reason: bool = False  # the step needs a reason, which is recorded
+    creates: bool = False  # taken on the parent (the village, the pairing), not on a row: no button on a row
 
     def admits(self, user, obj) -> bool:
         return bool(user is not None and user.is_authenticated and user.is_active and self.who(user, obj))
@@ -56,6 +57,7 @@ class Workflow:
     steps: Iterable[Step]
     state: Callable[[Any], str | None] = field(default=lambda obj: getattr(obj, "status", None))
     noun: str = "该记录"  # how wrong-state messages name the row: "该月台账"
+    model: type | None = None  # the workflow's rows; a refused creation is audited against this type
 
     def __post_init__(self):
         self.steps = {step.action: step for step in self.steps}
@@ -73,7 +75,7 @@ class Workflow:
 
     def allowed(self, obj, user) -> list[str]:
         """Actions `user` may take on `obj` now, in declaration order (buttons and API `actions`)."""
-        return [action for action in self.steps if self.may(action, obj, user)]
+        return [action for action, step in self.steps.items() if not step.creates and self.may(action, obj, user)]
 
     def buttons(self, obj, user) -> list[Step]:
         """The allowed steps themselves, for templates that show labels and confirmations."""
@@ -84,12 +86,21 @@ class Workflow:
         self.require_role(action, obj, user)
         return self.require_state(action, obj, user)
 
+    def refusal(self, action: str, obj=None) -> str:
+        """The words of a refusal by role, e.g. 只有本村党组织书记（村务专干）可以报送乡镇。"""
+        step = self.steps[action]
+        return f"只有{_say(step.who_label, obj)}可以{step.label}。"
+
     def require_role(self, action: str, obj, user) -> Step:
         step = self.steps[action]
         if not step.admits(user, obj):
             precise = step.why_not(user, obj) if step.why_not is not None and user.is_authenticated else ""
-            message = precise or f"只有{_say(step.who_label, obj)}可以{step.label}。"
-            raise Denied(message, obj=obj if getattr(obj, "pk", None) else None)
+            own_row = self.model is None or isinstance(obj, self.model)
+            raise Denied(
+                precise or self.refusal(action, obj),
+                obj=obj if own_row and getattr(obj, "pk", None) else None,
+                object_type="" if own_row else self.model._meta.label_lower,
+            )
         return step
 
     def require_state(self, action: str, obj, user=None) -> Step:

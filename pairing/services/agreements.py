@@ -60,7 +60,7 @@ def _step(action, label, states, who=_party, who_label=PARTY_LABEL, **extra) -> 
 WORKFLOW = Workflow(
     "agreement",
     [
-        _step("create", "起草协议", None),
+        _step("create", "起草协议", None, creates=True),
         _step(
             "edit",
             "修改协议和清单",
@@ -103,6 +103,7 @@ WORKFLOW = Workflow(
         _step("carry_over", "结转下一年度", {S.SIGNED, S.CLOSED}),
     ],
     noun="协议",
+    model=Agreement,
 )
 LIST_LABELS = {"resources": "资源清单", "demands": "需求清单", "projects": "结对共建项目清单"}
 ITEM_MODELS = {
@@ -120,7 +121,7 @@ DEFAULT_TERMS = """一、双方本着“资源共享、优势互补、共建共�
 
 def allowed_actions(user, agreement: Agreement) -> list[str]:
     """Actions `user` may take on `agreement` now (buttons and the API's `actions`)."""
-    return [action for action in WORKFLOW.allowed(agreement, user) if action != "create"]
+    return WORKFLOW.allowed(agreement, user)
 
 
 def _snapshot(obj) -> dict:
