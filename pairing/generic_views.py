@@ -21,6 +21,7 @@ from .services.directory import delete_object, reveal, save_object
 
 NOT_ALLOWED = "您的角色无权修改此类数据。"
 
+
 def role_sees(user, model) -> bool:
     """Whether the user's role has any row scope on `model` (no query; rows may still be none).
     A model without a `Scope` decides in its own `visible_to`."""

@@ -6,7 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from pairing.api.base import ScopedModelSerializer, ScopedRelatedField, ScopedWorkflowViewSet
+from pairing.api.base import ActionsField, ScopedModelSerializer, ScopedRelatedField, ScopedWorkflowViewSet
 from pairing.models import UrbanTalent, Village
 
 from ..filtersets import TalentEvaluationFilterSet
@@ -25,6 +25,7 @@ class TalentEvaluationSerializer(ScopedModelSerializer):
     )
     evaluated_by = serializers.CharField(source="evaluated_by.display_name", read_only=True, default=None)
     forwarded_by = serializers.CharField(source="forwarded_by.display_name", read_only=True, default=None)
+    actions = ActionsField(service.WORKFLOW)
 
     class Meta:
         model = TalentEvaluation
@@ -47,6 +48,7 @@ class TalentEvaluationSerializer(ScopedModelSerializer):
             "updated_at",
             "forwarded_by",
             "forwarded_at",
+            "actions",
         ]
         read_only_fields = ["change_reason", "evaluated_at", "updated_at", "forwarded_at"]
         # The service checks the one-per-quarter rule with a Chinese message (and the constraint backs it).

@@ -3,12 +3,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from pairing.api.base import ScopedModelSerializer, ScopedRelatedField
+from pairing.api.base import ActionsField, ScopedModelSerializer, ScopedRelatedField
 from pairing.models import CountyUnit, UrbanTalent
 
 from ..models import ActivityParticipant, ActivityPhoto, LedgerMonth, ServiceActivity
 from ..periods import format_month, parse_month
-from ..services import months
+from ..services import activities, months
 from ..services.activities import ActivityInput, ParticipantInput
 
 
@@ -42,6 +42,7 @@ class ServiceActivitySerializer(ScopedModelSerializer):
     photos = PhotoSerializer(many=True, read_only=True)
     recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True, default=None)
     reviewed_by = serializers.CharField(source="reviewed_by.display_name", read_only=True, default=None)
+    actions = ActionsField(activities.WORKFLOW)
 
     class Meta:
         model = ServiceActivity
@@ -65,6 +66,7 @@ class ServiceActivitySerializer(ScopedModelSerializer):
             "recorded_at",
             "reviewed_by",
             "reviewed_at",
+            "actions",
         ]
         read_only_fields = ["status", "reject_reason", "recorded_at", "reviewed_at"]
 
@@ -123,7 +125,7 @@ class LedgerMonthSerializer(ScopedModelSerializer):
     )
     participants = serializers.IntegerField(source="total_participants", read_only=True, default=None)
     beneficiaries = serializers.IntegerField(source="total_beneficiaries", read_only=True, default=None)
-    actions = serializers.SerializerMethodField()
+    actions = ActionsField(months.WORKFLOW)
 
     class Meta:
         model = LedgerMonth
@@ -157,10 +159,6 @@ class LedgerMonthSerializer(ScopedModelSerializer):
         data = super().to_representation(instance)
         data["month"] = format_month(instance.month)
         return data
-
-    def get_actions(self, obj) -> list[str]:
-        """What the requesting user may do now: the month page's buttons (the service decides again)."""
-        return months.allowed_actions(self.context["request"].user, obj)
 
     def validate_month(self, value):
         try:

@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..services import agreements as svc
 from ..views.agreements import scan_response
-from .base import ScopedModelSerializer, ScopedReadOnlyViewSet, ScopedRelatedField
+from .base import ActionsField, ScopedModelSerializer, ScopedReadOnlyViewSet, ScopedRelatedField
 
 DETAIL_PREFETCH = ("resources", "demands", "projects__demands", "projects__resources", "transitions", "revisions")
 
@@ -186,7 +186,7 @@ class AgreementSerializer(ScopedModelSerializer):
     township = serializers.IntegerField(source="pairing.village.township_id", read_only=True)
     township_name = serializers.CharField(source="pairing.village.township.name", read_only=True)
     has_scan = serializers.SerializerMethodField()
-    actions = serializers.SerializerMethodField()
+    actions = ActionsField(svc.WORKFLOW)
 
     class Meta:
         model = Agreement
@@ -198,10 +198,6 @@ class AgreementSerializer(ScopedModelSerializer):
 
     def get_has_scan(self, obj) -> bool:
         return bool(obj.scan)
-
-    def get_actions(self, obj) -> list[str]:
-        """What the requesting user may do now (the services decide again on each request)."""
-        return svc.allowed_actions(self.context["request"].user, obj)
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ the directory service refuses another role's change to them (SECURITY.md 9).
 """
 
 from django.db import models
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.settings import api_settings
@@ -33,6 +34,19 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 
 class ScopedModelSerializer(serializers.ModelSerializer):
     serializer_related_field = ScopedRelatedField
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class ActionsField(serializers.Field):
+    """`actions`: what the requesting user may do to the row now, from the workflow's declaration:
+    the same list the page turns into buttons (the service decides again on every request)."""
+
+    def __init__(self, workflow, **kwargs):
+        self.workflow = workflow
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return self.workflow.allowed(obj, self.context["request"].user)
 
 
 class ScopedQuerysetMixin:
