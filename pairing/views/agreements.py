@@ -9,25 +9,23 @@ outdated page (the `version` it carries is stale) changes nothing and says so.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from .. import queries
 from ..choices import AgreementStatus
 from ..exceptions import StaleVersionError
 from ..filtering import parse_id
 from ..forms import agreements as f
-from ..models import Agreement, AgreementRevision, Pairing
+from ..models import Agreement, AgreementRevision
 from ..roles import has_role
 from ..services import agreements as svc
 
 S = AgreementStatus
-OVERVIEW_STATUSES = [(f.NOT_STARTED, "未起草"), *S.choices]
-SIGNED_STATES = (S.SIGNED, S.CLOSED)
 SCAN_TYPES = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",
@@ -99,65 +97,15 @@ def _form_errors(form) -> str:
 # --- overview ---------------------------------------------------------------------------------
 
 
-def overview_rows(pairings) -> tuple[list[dict], dict]:
-    """Signing progress per township: pairings by agreement status, counts and percentages."""
-    grouped = (
-        pairings.values(
-            "village__township_id", "village__township__name", "village__township__code", "agreement_status"
-        )
-        .annotate(n=Count("pk"))
-        .order_by("village__township__code")
-    )
-    by_township: dict[int, dict] = {}
-    for row in grouped:
-        entry = by_township.setdefault(
-            row["village__township_id"],
-            {"id": row["village__township_id"], "name": row["village__township__name"], "counts": {}},
-        )
-        entry["counts"][row["agreement_status"]] = row["n"]
-    totals = {"name": "合计", "counts": {}}
-    for entry in by_township.values():
-        for status, n in entry["counts"].items():
-            totals["counts"][status] = totals["counts"].get(status, 0) + n
-    rows = list(by_township.values())
-    for entry in [*rows, totals]:
-        total = sum(entry["counts"].values())
-        entry["total"] = total
-        entry["cells"] = [
-            {"status": s, "n": entry["counts"].get(s, 0), "pct": _pct(entry["counts"].get(s, 0), total)}
-            for s, _ in OVERVIEW_STATUSES
-        ]
-        entry["signed"] = sum(entry["counts"].get(s, 0) for s in SIGNED_STATES)
-        entry["signed_pct"] = _pct(entry["signed"], total)
-    return rows, totals
-
-
-def _pct(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.1f}%" if whole else "—"
-
-
-def annotated_pairings(user, year: int):
-    """The user's pairings in force in `year`, each with its agreement's status (or 'none')."""
-    agreements = Agreement.objects.filter(pairing=OuterRef("pk"), year=year).order_by()
-    return (
-        Pairing.objects.visible_to(user)
-        .active_in(year)
-        .annotate(
-            agreement_status=Coalesce(Subquery(agreements.values("status")[:1]), Value(f.NOT_STARTED)),
-            agreement_pk=Subquery(agreements.values("pk")[:1]),
-        )
-    )
-
-
 @require_GET
 def overview(request):
     form = f.OverviewFilterForm(request.GET or None, user=request.user)
     year = form.year_or_current()
-    pairings = annotated_pairings(request.user, year)
+    pairings = queries.annotated_pairings(request.user, year)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if data.get("township"):
         pairings = pairings.filter(village__township=data["township"])
-    summary, totals = overview_rows(pairings)
+    summary, totals = queries.signing_progress(pairings)
     rows = pairings
     if data.get("status"):
         rows = rows.filter(agreement_status=data["status"])
@@ -165,7 +113,7 @@ def overview(request):
         rows = rows.filter(Q(unit__name__icontains=data["q"]) | Q(village__name__icontains=data["q"]))
     rows = rows.select_related("unit", "village__township").order_by("village__township__code", "village__code", "unit")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    status_labels = dict(OVERVIEW_STATUSES)
+    status_labels = dict(queries.OVERVIEW_STATUSES)
     for pairing in page.object_list:
         pairing.agreement_status_label = status_labels[pairing.agreement_status]
     return render(
@@ -176,7 +124,7 @@ def overview(request):
             "year": year,
             "summary": summary,
             "totals": totals,
-            "statuses": OVERVIEW_STATUSES,
+            "statuses": queries.OVERVIEW_STATUSES,
             "page_obj": page,
             "can_create": svc.WORKFLOW.may("create", None, request.user),
             "breadcrumbs": [("三清单一协议", "")],
