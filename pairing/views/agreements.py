@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import queries
 from ..choices import AgreementStatus
+from ..core.refusals import add_errors, attempt, flash_refusal
 from ..exceptions import StaleVersionError
 from ..filtering import parse_id
 from ..forms import agreements as f
@@ -67,22 +68,6 @@ def scan_response(storage, name: str) -> FileResponse:
 def _agreement(request, pk) -> Agreement:
     queryset = Agreement.objects.visible_to(request.user).select_related("pairing__unit", "pairing__village__township")
     return get_object_or_404(queryset, pk=pk)
-
-
-def _attempt(request, call, success: str):
-    """Run a service call; turn its refusals into a Chinese message. Returns the result or None."""
-    try:
-        result = call()
-    except StaleVersionError as exc:
-        messages.error(request, exc.message)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or "您没有执行该操作的权限。")
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, success)
-        return result
-    return None
 
 
 def _form_errors(form) -> str:
@@ -138,7 +123,7 @@ def create(request):
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("pairing:agreement_overview")
-    agreement = _attempt(
+    agreement = attempt(
         request,
         lambda: svc.create_agreement(
             actor=request.user, pairing=form.cleaned_data["pairing"], year=form.cleaned_data["year"]
@@ -255,7 +240,7 @@ def terms(request, pk):
     form = f.TermsForm(request.POST, user=request.user)
     if not form.is_valid():
         return _render_with_errors(request, agreement, {"terms": form})
-    _attempt(
+    attempt(
         request,
         lambda: svc.update_terms(
             actor=request.user,
@@ -291,7 +276,7 @@ def transition(request, pk, action):
             village_signatory=data["village_signatory"],
         ),
     }
-    _attempt(request, calls[action], SUCCESS[action])
+    attempt(request, calls[action], SUCCESS[action])
     return redirect(agreement)
 
 
@@ -300,7 +285,7 @@ def carry_over(request, pk):
     agreement = _agreement(request, pk)
     form = f.CarryOverForm(request.POST, user=request.user)
     form.is_valid()
-    following = _attempt(
+    following = attempt(
         request,
         lambda: svc.carry_over(
             actor=request.user,
@@ -343,23 +328,15 @@ def item_save(request, pk, kind, item_pk=None):
                 **links,
             )
         except (StaleVersionError, PermissionDenied) as exc:
-            messages.error(request, getattr(exc, "message", "") or str(exc))
+            flash_refusal(request, exc)
             return redirect(anchor)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect(anchor)
     key = f"{kind}-{item_pk}" if item_pk else f"add-{kind}"
     return _render_with_errors(request, agreement, {key: form})
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_POST
@@ -368,7 +345,7 @@ def item_delete(request, pk, kind, item_pk):
     item = _item(request, agreement, kind, item_pk)
     version = request.POST.get("agreement_version", "")
     expected = parse_id(version)
-    _attempt(request, lambda: svc.delete_item(actor=request.user, item=item, expected_version=expected), "已删除。")
+    attempt(request, lambda: svc.delete_item(actor=request.user, item=item, expected_version=expected), "已删除。")
     return redirect(f"{agreement.get_absolute_url()}#list-{kind}")
 
 
@@ -400,7 +377,7 @@ def item_track(request, pk, kind, item_pk):
         )
     else:
         raise Http404
-    _attempt(request, call, "进度已更新。")
+    attempt(request, call, "进度已更新。")
     return redirect(f"{agreement.get_absolute_url()}#list-{kind}")
 
 
