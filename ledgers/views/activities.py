@@ -55,7 +55,8 @@ def _recording_village(request):
         return user.village, None
     if user.role == Role.TALENT:
         assignment = (
-            TalentAssignment.objects.filter(talent_id=user.talent_id, year=timezone.localdate().year)
+            TalentAssignment.objects.visible_to(user)
+            .filter(talent_id=user.talent_id, year=timezone.localdate().year)
             .select_related("village")
             .first()
         )
@@ -158,7 +159,7 @@ def activity_delete(request, pk):
     activity = _post_action(
         request, pk, lambda a: services.delete_activity(actor=request.user, activity=a), "活动已删除。"
     )
-    if ServiceActivity.objects.filter(pk=activity.pk).exists():
+    if _activities(request.user).filter(pk=activity.pk).exists():
         return redirect(activity)
     return redirect("ledgers:activity_list")
 
@@ -247,7 +248,7 @@ def my_services(request):
     waiting = [a for a in own if a.status != ActivityStatus.CONFIRMED]
     year = timezone.localdate().year
     # The talent's own hours and months this year (not the other participants' hours).
-    mine = ActivityParticipant.objects.filter(
+    mine = ActivityParticipant.objects.visible_to(user).filter(
         talent_id=user.talent_id, activity__status=ActivityStatus.CONFIRMED, activity__date__year=year
     )
     year_totals = mine.aggregate(times=Count("pk"), hours=Coalesce(Sum("hours"), Decimal("0")))

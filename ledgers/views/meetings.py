@@ -29,7 +29,7 @@ def _meetings(user):
 def _party_pairings(user):
     """Pairings the user records meetings for: visible, active this year, and the user is a party."""
     year = timezone.localdate().year
-    pairings = Pairing.objects.active_in(year).visible_to(user).select_related("village", "unit")
+    pairings = Pairing.objects.visible_to(user).active_in(year).select_related("village", "unit")
     pairings = pairings.order_by("village__code")
     return [p for p in pairings if service.is_party(user, p)]
 

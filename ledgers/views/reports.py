@@ -69,7 +69,9 @@ def report_edit(request, township_id, year, half):
     township = get_object_or_404(Township.objects.visible_to(request.user), pk=township_id)
     if half not in (1, 2):
         raise Http404
-    report = TownshipHalfYearReport.objects.filter(township=township, year=year, half=half).first()
+    report = (
+        TownshipHalfYearReport.objects.visible_to(request.user).filter(township=township, year=year, half=half).first()
+    )
     form = ReportForm(request.POST or None, initial={"summary": report.summary if report else ""})
     if request.method == "POST" and form.is_valid():
         try:

@@ -394,11 +394,11 @@ def _print(request, agreement, document, revision=None):
 
 @require_GET
 def print_view(request, pk):
-    agreement = _agreement(request, pk)
-    agreement = (
-        Agreement.objects.select_related("pairing__unit", "pairing__village__township")
-        .prefetch_related("resources", "demands", "projects__demands", "projects__resources")
-        .get(pk=agreement.pk)
+    agreement = get_object_or_404(
+        Agreement.objects.visible_to(request.user)
+        .select_related("pairing__unit", "pairing__village__township")
+        .prefetch_related("resources", "demands", "projects__demands", "projects__resources"),
+        pk=pk,
     )
     return _print(request, agreement, agreement.as_document())
 
