@@ -49,6 +49,10 @@ CHROMIUM_ARGS = [
     "--lang=zh-CN",  # with chromium-l10n: Chinese date pickers and file buttons, as a county's browser has
 ]
 PACKAGES = "chromium chromium-l10n fonts-noto-cjk"
+# Generous waits: the suite shares two cores with chromium and the live server (a wait ends as soon
+# as the page is ready; only a real failure waits this long).
+ACTION_TIMEOUT_MS = 30_000
+EXPECT_TIMEOUT_MS = 15_000
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 HERE = Path(__file__).resolve().parent
@@ -76,8 +80,9 @@ def browser() -> Iterator:
             pytest.fail(message)  # CI installs it: a missing browser there is a broken CI, not a skip
         pytest.skip(message)
     from django.db import connections
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     ours = {alias: connections[alias] for alias in connections}
@@ -149,7 +154,7 @@ def open_page(browser, live_server, django_db_serialized_rollback, request) -> I
             has_touch=viewport["width"] < 768,
             accept_downloads=True,
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
         problems.watch(page)
