@@ -43,11 +43,6 @@ def is_liaison_of(user, unit_id: int) -> bool:
     return _acting(user) and (user.is_superuser or (user.role == Role.UNIT_LIAISON and user.unit_id == unit_id))
 
 
-def is_talent(user, talent_id: int) -> bool:
-    """The talent's own account."""
-    return _acting(user) and user.role == Role.TALENT and user.talent_id == talent_id
-
-
 def is_party_to(user, *, village_id: int, unit_id: int) -> bool:
     """One of a pairing's two parties: the village's secretary or the unit's liaison."""
     return is_secretary_of(user, village_id) or is_liaison_of(user, unit_id)

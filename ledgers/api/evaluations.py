@@ -75,10 +75,6 @@ class TalentEvaluationSerializer(ScopedModelSerializer):
         )
 
 
-class ForwardResultSerializer(serializers.Serializer):
-    forwarded = serializers.IntegerField()
-
-
 class TalentEvaluationViewSet(ScopedWorkflowViewSet):
     queryset = TalentEvaluation.objects.select_related("talent", "village", "evaluated_by", "forwarded_by")
     serializer_class = TalentEvaluationSerializer

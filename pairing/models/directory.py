@@ -287,10 +287,6 @@ class UrbanTalent(DetailUrlMixin, Revealable, models.Model):
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
 
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id_number(self.id_number)
-
     def clean(self):
         errors = {}
         if self.phone:

@@ -118,14 +118,6 @@ def appoint_honorary_head(
     return save_object(actor=actor, obj=head)
 
 
-@service
-def change_talent_status(*, actor, talent: UrbanTalent, status: str, reason: str) -> UrbanTalent:
-    """Mark a talent replaced or withdrawn (000 §六2), or active again; the model requires a reason."""
-    talent.status = status
-    talent.status_reason = reason.strip()
-    return save_object(actor=actor, obj=talent)
-
-
 REVEAL_REFUSED = "您的角色无权查看完整个人信息。"
 
 
