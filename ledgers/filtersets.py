@@ -11,6 +11,7 @@ from pairing.choices import DemandCategory
 from pairing.filtering import IdFilter, PortalFilterSet, YearFilter
 from pairing.filtersets import scoped_choice
 from pairing.models import Specialty, Township, Village
+from pairing.widgets import DateInput, MonthInput
 
 from .choices import (
     ActivityKind,
@@ -46,14 +47,14 @@ def _month_filter(field: str):
 
 class ServiceActivityFilterSet(PortalFilterSet):
     search_fields = ("title", "content", "location")
-    month = django_filters.CharFilter(method="filter_month", label="月份（YYYY-MM）")
+    month = django_filters.CharFilter(method="filter_month", label="月份", widget=MonthInput)
     township = IdFilter(field_name="village__township", label="乡镇")
     talent = IdFilter(field_name="participants__talent", label="城市人才", distinct=True)
     unit = IdFilter(method="filter_unit", label="县直单位")
     kind = django_filters.ChoiceFilter(choices=ActivityKind.choices, label="活动类型")
     status = django_filters.ChoiceFilter(choices=ActivityStatus.choices, label="确认状态")
-    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="起始日期")
-    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="截止日期")
+    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="起始日期", widget=DateInput)
+    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="截止日期", widget=DateInput)
 
     filter_month = _month_filter("date")
 
@@ -71,7 +72,7 @@ class ServiceActivityFilterSet(PortalFilterSet):
 
 class LedgerMonthFilterSet(PortalFilterSet):
     search_fields = ("village__name", "village__township__name")
-    month = django_filters.CharFilter(method="filter_month", label="月份（YYYY-MM）")
+    month = django_filters.CharFilter(method="filter_month", label="月份", widget=MonthInput)
     year = YearFilter(field_name="month__year", label="年度")
     township = IdFilter(field_name="village__township", label="乡镇")
     status = django_filters.ChoiceFilter(choices=MonthStatus.choices, label="状态")
@@ -148,7 +149,9 @@ class MeetingResolutionFilterSet(PortalFilterSet):
     search_fields = ("content", "responsible", "follow_up_note")
     follow_up_status = django_filters.ChoiceFilter(choices=ResolutionStatus.choices, label="落实情况")
     pairing = IdFilter(field_name="meeting__pairing", label="结对关系")
-    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label="完成时限不晚于")
+    due_before = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", label="完成时限不晚于", widget=DateInput
+    )
 
     class Meta:
         model = MeetingResolution

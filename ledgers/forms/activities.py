@@ -9,6 +9,7 @@ from django.utils import timezone
 from pairing.choices import Role
 from pairing.models import AgreementProjectItem, CountyUnit, UrbanTalent
 from pairing.uploads import validate_image_upload
+from pairing.widgets import DateInput
 
 from ..choices import ActivityKind
 from ..services.activities import MAX_PHOTOS, ActivityInput, ParticipantInput
@@ -43,7 +44,7 @@ class ActivityForm(forms.Form):
     """The phone-first "record an activity" form: kind, date (today), participants, hours, photos."""
 
     kind = forms.ChoiceField(label="活动类型", choices=ActivityKind.choices, widget=forms.RadioSelect)
-    date = forms.DateField(label="活动日期", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    date = forms.DateField(label="活动日期", widget=DateInput(attrs={"class": "form-control"}))
     title = forms.CharField(label="活动名称", max_length=100, widget=forms.TextInput(attrs={"class": "form-control"}))
     content = forms.CharField(
         label="活动内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})

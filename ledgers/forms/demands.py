@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from pairing.choices import DemandCategory
 from pairing.models import AgreementDemandItem, Specialty
+from pairing.widgets import DateInput
 
 from ..choices import ActivityStatus, DemandType
 from ..models import ServiceActivity
@@ -41,7 +42,7 @@ class DemandForm(forms.Form):
     due_date = forms.DateField(
         label="期望完成日期（选填）",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=DateInput(attrs={"class": "form-control"}),
     )
     agreement_item = forms.ModelChoiceField(
         label="对应协议需求清单（选填）",

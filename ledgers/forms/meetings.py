@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pairing.models import Pairing, UrbanTalent
+from pairing.widgets import DateInput, DateTimeInput
 
 from ..choices import EvaluationRating, ResolutionStatus
 from ..services.evaluations import EvaluationInput
@@ -23,8 +24,7 @@ def _area(rows: int) -> forms.Textarea:
 class MeetingForm(forms.Form):
     held_at = forms.DateTimeField(
         label="召开时间",
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(attrs={"class": "form-control"}),
     )
     place = forms.CharField(label="会议地点", max_length=100, widget=forms.TextInput(attrs=TEXT))
     unit_chair = forms.CharField(label="主持人（名誉村长）", max_length=30, widget=forms.TextInput(attrs=TEXT))
@@ -83,9 +83,7 @@ class MeetingForm(forms.Form):
 class ResolutionForm(forms.Form):
     content = forms.CharField(label="议定事项", max_length=1000, widget=_area(2))
     responsible = forms.CharField(label="责任人", max_length=60, widget=forms.TextInput(attrs=TEXT))
-    due_date = forms.DateField(
-        label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
-    )
+    due_date = forms.DateField(label="完成时限", required=False, widget=DateInput(attrs={"class": "form-control"}))
     follow_up_status = forms.ChoiceField(
         label="落实情况",
         choices=ResolutionStatus.choices,

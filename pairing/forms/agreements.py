@@ -17,8 +17,8 @@ from ..models import (
     Pairing,
     Township,
 )
+from ..widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOT_STARTED = "none"
 
 
@@ -43,7 +43,7 @@ class TermsForm(VersionForm):
 
 
 class SignForm(VersionForm):
-    signed_on = forms.DateField(label="签署日期", widget=DATE)
+    signed_on = forms.DateField(label="签署日期", widget=DateInput)
     unit_signatory = forms.CharField(label="单位签署人（名誉村长）", max_length=30)
     village_signatory = forms.CharField(label="村签署人（村党组织书记）", max_length=30)
     scan = forms.FileField(label="签署扫描件（PDF 或图片）", help_text="双方签字盖章后的协议扫描件，不超过 15 MB")
@@ -115,7 +115,7 @@ class DemandItemForm(ItemForm):
     class Meta:
         model = AgreementDemandItem
         fields = ["category", "description", "priority", "expected_by", "status"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "expected_by": DATE}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "expected_by": DateInput}
 
 
 class ProjectItemForm(ItemForm):
@@ -126,8 +126,8 @@ class ProjectItemForm(ItemForm):
         widgets = {
             "content": forms.Textarea(attrs={"rows": 2}),
             "outcome": forms.Textarea(attrs={"rows": 2}),
-            "start_date": DATE,
-            "end_date": DATE,
+            "start_date": DateInput,
+            "end_date": DateInput,
             "demands": forms.CheckboxSelectMultiple,
             "resources": forms.CheckboxSelectMultiple,
         }

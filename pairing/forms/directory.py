@@ -19,6 +19,7 @@ from ..models import (
     Village,
 )
 from ..validators import normalize_phone
+from ..widgets import DateInput
 
 OUT_OF_SCOPE_CHOICE = "所选{label}不存在或不在您的管理范围内。"
 # Selects that can hold hundreds or thousands of rows get tom-select's type-to-search.
@@ -183,8 +184,8 @@ class HonoraryVillageHeadForm(ScopedModelForm):
         model = HonoraryVillageHead
         fields = ["name", "position", "phone", "talent", "start_date", "end_date"]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": DateInput,
+            "end_date": DateInput,
         }
 
 
@@ -196,9 +197,7 @@ class AppointHonoraryHeadForm(forms.Form):
     position = forms.CharField(label="单位职务", max_length=60, required=False)
     phone = forms.CharField(label="手机号码", max_length=20, required=False)
     talent = forms.ModelChoiceField(UrbanTalent.objects.all(), label="对应人才", required=False)
-    start_date = forms.DateField(
-        label="任职日期", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label="任职日期", initial=timezone.localdate, widget=DateInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
