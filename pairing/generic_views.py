@@ -318,12 +318,11 @@ def add_errors(form, exc: ValidationError | PermissionDenied) -> None:
 
 def filtered_page(request, filterset_class, queryset, *, ordering: tuple[str, ...], per_page: int = 20) -> dict:
     """Filter an in-scope queryset with its FilterSet, order it and cut one page: the context every
-    function-based list page needs (filterset, page_obj, querystring without the page number).
+    function-based list page needs (filterset and page_obj; links keep the query string through
+    `{% querystring %}`).
     An invalid filter shows no rows rather than every row.
     """
     filterset = filterset_class(request.GET, queryset=queryset, request=request)
     rows = filterset.qs if filterset.is_valid() else queryset.none()
     page = Paginator(rows.order_by(*ordering), per_page).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"filterset": filterset, "page_obj": page, "querystring": query.urlencode()}
+    return {"filterset": filterset, "page_obj": page}

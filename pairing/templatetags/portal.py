@@ -1,4 +1,6 @@
-"""Template helpers for list and detail pages: cells with masking, sort links, query strings."""
+"""Template helpers for list and detail pages: cells with masking, sort links.
+
+Query strings (pagination, sort and filter links) come from Django's `{% querystring %}` tag."""
 
 import datetime
 
@@ -49,27 +51,6 @@ def cell(obj, column):
     if column.link and hasattr(obj, "get_absolute_url"):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), value)
     return value
-
-
-@register.simple_tag(takes_context=True)
-def query_with(context, **changes):
-    """The current query string with some parameters replaced (None removes one); page resets."""
-    query = context["request"].GET.copy()
-    query.pop("page", None)
-    for key, value in changes.items():
-        if value is None:
-            query.pop(key, None)
-        else:
-            query[key] = value
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
-@register.simple_tag(takes_context=True)
-def page_url(context, number):
-    query = context["request"].GET.copy()
-    query["page"] = number
-    return f"?{query.urlencode()}"
 
 
 @register.simple_tag
