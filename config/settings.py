@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "pairing.middleware.AbsoluteSessionLifetimeMiddleware",
     "pairing.middleware.LoginRequiredByDefaultMiddleware",
     "pairing.middleware.PasswordChangeRequiredMiddleware",
+    "pairing.middleware.MethodNotAllowedPageMiddleware",
     # Axes goes last so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -148,10 +149,17 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
 
 LANGUAGE_CODE = "zh-hans"
+# The portal speaks one language. Without this, LocaleMiddleware follows the browser's
+# Accept-Language, and an English-language phone or PC gets Django's and DRF's English messages
+# (and zh-TW, Traditional Chinese) inside Chinese pages.
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+# locale/ holds the Chinese wording of Django's, DRF's and django-filter's own messages: it wins over
+# their catalogues (see the .po file for why each entry is there).
 LOCALE_PATHS = [BASE_DIR / "locale"]
+CSRF_FAILURE_VIEW = "pairing.views.errors.csrf_failure"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -175,7 +183,7 @@ REST_FRAMEWORK = {
     # mini-program gets 401 + "WWW-Authenticate: Token" (log in again) rather than a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "pairing.api.authentication.ExpiringTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "pairing.api.authentication.PortalSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",

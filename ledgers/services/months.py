@@ -114,9 +114,9 @@ def reopen_month(*, actor, ledger_month: LedgerMonth, version: int | None, reaso
     elif _is_township_officer_of(actor, row):
         allowed = (MonthStatus.SUBMITTED, MonthStatus.CONFIRMED)
     else:
-        raise deny(actor, "只有所属乡镇党委可以退回月度台账。", obj=row)
+        raise deny(actor, f"只有{row.reopener}可以退回该月台账。", obj=row)
     if row.status == MonthStatus.LOCKED and row.status not in allowed:
-        raise deny(actor, "该月台账已归档锁定，只有县委组织部可以退回。", obj=row)
+        raise deny(actor, f"该月台账已归档锁定，只有{row.reopener}可以退回。", obj=row)
     _require_status(row, *allowed, verb="退回")
     return _transition(
         actor,
