@@ -48,8 +48,7 @@ class PasswordChangeRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not self._exempt(request) and password_change_due(user):
-            if not request.htmx:
-                messages.warning(request, "为保障账号安全，请先修改密码。")
+            messages.warning(request, "为保障账号安全，请先修改密码。")
             return redirect("pairing:password_change")
         return self.get_response(request)
 

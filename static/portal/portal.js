@@ -19,5 +19,4 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { enhanceSelects(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { enhanceSelects(event.target); });
 })();
