@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for the project's form renderer
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -99,6 +100,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# One look for every form: templates/forms/field.html and Bootstrap classes by widget type.
+FORM_RENDERER = "pairing.forms.rendering.PortalFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

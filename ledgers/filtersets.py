@@ -3,6 +3,7 @@
 import re
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -106,7 +107,8 @@ class DemandFilterSet(PortalFilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
-class NotificationFilterSet(django_filters.FilterSet):
+class NotificationFilterSet(PortalFilterSet):
+    search_fields = ("title", "body")
     unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="未读")
     kind = django_filters.ChoiceFilter(choices=NotificationKind.choices, label="类型")
 
@@ -135,7 +137,9 @@ class JointMeetingFilterSet(PortalFilterSet):
     unit = IdFilter(field_name="pairing__unit", label="县直单位")
     township = IdFilter(field_name="pairing__village__township", label="乡镇")
     year = YearFilter(field_name="held_at__year", label="年度")
-    half = django_filters.CharFilter(method="filter_half", label="半年（YYYY-H1 / YYYY-H2）")
+    half = django_filters.CharFilter(
+        method="filter_half", label="半年", widget=forms.TextInput(attrs={"placeholder": "如 2026-H1"})
+    )
     status = django_filters.ChoiceFilter(choices=MeetingStatus.choices, label="纪要状态")
 
     filter_half = _half_filter("held_at")

@@ -6,7 +6,6 @@ the form; out-of-scope rows are 404, in-scope rows the role may not change are 4
 
 from dataclasses import dataclass, field
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -18,6 +17,7 @@ from django.views import generic
 
 from . import audit
 from .choices import AuditResult, Role
+from .filtering import IdFilter
 from .scoping import ROLE_BINDING, can_edit
 from .services.directory import delete_object, save_object
 
@@ -145,12 +145,9 @@ class ObjectListView(ScopedQuerysetMixin, generic.ListView):
         context = super().get_context_data(**kwargs)
         title = self.title or self.model._meta.verbose_name_plural
         if self.filterset is not None:
-            for form_field in self.filterset.form.fields.values():
-                if isinstance(form_field, forms.ModelChoiceField):
-                    form_field.widget.attrs.setdefault("data-tom-select", "1")
+            page_filters(self.filterset, self.hidden_filters)
         context.update(
             filterset=self.filterset,
-            hidden_filters=("q", *self.hidden_filters),
             columns=self.columns,
             ordering=self.get_ordering_param(),
             title=title,
@@ -316,13 +313,22 @@ def add_errors(form, exc: ValidationError | PermissionDenied) -> None:
         form.add_error(None, exc.messages)
 
 
-def filtered_page(request, filterset_class, queryset, *, ordering: tuple[str, ...], per_page: int = 20) -> dict:
+def page_filters(filterset, hidden: tuple[str, ...] = ()):
+    """The FilterSet's form as a list page shows it (templates/partials/filter_form.html): filters
+    by row id (IdFilter, set by links) and those in `hidden` are kept when set, not shown."""
+    ids = {name for name, filter_ in filterset.filters.items() if isinstance(filter_, IdFilter)}
+    filterset.form.hidden_names = frozenset({*hidden, *ids})
+    return filterset
+
+
+def filtered_page(
+    request, filterset_class, queryset, *, ordering: tuple[str, ...], per_page: int = 20, hidden_filters=()
+) -> dict:
     """Filter an in-scope queryset with its FilterSet, order it and cut one page: the context every
     function-based list page needs (filterset and page_obj; links keep the query string through
-    `{% querystring %}`).
-    An invalid filter shows no rows rather than every row.
+    `{% querystring %}`). An invalid filter shows no rows rather than every row.
     """
-    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    filterset = page_filters(filterset_class(request.GET, queryset=queryset, request=request), hidden_filters)
     rows = filterset.qs if filterset.is_valid() else queryset.none()
     page = Paginator(rows.order_by(*ordering), per_page).get_page(request.GET.get("page"))
     return {"filterset": filterset, "page_obj": page}

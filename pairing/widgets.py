@@ -1,4 +1,8 @@
-"""Date and time inputs that speak ISO 8601 whatever the active language.
+"""The portal's own widgets: date and time inputs that speak ISO 8601 whatever the active language,
+choice tiles for phone-first forms, the search box. (How every widget is styled is decided in
+pairing/forms/rendering.py, not here.)
+
+Dates and times:
 
 A browser's `<input type="date">` accepts only `2026-12-02` (`time` 09:30, `datetime-local`
 2026-12-02T09:30, `month` 2026-12) and shows it in the user's own format. Django's widgets write
@@ -87,3 +91,19 @@ class MonthInput(forms.TextInput):
         if isinstance(value, datetime.date):
             return f"{value:%Y-%m}"
         return super().format_value(value)
+
+
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
+class ChoiceTiles(forms.RadioSelect):
+    """Choices as a grid of large tap targets: the kind of an activity picked with a thumb."""
+
+    template_name = "forms/widgets/tiles.html"
+    option_template_name = "forms/widgets/tile_option.html"
+
+
+class MultipleChoiceTiles(forms.CheckboxSelectMultiple):
+    template_name = "forms/widgets/tiles.html"
+    option_template_name = "forms/widgets/tile_option.html"

@@ -8,21 +8,14 @@ save loses.
 """
 
 import datetime
-import importlib
-import inspect
-import pkgutil
 import re
 
-import django_filters
 import pytest
 from django import forms
-from django.test import RequestFactory
 from django.utils import translation
 
 from ledgers.periods import SHANGHAI
-from tests.rows import build_rows
-
-APPS = ("pairing", "ledgers", "assessment")
+from tests.forms_walk import FILTERSET_CLASSES, FORM_CLASSES, make_filter_form, make_form
 
 # Each kind: a value, the ISO text a browser needs for it, and the input type that shows a picker.
 SAMPLES = {
@@ -39,26 +32,6 @@ ISO = {
 }
 
 
-def project_classes(base) -> list[type]:
-    """Concrete subclasses of `base` defined in the apps (abstract bases without a model are left out)."""
-    for app in APPS:
-        package = importlib.import_module(app)
-        for info in pkgutil.walk_packages(package.__path__, f"{app}."):
-            if ".migrations" not in info.name:
-                importlib.import_module(info.name)
-    found, queue = [], [base]
-    while queue:
-        cls = queue.pop()
-        queue.extend(cls.__subclasses__())
-        if cls.__module__.split(".")[0] in APPS:
-            found.append(cls)
-    return sorted(set(found), key=lambda c: f"{c.__module__}.{c.__qualname__}")
-
-
-FORM_CLASSES = project_classes(forms.BaseForm)
-FILTERSET_CLASSES = project_classes(django_filters.FilterSet)
-
-
 def date_kind(name: str, field: forms.Field) -> str | None:
     if isinstance(field, forms.DateTimeField):
         return "datetime-local"
@@ -69,51 +42,6 @@ def date_kind(name: str, field: forms.Field) -> str | None:
     if getattr(field.widget, "input_type", "") in SAMPLES or "month" in name:
         return "month" if "month" in name else field.widget.input_type
     return None
-
-
-def required_keywords(cls) -> set[str]:
-    """Named arguments without defaults anywhere in the constructor chain (`user`, `village`…)."""
-    names = set()
-    for klass in cls.__mro__:
-        init = klass.__dict__.get("__init__")
-        if init is None:
-            continue
-        for param in inspect.signature(init).parameters.values():
-            named = param.kind in (param.KEYWORD_ONLY, param.POSITIONAL_OR_KEYWORD) and param.name != "self"
-            if named and param.default is param.empty:
-                names.add(param.name)
-    return names
-
-
-@pytest.fixture
-def context(cast):
-    rows = build_rows(cast)
-    return {
-        "user": cast.alice,
-        "village": cast.village_a1,
-        "pairing": cast.pairing_u_a1,
-        "agreement": rows.agreement,
-        "demand": rows.demand,
-    }
-
-
-def make_form(cls, context, **kwargs):
-    missing = required_keywords(cls) - context.keys()
-    assert not missing, f"{cls.__qualname__} needs {missing}: add them to the `context` fixture"
-    try:
-        return cls(**kwargs, **{name: context[name] for name in required_keywords(cls)})
-    except ValueError as exc:
-        if "has no model class specified" in str(exc):
-            return None  # an abstract ModelForm base; its concrete forms are walked on their own
-        raise
-
-
-def make_filter_form(cls, context, data=None):
-    if cls._meta.model is None:
-        return None  # an abstract FilterSet base
-    request = RequestFactory().get("/", data or {})
-    request.user = context["user"]
-    return cls(data, queryset=cls._meta.model._default_manager.all(), request=request).form
 
 
 def value_attribute(html: str) -> tuple[str, str]:
@@ -146,7 +74,7 @@ def check(form_with_initial, form_with_data, name: str, kind: str) -> list[str]:
     return problems
 
 
-def test_the_walk_finds_the_forms_with_dates(context):
+def test_the_walk_finds_the_forms_with_dates(form_context):
     """If discovery broke, the tests below would pass over nothing."""
     names = {c.__qualname__ for c in FORM_CLASSES} | {c.__qualname__ for c in FILTERSET_CLASSES}
     assert {"ActivityForm", "DemandForm", "MeetingForm", "SignForm", "DemandItemForm"} <= names
@@ -154,31 +82,31 @@ def test_the_walk_finds_the_forms_with_dates(context):
 
 
 @pytest.mark.parametrize("form_class", FORM_CLASSES, ids=lambda c: f"{c.__module__}.{c.__qualname__}")
-def test_every_date_input_of_a_form_renders_and_reads_iso(form_class, context):
+def test_every_date_input_of_a_form_renders_and_reads_iso(form_class, form_context):
     with translation.override("zh-hans"):
-        form = make_form(form_class, context)
+        form = make_form(form_class, form_context)
         if form is None:
             return
         problems = []
         for name, kind in date_fields(form):
             value, text = SAMPLES[kind]
-            with_initial = make_form(form_class, context, initial={name: value})
-            with_data = make_form(form_class, context, data={name: text})
+            with_initial = make_form(form_class, form_context, initial={name: value})
+            with_data = make_form(form_class, form_context, data={name: text})
             problems += check(with_initial, with_data, name, kind)
     assert problems == []
 
 
 @pytest.mark.parametrize("filterset_class", FILTERSET_CLASSES, ids=lambda c: f"{c.__module__}.{c.__qualname__}")
-def test_every_date_input_of_a_filter_renders_and_reads_iso(filterset_class, context):
+def test_every_date_input_of_a_filter_renders_and_reads_iso(filterset_class, form_context):
     with translation.override("zh-hans"):
-        form = make_filter_form(filterset_class, context)
+        form = make_filter_form(filterset_class, form_context)
         if form is None:
             return
         problems = []
         for name, kind in date_fields(form):
             value, text = SAMPLES[kind]
-            with_initial = make_filter_form(filterset_class, context)
+            with_initial = make_filter_form(filterset_class, form_context)
             with_initial.initial[name] = value
-            with_data = make_filter_form(filterset_class, context, data={name: text})
+            with_data = make_filter_form(filterset_class, form_context, data={name: text})
             problems += check(with_initial, with_data, name, kind)
     assert problems == []

@@ -1,17 +1,8 @@
-from functools import cache
-
 from django.contrib import messages
-from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from pairing.exceptions import StaleVersionError
 from pairing.generic_views import add_errors
-
-
-@cache
-def tom_select_available() -> bool:
-    """tom-select comes from `npm run vendor`; without it the picker degrades to a plain multi-select."""
-    return bool(finders.find("vendor/tom-select/tom-select.complete.min.js"))
 
 
 def error_text(exc: Exception) -> str:

@@ -17,12 +17,14 @@ from ..models import (
     Pairing,
     Township,
 )
-from ..widgets import DateInput
+from ..widgets import DateInput, SearchInput
+from .rendering import FilterForm
 
 NOT_STARTED = "none"
 
 
 class VersionForm(forms.Form):
+    compact = True  # these forms sit in the agreement page's side panel and list rows
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
@@ -32,6 +34,19 @@ class VersionForm(forms.Form):
 
 class ReasonForm(VersionForm):
     reason = forms.CharField(label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RejectForm(ReasonForm):
+    reason = forms.CharField(label="退回原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AmendForm(ReasonForm):
+    reason = forms.CharField(
+        label="变更原因",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="变更后协议回到草拟状态，需重新提交、确认、签署；当前签署版本存档可查。",
+    )
 
 
 class CloseForm(VersionForm):
@@ -61,6 +76,7 @@ class CreateForm(forms.Form):
 
 
 class CarryOverForm(forms.Form):
+    compact = True
     copy_projects = forms.BooleanField(label="结转未完成的项目", required=False, initial=True)
     copy_demands = forms.BooleanField(label="结转未解决的需求", required=False, initial=True)
 
@@ -69,7 +85,7 @@ class CarryOverForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class OverviewFilterForm(forms.Form):
+class OverviewFilterForm(FilterForm):
     """Filters of the signing-progress overview: year, township and agreement status."""
 
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)
@@ -77,7 +93,9 @@ class OverviewFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="协议状态", required=False, choices=[("", "全部"), (NOT_STARTED, "未起草"), *AgreementStatus.choices]
     )
-    q = forms.CharField(label="搜索", required=False, max_length=50)
+    q = forms.CharField(
+        label="搜索", required=False, max_length=50, widget=SearchInput(attrs={"placeholder": "单位或村名"})
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,6 +111,7 @@ class OverviewFilterForm(forms.Form):
 class ItemForm(forms.ModelForm):
     """A line of one list; `agreement_version` guards against editing from an outdated page."""
 
+    compact = True
     agreement_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, agreement: Agreement, **kwargs):
@@ -140,6 +159,7 @@ class ProjectItemForm(ItemForm):
 
 
 class ProjectTrackForm(forms.Form):
+    compact = True
     agreement_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     progress = forms.IntegerField(label="进度（%）", min_value=0, max_value=100)
     status = forms.ChoiceField(label="状态", choices=ProjectStatus.choices)
@@ -151,6 +171,7 @@ class ProjectTrackForm(forms.Form):
 
 
 class DemandTrackForm(forms.Form):
+    compact = True
     agreement_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     status = forms.ChoiceField(label="状态", choices=DemandItemStatus.choices)
 

@@ -22,8 +22,6 @@ from ..validators import normalize_phone
 from ..widgets import DateInput
 
 OUT_OF_SCOPE_CHOICE = "所选{label}不存在或不在您的管理范围内。"
-# Selects that can hold hundreds or thousands of rows get tom-select's type-to-search.
-SEARCHABLE = (Village, CountyUnit, UrbanTalent, Pairing)
 
 
 def scope_choices(form: forms.Form, user) -> None:
@@ -34,10 +32,6 @@ def scope_choices(form: forms.Form, user) -> None:
         if hasattr(field.queryset, "visible_to"):
             field.queryset = field.queryset.visible_to(user)
             field.error_messages["invalid_choice"] = OUT_OF_SCOPE_CHOICE.format(label=field.label)
-            if field.queryset.model in SEARCHABLE:
-                field.widget.attrs["data-tom-select"] = "1"
-        elif isinstance(field, forms.ModelMultipleChoiceField):
-            field.widget.attrs["data-tom-select"] = "1"
 
 
 def default_single_choice(form: forms.Form, name: str) -> None:

@@ -68,19 +68,3 @@ def sort_state(column, ordering) -> str:
     if ordering == f"-{column.order_by}":
         return "desc"
     return ""
-
-
-@register.filter
-def add_class(bound_field, css: str):
-    """Render a form field with a Bootstrap class (selects and checkboxes get their own)."""
-    widget = bound_field.field.widget
-    input_type = getattr(widget, "input_type", "")
-    if input_type == "checkbox":
-        css = "form-check-input"
-    elif input_type == "select" or widget.__class__.__name__.endswith("Select"):
-        css = css.replace("form-control", "form-select")
-    existing = widget.attrs.get("class", "")
-    attrs = {"class": f"{existing} {css}".strip()}
-    if bound_field.errors:
-        attrs["class"] += " is-invalid"
-    return bound_field.as_widget(attrs=attrs)

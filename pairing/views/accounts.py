@@ -33,6 +33,7 @@ class PortalPasswordChangeForm(PasswordChangeForm):
         # 64-character passphrases must fit (SECURITY.md 1); paste is never blocked.
         for name in ("new_password1", "new_password2"):
             self.fields[name].widget = forms.PasswordInput(attrs={"autocomplete": "new-password", "maxlength": 128})
+            self.fields[name].help_text = ""  # the page lists the rules once, in Chinese, under the form
 
     def clean_new_password1(self):
         password = self.cleaned_data.get("new_password1")
