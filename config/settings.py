@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for the project's form renderer
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -54,7 +55,6 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_htmx",
     "pairing",
     "ledgers",
     "assessment",
@@ -71,12 +71,12 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "pairing.audit.AuditContextMiddleware",
     "pairing.middleware.AbsoluteSessionLifetimeMiddleware",
     "pairing.middleware.LoginRequiredByDefaultMiddleware",
     "pairing.middleware.PasswordChangeRequiredMiddleware",
+    "pairing.middleware.MethodNotAllowedPageMiddleware",
     # Axes goes last so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -100,6 +100,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# One look for every form: templates/forms/field.html and Bootstrap classes by widget type.
+FORM_RENDERER = "pairing.forms.rendering.PortalFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -148,10 +151,17 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
 
 LANGUAGE_CODE = "zh-hans"
+# The portal speaks one language. Without this, LocaleMiddleware follows the browser's
+# Accept-Language, and an English-language phone or PC gets Django's and DRF's English messages
+# (and zh-TW, Traditional Chinese) inside Chinese pages.
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+# locale/ holds the Chinese wording of Django's, DRF's and django-filter's own messages: it wins over
+# their catalogues (see the .po file for why each entry is there).
 LOCALE_PATHS = [BASE_DIR / "locale"]
+CSRF_FAILURE_VIEW = "pairing.views.errors.csrf_failure"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -175,7 +185,7 @@ REST_FRAMEWORK = {
     # mini-program gets 401 + "WWW-Authenticate: Token" (log in again) rather than a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "pairing.api.authentication.ExpiringTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "pairing.api.authentication.PortalSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",

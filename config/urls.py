@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from pairing.views.health import health
 
+handler400 = "pairing.views.errors.bad_request"
 handler404 = "pairing.views.errors.not_found"
 
 admin.site.site_header = "党建结对共建平台 · 系统管理"

@@ -3,6 +3,7 @@
 import re
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -11,6 +12,7 @@ from pairing.choices import DemandCategory
 from pairing.filtering import IdFilter, PortalFilterSet, YearFilter
 from pairing.filtersets import scoped_choice
 from pairing.models import Specialty, Township, Village
+from pairing.widgets import DateInput, MonthInput
 
 from .choices import (
     ActivityKind,
@@ -44,14 +46,14 @@ def _month_filter(field: str):
 
 class ServiceActivityFilterSet(PortalFilterSet):
     search_fields = ("title", "content", "location")
-    month = django_filters.CharFilter(method="filter_month", label="月份（YYYY-MM）")
+    month = django_filters.CharFilter(method="filter_month", label="月份", widget=MonthInput)
     township = IdFilter(field_name="village__township", label="乡镇")
     talent = IdFilter(field_name="participants__talent", label="城市人才", distinct=True)
     unit = IdFilter(method="filter_unit", label="县直单位")
     kind = django_filters.ChoiceFilter(choices=ActivityKind.choices, label="活动类型")
     status = django_filters.ChoiceFilter(choices=ActivityStatus.choices, label="确认状态")
-    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="起始日期")
-    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="截止日期")
+    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="起始日期", widget=DateInput)
+    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="截止日期", widget=DateInput)
 
     filter_month = _month_filter("date")
 
@@ -69,7 +71,7 @@ class ServiceActivityFilterSet(PortalFilterSet):
 
 class LedgerMonthFilterSet(PortalFilterSet):
     search_fields = ("village__name", "village__township__name")
-    month = django_filters.CharFilter(method="filter_month", label="月份（YYYY-MM）")
+    month = django_filters.CharFilter(method="filter_month", label="月份", widget=MonthInput)
     year = YearFilter(field_name="month__year", label="年度")
     township = IdFilter(field_name="village__township", label="乡镇")
     status = django_filters.ChoiceFilter(choices=MonthStatus.choices, label="状态")
@@ -103,7 +105,8 @@ class DemandFilterSet(PortalFilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
-class NotificationFilterSet(django_filters.FilterSet):
+class NotificationFilterSet(PortalFilterSet):
+    search_fields = ("title", "body")
     unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="未读")
     kind = django_filters.ChoiceFilter(choices=NotificationKind.choices, label="类型")
 
@@ -132,7 +135,9 @@ class JointMeetingFilterSet(PortalFilterSet):
     unit = IdFilter(field_name="pairing__unit", label="县直单位")
     township = IdFilter(field_name="pairing__village__township", label="乡镇")
     year = YearFilter(field_name="held_at__year", label="年度")
-    half = django_filters.CharFilter(method="filter_half", label="半年（YYYY-H1 / YYYY-H2）")
+    half = django_filters.CharFilter(
+        method="filter_half", label="半年", widget=forms.TextInput(attrs={"placeholder": "如 2026-H1"})
+    )
     status = django_filters.ChoiceFilter(choices=MeetingStatus.choices, label="纪要状态")
 
     filter_half = _half_filter("held_at")
@@ -146,7 +151,9 @@ class MeetingResolutionFilterSet(PortalFilterSet):
     search_fields = ("content", "responsible", "follow_up_note")
     follow_up_status = django_filters.ChoiceFilter(choices=ResolutionStatus.choices, label="落实情况")
     pairing = IdFilter(field_name="meeting__pairing", label="结对关系")
-    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label="完成时限不晚于")
+    due_before = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", label="完成时限不晚于", widget=DateInput
+    )
 
     class Meta:
         model = MeetingResolution

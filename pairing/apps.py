@@ -9,3 +9,4 @@ class PairingConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (login/logout audit receivers)
+        from .api import schema  # noqa: F401  (OpenAPI extensions)

@@ -9,3 +9,9 @@ class PortalModelBackend(ModelBackend):
         if getattr(user, "is_demo", False) and not settings.DEMO_MODE:
             return False
         return super().user_can_authenticate(user)
+
+
+def lockout_policy() -> str:
+    """The lockout rule as people read it, from the settings django-axes enforces (never a copy)."""
+    minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+    return f"连续输错 {settings.AXES_FAILURE_LIMIT} 次，账号将被锁定 {minutes} 分钟。"

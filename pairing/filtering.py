@@ -1,4 +1,8 @@
-"""The base FilterSet shared by the API, the list pages and the exports (one filter, one result)."""
+"""The base FilterSet shared by the API, the list pages and the exports (one filter, one result).
+
+On a page, a FilterSet's form is a `FilterForm` (pairing/forms/rendering.py) drawn by the one filter
+partial, templates/partials/filter_form.html.
+"""
 
 from functools import reduce
 from operator import or_
@@ -7,18 +11,44 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from .forms.rendering import FilterForm
+from .widgets import SearchInput
+
+
+def visible_rows(model, select_related: tuple[str, ...] = ()):
+    """Choices (and accepted ids) for a filter: the rows the requesting user sees, so a filter
+    form never lists, and a filter never confirms, a row outside the user's scope."""
+
+    def rows(request):
+        queryset = model.objects.visible_to(getattr(request, "user", None))
+        return queryset.select_related(*select_related) if select_related else queryset
+
+    return rows
+
 
 class PortalFilterSet(django_filters.FilterSet):
-    """Adds `q`, a free-text search over the fields named in `search_fields`."""
+    """Adds `q`, a free-text search over the fields named in `search_fields`; foreign-key filters
+    generated from `Meta.fields` choose among the user's rows only."""
 
     search_fields: tuple[str, ...] = ()
-    q = django_filters.CharFilter(method="search", label="搜索")
+    q = django_filters.CharFilter(
+        method="search", label="搜索", widget=SearchInput(attrs={"placeholder": "输入关键字搜索"})
+    )
 
     @classmethod
     def filter_for_field(cls, field, field_name, lookup_expr="exact"):
         if field_name == "year":
             return YearFilter(field_name=field_name, lookup_expr=lookup_expr, label=field.verbose_name)
-        return super().filter_for_field(field, field_name, lookup_expr)
+        filter_ = super().filter_for_field(field, field_name, lookup_expr)
+        related = getattr(field, "related_model", None)
+        scoped = hasattr(getattr(related, "objects", None), "visible_to")
+        if isinstance(filter_, django_filters.ModelChoiceFilter) and scoped:
+            filter_.queryset = visible_rows(related)
+        return filter_
+
+    def get_form_class(self):
+        form = super().get_form_class()
+        return type(form.__name__, (FilterForm, form), {})
 
     def search(self, queryset, name, value):
         value = value.strip()

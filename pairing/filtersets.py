@@ -1,7 +1,7 @@
 import django_filters
 
 from .choices import PoliticalStatus, TalentStatus, UnitKind, VillageKind
-from .filtering import PortalFilterSet, YearFilter
+from .filtering import PortalFilterSet, YearFilter, visible_rows
 from .models import (
     County,
     CountyUnit,
@@ -22,15 +22,9 @@ from .models.agreements import (
 
 
 def scoped_choice(model, select_related: tuple[str, ...] = (), **kwargs) -> django_filters.ModelChoiceFilter:
-    """A foreign-key filter whose choices (and accepted ids) are the rows the requesting user sees,
-    so a filter form never lists, and a filter never confirms, a row outside the user's scope.
-    `select_related` names what the choice labels (`str(row)`) read, so a rendered list is one query."""
-
-    def queryset(request):
-        rows = model.objects.visible_to(getattr(request, "user", None))
-        return rows.select_related(*select_related) if select_related else rows
-
-    return django_filters.ModelChoiceFilter(queryset=queryset, **kwargs)
+    """A foreign-key filter among the user's rows (`visible_rows`). `select_related` names what the
+    choice labels (`str(row)`) read, so a rendered list is one query."""
+    return django_filters.ModelChoiceFilter(queryset=visible_rows(model, select_related), **kwargs)
 
 
 class CountyFilterSet(PortalFilterSet):
@@ -131,22 +125,13 @@ class HonoraryVillageHeadFilterSet(PortalFilterSet):
 # --- Three lists and one agreement ------------------------------------------------------------
 
 
-def _visible(model):
-    """Choices (and accepted ids) limited to the rows the requesting user sees."""
-    return lambda request: model.objects.visible_to(getattr(request, "user", None))
-
-
 class AgreementFilterSet(PortalFilterSet):
     search_fields = ("pairing__unit__name", "pairing__village__name", "pairing__village__township__name")
     year = YearFilter(label="年度")
-    township = django_filters.ModelChoiceFilter(
-        field_name="pairing__village__township", queryset=_visible(Township), label="乡镇"
-    )
-    unit = django_filters.ModelChoiceFilter(field_name="pairing__unit", queryset=_visible(CountyUnit), label="县直单位")
-    village = django_filters.ModelChoiceFilter(
-        field_name="pairing__village", queryset=_visible(Village), label="结对村（社区）"
-    )
-    pairing = django_filters.ModelChoiceFilter(queryset=_visible(Pairing), label="结对关系")
+    township = scoped_choice(Township, field_name="pairing__village__township", label="乡镇")
+    unit = scoped_choice(CountyUnit, field_name="pairing__unit", label="县直单位")
+    village = scoped_choice(Village, field_name="pairing__village", label="结对村（社区）")
+    pairing = scoped_choice(Pairing, label="结对关系")
 
     class Meta:
         model = Agreement
@@ -154,7 +139,7 @@ class AgreementFilterSet(PortalFilterSet):
 
 
 class AgreementItemFilterSet(PortalFilterSet):
-    agreement = django_filters.ModelChoiceFilter(queryset=_visible(Agreement), label="协议")
+    agreement = scoped_choice(Agreement, label="协议")
     year = YearFilter(field_name="agreement__year", label="年度")
 
 

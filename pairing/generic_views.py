@@ -6,7 +6,6 @@ the form; out-of-scope rows are 404, in-scope rows the role may not change are 4
 
 from dataclasses import dataclass, field
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views import generic
 
 from .core.refusals import add_errors
+from .filtering import IdFilter
 from .scoping import ROLE_BINDING, can_edit
 from .services.directory import delete_object, reveal, save_object
 
@@ -131,12 +131,9 @@ class ObjectListView(ScopedQuerysetMixin, generic.ListView):
         context = super().get_context_data(**kwargs)
         title = self.title or self.model._meta.verbose_name_plural
         if self.filterset is not None:
-            for form_field in self.filterset.form.fields.values():
-                if isinstance(form_field, forms.ModelChoiceField):
-                    form_field.widget.attrs.setdefault("data-tom-select", "1")
+            page_filters(self.filterset, self.hidden_filters)
         context.update(
             filterset=self.filterset,
-            hidden_filters=("q", *self.hidden_filters),
             columns=self.columns,
             ordering=self.get_ordering_param(),
             title=title,
@@ -287,14 +284,22 @@ class ObjectDeleteView(RequireEditRoleMixin, ScopedQuerysetMixin, generic.Delete
         return context
 
 
-def filtered_page(request, filterset_class, queryset, *, ordering: tuple[str, ...], per_page: int = 20) -> dict:
+def page_filters(filterset, hidden: tuple[str, ...] = ()):
+    """The FilterSet's form as a list page shows it (templates/partials/filter_form.html): filters
+    by row id (IdFilter, set by links) and those in `hidden` are kept when set, not shown."""
+    ids = {name for name, filter_ in filterset.filters.items() if isinstance(filter_, IdFilter)}
+    filterset.form.hidden_names = frozenset({*hidden, *ids})
+    return filterset
+
+
+def filtered_page(
+    request, filterset_class, queryset, *, ordering: tuple[str, ...], per_page: int = 20, hidden_filters=()
+) -> dict:
     """Filter an in-scope queryset with its FilterSet, order it and cut one page: the context every
-    function-based list page needs (filterset, page_obj, querystring without the page number).
-    An invalid filter shows no rows rather than every row.
+    function-based list page needs (filterset and page_obj; links keep the query string through
+    `{% querystring %}`). An invalid filter shows no rows rather than every row.
     """
-    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    filterset = page_filters(filterset_class(request.GET, queryset=queryset, request=request), hidden_filters)
     rows = filterset.qs if filterset.is_valid() else queryset.none()
     page = Paginator(rows.order_by(*ordering), per_page).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"filterset": filterset, "page_obj": page, "querystring": query.urlencode()}
+    return {"filterset": filterset, "page_obj": page}

@@ -48,8 +48,7 @@ class PasswordChangeRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not self._exempt(request) and password_change_due(user):
-            if not request.htmx:
-                messages.warning(request, "为保障账号安全，请先修改密码。")
+            messages.warning(request, "为保障账号安全，请先修改密码。")
             return redirect("pairing:password_change")
         return self.get_response(request)
 
@@ -85,3 +84,20 @@ class AbsoluteSessionLifetimeMiddleware:
                 messages.info(request, "登录已超过最长有效期，请重新登录。")
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A POST-only page view (`require_POST`) answers a GET with an empty 405: a blank screen, e.g.
+    after logging in with `next=` pointing at a button's address. Show a page that says what to do."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not request.path_info.startswith("/api/"):
+            # Imported here: pairing.api.permissions imports this module while DRF is still loading.
+            from .views.errors import method_not_allowed
+
+            return method_not_allowed(request, response.get("Allow", ""))
+        return response

@@ -3,6 +3,7 @@ from rest_framework.test import APIClient
 
 from tests.celery_support import _celery_worker_process, celery_worker  # noqa: F401 - fixtures (see module)
 from tests.factories import build_cast
+from tests.rows import build_rows
 
 
 @pytest.fixture
@@ -25,3 +26,16 @@ def _media_root(settings, tmp_path):
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness would dominate the suite; hashing strength is not under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def form_context(cast):
+    """What the apps' form constructors ask for by name (tests/forms_walk.py builds every form)."""
+    rows = build_rows(cast)
+    return {
+        "user": cast.alice,
+        "village": cast.village_a1,
+        "pairing": cast.pairing_u_a1,
+        "agreement": rows.agreement,
+        "demand": rows.demand,
+    }

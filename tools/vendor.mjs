@@ -17,10 +17,6 @@ const FILES = {
     ["bootstrap/dist/js/bootstrap.bundle.min.js.map", "bootstrap.bundle.min.js.map"],
     ["bootstrap/LICENSE", "LICENSE"],
   ],
-  htmx: [
-    ["htmx.org/dist/htmx.min.js", "htmx.min.js"],
-    ["htmx.org/LICENSE", "LICENSE"],
-  ],
   "tom-select": [
     ["tom-select/dist/css/tom-select.bootstrap5.min.css", "tom-select.bootstrap5.min.css"],
     ["tom-select/dist/js/tom-select.complete.min.js", "tom-select.complete.min.js"],

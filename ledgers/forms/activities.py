@@ -9,6 +9,7 @@ from django.utils import timezone
 from pairing.choices import Role
 from pairing.models import AgreementProjectItem, CountyUnit, UrbanTalent
 from pairing.uploads import validate_image_upload
+from pairing.widgets import ChoiceTiles, DateInput
 
 from ..choices import ActivityKind
 from ..services.activities import MAX_PHOTOS, ActivityInput, ParticipantInput
@@ -22,7 +23,7 @@ class MultipleImageField(forms.FileField):
     """Several photos from one <input type=file multiple>, each checked by content."""
 
     def __init__(self, *args, **kwargs):
-        attrs = {"accept": "image/*", "capture": "environment", "multiple": True, "class": "form-control"}
+        attrs = {"accept": "image/*", "capture": "environment", "multiple": True}
         kwargs.setdefault("widget", MultipleImageInput(attrs=attrs))
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
@@ -42,17 +43,16 @@ class MultipleImageField(forms.FileField):
 class ActivityForm(forms.Form):
     """The phone-first "record an activity" form: kind, date (today), participants, hours, photos."""
 
-    kind = forms.ChoiceField(label="活动类型", choices=ActivityKind.choices, widget=forms.RadioSelect)
-    date = forms.DateField(label="活动日期", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
-    title = forms.CharField(label="活动名称", max_length=100, widget=forms.TextInput(attrs={"class": "form-control"}))
-    content = forms.CharField(
-        label="活动内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
-    )
+    kind = forms.ChoiceField(label="活动类型", choices=ActivityKind.choices, widget=ChoiceTiles)
+    date = forms.DateField(label="活动日期", widget=DateInput)
+    title = forms.CharField(label="活动名称", max_length=100)
+    content = forms.CharField(label="活动内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     talents = forms.ModelMultipleChoiceField(
         label="参与的城市人才",
         queryset=UrbanTalent.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "data-search": "tom-select"}),
+        help_text="仅列出本年度分配到本村的城市人才。",
+        widget=forms.SelectMultiple(attrs={"data-placeholder": "搜索姓名或单位"}),
     )
     units = forms.ModelMultipleChoiceField(
         label="结对单位集体参与",
@@ -67,25 +67,20 @@ class ActivityForm(forms.Form):
         max_digits=4,
         decimal_places=1,
         initial=Decimal("2"),
-        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal", "class": "form-control"}),
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
     )
     beneficiaries = forms.IntegerField(
         label="受益群众（人次）",
         min_value=0,
         max_value=100_000,
         initial=0,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    location = forms.CharField(
-        label="活动地点", max_length=100, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
+    location = forms.CharField(label="活动地点", max_length=100, required=False)
     project_item = forms.ModelChoiceField(
-        label="对应共建项目（选填）",
-        queryset=AgreementProjectItem.objects.none(),
-        required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        label="对应共建项目（选填）", queryset=AgreementProjectItem.objects.none(), required=False
     )
-    photos = MultipleImageField(label="现场照片")
+    photos = MultipleImageField(label="现场照片", help_text=f"可直接拍照，最多 {MAX_PHOTOS} 张，仅限图片。")
 
     def __init__(self, *args, user, village, year=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,6 +99,7 @@ class ActivityForm(forms.Form):
         )
         self.fields["talents"].label_from_instance = lambda t: f"{t.name}（{t.unit.name if t.unit else '无单位'}）"
         self.fields["units"].queryset = CountyUnit.objects.filter(pairings__village=village).distinct()
+        self.fields["units"].label_from_instance = lambda unit: f"{unit.name}（单位集体）"
         self.fields["project_item"].queryset = (
             AgreementProjectItem.objects.visible_to(user)
             .filter(agreement__pairing__village=village, agreement__year__in=(year - 1, year))
@@ -114,6 +110,8 @@ class ActivityForm(forms.Form):
             del self.fields["talents"]
             del self.fields["units"]
             self.fields["hours"].label = "本人服务时长（小时）"
+        elif not self.fields["units"].queryset.exists():
+            del self.fields["units"]  # a village not paired this year has no unit to tick
 
     def clean(self):
         cleaned = super().clean()
@@ -126,7 +124,7 @@ class ActivityForm(forms.Form):
         if "talents" not in self.fields:
             return (ParticipantInput(talent=self.user.talent, hours=hours),)
         return tuple(ParticipantInput(talent=t, hours=hours) for t in self.cleaned_data["talents"]) + tuple(
-            ParticipantInput(unit=u, hours=hours) for u in self.cleaned_data["units"]
+            ParticipantInput(unit=u, hours=hours) for u in self.cleaned_data.get("units", ())
         )
 
     def activity_input(self) -> ActivityInput:
@@ -161,9 +159,7 @@ class ActivityForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="原因", max_length=200, widget=forms.TextInput(attrs={"class": "form-control", "required": True})
-    )
+    reason = forms.CharField(label="原因", max_length=200)
 
 
 class VersionForm(forms.Form):

@@ -5,49 +5,38 @@ from django.utils import timezone
 
 from pairing.choices import DemandCategory
 from pairing.models import AgreementDemandItem, Specialty
+from pairing.widgets import ChoiceTiles, DateInput, MultipleChoiceTiles
 
 from ..choices import ActivityStatus, DemandType
 from ..models import ServiceActivity
 from ..models.demands import MAX_PEOPLE_WANTED
 from ..services.demands import DemandInput
 
-TEXT = {"class": "form-control"}
-
 
 class DemandForm(forms.Form):
     """Publish or edit a demand (phone-first: big radio buttons, today's date as the minimum)."""
 
-    type = forms.ChoiceField(label="类型", choices=DemandType.choices, widget=forms.RadioSelect)
-    category = forms.ChoiceField(
-        label="类别", choices=DemandCategory.choices, widget=forms.Select(attrs={"class": "form-select"})
-    )
-    title = forms.CharField(label="标题", max_length=100, widget=forms.TextInput(attrs=TEXT))
-    description = forms.CharField(
-        label="具体内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"})
-    )
+    type = forms.ChoiceField(label="类型", choices=DemandType.choices, widget=ChoiceTiles)
+    category = forms.ChoiceField(label="类别", choices=DemandCategory.choices)
+    title = forms.CharField(label="标题", max_length=100)
+    description = forms.CharField(label="具体内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
     specialties = forms.ModelMultipleChoiceField(
         label="所需特长",
         queryset=Specialty.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        help_text="可多选，用于推荐人才。",
+        widget=MultipleChoiceTiles,
     )
     people_wanted = forms.IntegerField(
         label="需要人数",
         min_value=1,
         max_value=MAX_PEOPLE_WANTED,
         initial=1,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    due_date = forms.DateField(
-        label="期望完成日期（选填）",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
-    )
+    due_date = forms.DateField(label="期望完成日期（选填）", required=False, widget=DateInput)
     agreement_item = forms.ModelChoiceField(
-        label="对应协议需求清单（选填）",
-        queryset=AgreementDemandItem.objects.none(),
-        required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        label="对应协议需求清单（选填）", queryset=AgreementDemandItem.objects.none(), required=False
     )
 
     def __init__(self, *args, user, village, **kwargs):
@@ -60,6 +49,8 @@ class DemandForm(forms.Form):
             .select_related("agreement")
             .order_by("-agreement__year", "pk")
         )
+        if not self.fields["agreement_item"].queryset.exists():
+            del self.fields["agreement_item"]  # no agreement lists this year: nothing to link to
 
     @classmethod
     def initial_from(cls, demand) -> dict:
@@ -92,14 +83,9 @@ class ResolveForm(forms.Form):
     """Resolve with the outcome and the confirmed activity of this village that served it."""
 
     activity = forms.ModelChoiceField(
-        label="办理该需求的服务活动",
-        queryset=ServiceActivity.objects.none(),
-        widget=forms.Select(attrs={"class": "form-select"}),
-        empty_label="请选择已确认的服务活动",
+        label="办理该需求的服务活动", queryset=ServiceActivity.objects.none(), empty_label="请选择已确认的服务活动"
     )
-    outcome = forms.CharField(
-        label="办理结果", max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
-    )
+    outcome = forms.CharField(label="办理结果", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user, demand, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,4 +98,4 @@ class ResolveForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(label="未解决原因", max_length=200, widget=forms.TextInput(attrs=TEXT))
+    reason = forms.CharField(label="未解决原因", max_length=200)

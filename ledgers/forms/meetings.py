@@ -8,39 +8,32 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pairing.models import Pairing, UrbanTalent
+from pairing.widgets import DateInput, DateTimeInput
 
 from ..choices import EvaluationRating, ResolutionStatus
 from ..services.evaluations import EvaluationInput
 from ..services.meetings import MeetingInput, ResolutionInput
 
-TEXT = {"class": "form-control"}
-
 
 def _area(rows: int) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows, "class": "form-control"})
+    return forms.Textarea(attrs={"rows": rows})
 
 
 class MeetingForm(forms.Form):
     held_at = forms.DateTimeField(
         label="召开时间",
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput,
     )
-    place = forms.CharField(label="会议地点", max_length=100, widget=forms.TextInput(attrs=TEXT))
-    unit_chair = forms.CharField(label="主持人（名誉村长）", max_length=30, widget=forms.TextInput(attrs=TEXT))
-    village_chair = forms.CharField(label="主持人（村党组织负责人）", max_length=30, widget=forms.TextInput(attrs=TEXT))
+    place = forms.CharField(label="会议地点", max_length=100)
+    unit_chair = forms.CharField(label="主持人（名誉村长）", max_length=30)
+    village_chair = forms.CharField(label="主持人（村党组织负责人）", max_length=30)
     attendee_talents = forms.ModelMultipleChoiceField(
-        label="参会城市人才",
-        queryset=UrbanTalent.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"class": "form-select"}),
+        label="参会城市人才", queryset=UrbanTalent.objects.none(), required=False
     )
     attendees = forms.CharField(
         label="其他参会人员", required=False, max_length=2000, widget=_area(3), help_text="每行一人，可写单位和职务"
     )
-    attendee_count = forms.IntegerField(
-        label="参会人数", min_value=1, max_value=500, widget=forms.NumberInput(attrs=TEXT)
-    )
+    attendee_count = forms.IntegerField(label="参会人数", min_value=1, max_value=500)
     agenda = forms.CharField(label="会议议题", max_length=2000, widget=_area(3))
     minutes = forms.CharField(
         label="会议纪要", required=False, max_length=10000, widget=_area(6), help_text="可先保存草稿，定稿前补全"
@@ -82,36 +75,20 @@ class MeetingForm(forms.Form):
 
 class ResolutionForm(forms.Form):
     content = forms.CharField(label="议定事项", max_length=1000, widget=_area(2))
-    responsible = forms.CharField(label="责任人", max_length=60, widget=forms.TextInput(attrs=TEXT))
-    due_date = forms.DateField(
-        label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
-    )
+    responsible = forms.CharField(label="责任人", max_length=60)
+    due_date = forms.DateField(label="完成时限", required=False, widget=DateInput)
     follow_up_status = forms.ChoiceField(
-        label="落实情况",
-        choices=ResolutionStatus.choices,
-        initial=ResolutionStatus.NOT_STARTED,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        label="落实情况", choices=ResolutionStatus.choices, initial=ResolutionStatus.NOT_STARTED
     )
-    follow_up_note = forms.CharField(
-        label="落实说明", required=False, max_length=500, widget=forms.TextInput(attrs=TEXT)
-    )
+    follow_up_note = forms.CharField(label="落实说明", required=False, max_length=500)
 
     def resolution_input(self) -> ResolutionInput:
         return ResolutionInput(**self.cleaned_data)
 
 
 class FollowUpForm(forms.Form):
-    follow_up_status = forms.ChoiceField(
-        label="落实情况",
-        choices=ResolutionStatus.choices,
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
-    )
-    follow_up_note = forms.CharField(
-        label="落实说明",
-        required=False,
-        max_length=500,
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
-    )
+    follow_up_status = forms.ChoiceField(label="落实情况", choices=ResolutionStatus.choices)
+    follow_up_note = forms.CharField(label="落实说明", required=False, max_length=500)
 
 
 class EvaluationForm(forms.Form):
@@ -121,17 +98,16 @@ class EvaluationForm(forms.Form):
         choices=[("", "（不评等次）"), *EvaluationRating.choices],
         widget=forms.RadioSelect,
     )
-    score = forms.IntegerField(
-        label="评分（0–100）", required=False, min_value=0, max_value=100, widget=forms.NumberInput(attrs=TEXT)
-    )
+    score = forms.IntegerField(label="评分（0–100）", required=False, min_value=0, max_value=100)
     comment = forms.CharField(label="评语", required=False, max_length=1000, widget=_area(3))
     reason = forms.CharField(
-        label="修改原因",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs=TEXT),
-        help_text="已转送单位的评定，修改时必须填写原因",
+        label="修改原因", required=False, max_length=200, help_text="已转送单位的评定，修改时必须填写原因"
     )
+
+    def __init__(self, *args, changing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not changing:
+            del self.fields["reason"]  # a first rating has nothing to explain
 
     def clean(self):
         data = super().clean()

@@ -72,5 +72,11 @@ class LedgerMonth(VersionedModel):
         return self.status == MonthStatus.OPEN
 
     @property
+    def reopener(self) -> str:
+        """Who may send this month back to the village: its township, or only the county once locked
+        (ledgers/services/months.py `reopen_month` enforces the same)."""
+        return "县委组织部" if self.status == MonthStatus.LOCKED else "所属乡镇党委"
+
+    @property
     def label(self) -> str:
         return month_label(self.month)

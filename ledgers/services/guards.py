@@ -54,7 +54,7 @@ def open_month_for_update(village, day: datetime.date) -> LedgerMonth:
     if not month.accepts_changes:
         raise ValidationError(
             f"{village.name}{month_label(first)}的台账{month.get_status_display()}，不能新增、修改或删除该月的活动；"
-            "如需更正，请联系乡镇党委退回该月台账。",
+            f"如需更正，请联系{month.reopener}退回该月台账。",
             code="month_closed",
         )
     return month

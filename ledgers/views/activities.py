@@ -26,7 +26,6 @@ from ..filtersets import ServiceActivityFilterSet
 from ..forms.activities import ActivityForm, ReasonForm
 from ..models import ActivityParticipant, ActivityPhoto, ServiceActivity
 from ..periods import format_month
-from .common import tom_select_available
 
 LIST_RELATED = ("village__township", "recorded_by")
 LIST_PREFETCH = ("participants__talent", "participants__unit", "photos")
@@ -94,7 +93,7 @@ def activity_create(request):
     return render(
         request,
         "ledgers/activity_form.html",
-        {"form": form, "village": village, "tom_select": tom_select_available(), "creating": True},
+        {"form": form, "village": village, "creating": True},
     )
 
 
@@ -139,7 +138,7 @@ def activity_edit(request, pk):
     return render(
         request,
         "ledgers/activity_form.html",
-        {"form": form, "village": activity.village, "activity": activity, "tom_select": tom_select_available()},
+        {"form": form, "village": activity.village, "activity": activity},
     )
 
 

@@ -79,8 +79,6 @@ def rule_list(request, code):
     township = _township(request)
     queryset, months = compliance.behind_queryset(request.user, rule, period, timezone.localdate(), township)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "ledgers/compliance/rule.html",
@@ -91,8 +89,6 @@ def rule_list(request, code):
             "rows": compliance.to_rows(rule, page.object_list, months),
             "headers": compliance.headers(rule, months),
             "has_months": bool(months),
-            "querystring": query.urlencode(),
-            "export_url": f"{reverse('ledgers:compliance_export', args=[rule.code])}?{query.urlencode()}",
             "section": "compliance",
         },
     )

@@ -47,6 +47,7 @@ def evaluation_list(request):
         _evaluations(request.user),
         ordering=("-year", "-quarter", "village__code", "talent__name"),
         per_page=30,
+        hidden_filters=("talent",),  # a county's talents would be thousands of options
     )
     return render(
         request,
@@ -130,7 +131,7 @@ def evaluation_detail(request, pk):
 def evaluation_edit(request, pk):
     evaluation = get_object_or_404(_evaluations(request.user), pk=pk)
     initial = {"rating": evaluation.rating, "score": evaluation.score, "comment": evaluation.comment}
-    form = EvaluationForm(request.POST or None, initial=initial)
+    form = EvaluationForm(request.POST or None, initial=initial, changing=True)
     if request.method == "POST" and form.is_valid():
         try:
             service.change_evaluation(

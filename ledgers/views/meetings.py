@@ -83,7 +83,13 @@ def meeting_detail(request, pk):
         {
             "meeting": meeting,
             "resolutions": [
-                (r, FollowUpForm(initial={"follow_up_status": r.follow_up_status, "follow_up_note": r.follow_up_note}))
+                (
+                    r,
+                    FollowUpForm(
+                        initial={"follow_up_status": r.follow_up_status, "follow_up_note": r.follow_up_note},
+                        auto_id=f"resolution-{r.pk}-%s",  # one form per row: ids stay unique
+                    ),
+                )
                 for r in resolutions
             ],
             "actions": actions,

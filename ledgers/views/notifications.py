@@ -20,7 +20,7 @@ def inbox(request):
     return render(
         request,
         "ledgers/demands/notifications.html",
-        {"page_obj": page, "unread_only": request.GET.get("unread") == "1", "querystring": ""},
+        {"page_obj": page, "unread_only": request.GET.get("unread") == "1"},
     )
 
 

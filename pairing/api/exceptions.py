@@ -10,6 +10,9 @@ from rest_framework.views import exception_handler
 from ..exceptions import StaleVersionError
 
 NOT_FOUND = "未找到该记录，或它不在您的管理范围内。"
+# DRF's parsers put the parser's own English error in the message ("JSON parse error - Expecting
+# value: line 1 column 2"): useful in a log, meaningless to a person.
+UNPARSEABLE = "提交的内容无法解析，请以正确的 JSON（或表单）格式提交。"
 
 
 def _django_validation_to_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
@@ -45,12 +48,16 @@ def portal_exception_handler(exc, context):
         exc = exceptions.NotFound(NOT_FOUND)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or "您没有执行该操作的权限。")
+    elif isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ParseError(UNPARSEABLE)
     response = exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
         errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
         response.data = {"detail": f"提交的数据有误：{_first_message(errors)}", "errors": errors}
-    elif isinstance(exc, exceptions.NotFound):
+    elif isinstance(exc, exceptions.NotFound) and str(exc.detail) == str(exceptions.NotFound.default_detail):
+        # A bare "not found" (a row out of scope or missing) says so in full; a specific one
+        # (an invalid page number) keeps its own words.
         response.data = {"detail": NOT_FOUND}
     return response

@@ -8,6 +8,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from .. import audit
+from ..auth import lockout_policy
 from ..choices import AuditResult
 from ..filtersets import (
     CountyFilterSet,
@@ -36,7 +37,10 @@ from . import serializers as s
 from .base import ScopedModelViewSet
 
 LOGIN_FAILED = "用户名或密码错误。"
-LOCKED_OUT = "登录失败次数过多，账号已被锁定30分钟，请稍后再试。"
+
+
+def locked_out_message() -> str:
+    return f"登录失败次数过多，账号已被暂时锁定（{lockout_policy()}），请稍后再试。"
 
 
 class TokenView(APIView):
@@ -59,7 +63,7 @@ class TokenView(APIView):
         if user is None:
             locked = getattr(request, "axes_locked_out", False)
             return Response(
-                {"detail": LOCKED_OUT if locked else LOGIN_FAILED},
+                {"detail": locked_out_message() if locked else LOGIN_FAILED},
                 status=status.HTTP_403_FORBIDDEN if locked else status.HTTP_400_BAD_REQUEST,
             )
         # One live token per user: a new login replaces the previous token.

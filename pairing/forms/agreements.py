@@ -18,11 +18,12 @@ from ..models import (
     Township,
 )
 from ..queries import OVERVIEW_STATUSES
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from ..widgets import DateInput, SearchInput
+from .rendering import FilterForm
 
 
 class VersionForm(forms.Form):
+    compact = True  # these forms sit in the agreement page's side panel and list rows
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
@@ -34,6 +35,19 @@ class ReasonForm(VersionForm):
     reason = forms.CharField(label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class RejectForm(ReasonForm):
+    reason = forms.CharField(label="退回原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AmendForm(ReasonForm):
+    reason = forms.CharField(
+        label="变更原因",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="变更后协议回到草拟状态，需重新提交、确认、签署；当前签署版本存档可查。",
+    )
+
+
 class CloseForm(VersionForm):
     reason = forms.CharField(label="说明", max_length=500, required=False)
 
@@ -43,7 +57,7 @@ class TermsForm(VersionForm):
 
 
 class SignForm(VersionForm):
-    signed_on = forms.DateField(label="签署日期", widget=DATE)
+    signed_on = forms.DateField(label="签署日期", widget=DateInput)
     unit_signatory = forms.CharField(label="单位签署人（名誉村长）", max_length=30)
     village_signatory = forms.CharField(label="村签署人（村党组织书记）", max_length=30)
     scan = forms.FileField(label="签署扫描件（PDF 或图片）", help_text="双方签字盖章后的协议扫描件，不超过 15 MB")
@@ -61,6 +75,7 @@ class CreateForm(forms.Form):
 
 
 class CarryOverForm(forms.Form):
+    compact = True
     copy_projects = forms.BooleanField(label="结转未完成的项目", required=False, initial=True)
     copy_demands = forms.BooleanField(label="结转未解决的需求", required=False, initial=True)
 
@@ -69,13 +84,15 @@ class CarryOverForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class OverviewFilterForm(forms.Form):
+class OverviewFilterForm(FilterForm):
     """Filters of the signing-progress overview: year, township and agreement status."""
 
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)
     township = forms.ModelChoiceField(label="乡镇", queryset=Township.objects.none(), required=False)
     status = forms.ChoiceField(label="协议状态", required=False, choices=[("", "全部"), *OVERVIEW_STATUSES])
-    q = forms.CharField(label="搜索", required=False, max_length=50)
+    q = forms.CharField(
+        label="搜索", required=False, max_length=50, widget=SearchInput(attrs={"placeholder": "单位或村名"})
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +108,7 @@ class OverviewFilterForm(forms.Form):
 class ItemForm(forms.ModelForm):
     """A line of one list; `agreement_version` guards against editing from an outdated page."""
 
+    compact = True
     agreement_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, agreement: Agreement, **kwargs):
@@ -113,7 +131,7 @@ class DemandItemForm(ItemForm):
     class Meta:
         model = AgreementDemandItem
         fields = ["category", "description", "priority", "expected_by", "status"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "expected_by": DATE}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "expected_by": DateInput}
 
 
 class ProjectItemForm(ItemForm):
@@ -124,8 +142,8 @@ class ProjectItemForm(ItemForm):
         widgets = {
             "content": forms.Textarea(attrs={"rows": 2}),
             "outcome": forms.Textarea(attrs={"rows": 2}),
-            "start_date": DATE,
-            "end_date": DATE,
+            "start_date": DateInput,
+            "end_date": DateInput,
             "demands": forms.CheckboxSelectMultiple,
             "resources": forms.CheckboxSelectMultiple,
         }
@@ -138,6 +156,7 @@ class ProjectItemForm(ItemForm):
 
 
 class ProjectTrackForm(forms.Form):
+    compact = True
     agreement_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     progress = forms.IntegerField(label="进度（%）", min_value=0, max_value=100)
     status = forms.ChoiceField(label="状态", choices=ProjectStatus.choices)
@@ -149,6 +168,7 @@ class ProjectTrackForm(forms.Form):
 
 
 class DemandTrackForm(forms.Form):
+    compact = True
     agreement_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     status = forms.ChoiceField(label="状态", choices=DemandItemStatus.choices)
 

@@ -19,10 +19,9 @@ from ..models import (
     Village,
 )
 from ..validators import normalize_phone
+from ..widgets import DateInput
 
 OUT_OF_SCOPE_CHOICE = "所选{label}不存在或不在您的管理范围内。"
-# Selects that can hold hundreds or thousands of rows get tom-select's type-to-search.
-SEARCHABLE = (Village, CountyUnit, UrbanTalent, Pairing)
 
 
 def scope_choices(form: forms.Form, user) -> None:
@@ -33,10 +32,6 @@ def scope_choices(form: forms.Form, user) -> None:
         if hasattr(field.queryset, "visible_to"):
             field.queryset = field.queryset.visible_to(user)
             field.error_messages["invalid_choice"] = OUT_OF_SCOPE_CHOICE.format(label=field.label)
-            if field.queryset.model in SEARCHABLE:
-                field.widget.attrs["data-tom-select"] = "1"
-        elif isinstance(field, forms.ModelMultipleChoiceField):
-            field.widget.attrs["data-tom-select"] = "1"
 
 
 def default_single_choice(form: forms.Form, name: str) -> None:
@@ -183,8 +178,8 @@ class HonoraryVillageHeadForm(ScopedModelForm):
         model = HonoraryVillageHead
         fields = ["name", "position", "phone", "talent", "start_date", "end_date"]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": DateInput,
+            "end_date": DateInput,
         }
 
 
@@ -196,9 +191,7 @@ class AppointHonoraryHeadForm(forms.Form):
     position = forms.CharField(label="单位职务", max_length=60, required=False)
     phone = forms.CharField(label="手机号码", max_length=20, required=False)
     talent = forms.ModelChoiceField(UrbanTalent.objects.all(), label="对应人才", required=False)
-    start_date = forms.DateField(
-        label="任职日期", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label="任职日期", initial=timezone.localdate, widget=DateInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,6 @@
-"""Template helpers for list and detail pages: cells with masking, sort links, query strings."""
+"""Template helpers for list and detail pages: cells with masking, sort links.
+
+Query strings (pagination, sort and filter links) come from Django's `{% querystring %}` tag."""
 
 import datetime
 
@@ -51,27 +53,6 @@ def cell(obj, column):
     return value
 
 
-@register.simple_tag(takes_context=True)
-def query_with(context, **changes):
-    """The current query string with some parameters replaced (None removes one); page resets."""
-    query = context["request"].GET.copy()
-    query.pop("page", None)
-    for key, value in changes.items():
-        if value is None:
-            query.pop(key, None)
-        else:
-            query[key] = value
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
-@register.simple_tag(takes_context=True)
-def page_url(context, number):
-    query = context["request"].GET.copy()
-    query["page"] = number
-    return f"?{query.urlencode()}"
-
-
 @register.simple_tag
 def sort_param(column, ordering):
     """The `ordering` value a header link should set: ascending first, then descending."""
@@ -87,19 +68,3 @@ def sort_state(column, ordering) -> str:
     if ordering == f"-{column.order_by}":
         return "desc"
     return ""
-
-
-@register.filter
-def add_class(bound_field, css: str):
-    """Render a form field with a Bootstrap class (selects and checkboxes get their own)."""
-    widget = bound_field.field.widget
-    input_type = getattr(widget, "input_type", "")
-    if input_type == "checkbox":
-        css = "form-check-input"
-    elif input_type == "select" or widget.__class__.__name__.endswith("Select"):
-        css = css.replace("form-control", "form-select")
-    existing = widget.attrs.get("class", "")
-    attrs = {"class": f"{existing} {css}".strip()}
-    if bound_field.errors:
-        attrs["class"] += " is-invalid"
-    return bound_field.as_widget(attrs=attrs)

@@ -9,20 +9,16 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse_lazy
 
+from ..auth import lockout_policy
 from ..services.accounts import change_password
-
-# One message for a wrong username and a wrong password, so neither confirms that an account exists.
-LOGIN_FAILED = "用户名或密码错误，请重新输入。连续输错5次，账号将被锁定30分钟。"
 
 
 class PortalAuthenticationForm(AuthenticationForm):
-    error_messages = {
-        "invalid_login": LOGIN_FAILED,
-        "inactive": LOGIN_FAILED,
-    }
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # One message for a wrong username and a wrong password, so neither confirms that an account exists.
+        failed = f"用户名或密码错误，请重新输入。{lockout_policy()}"
+        self.error_messages = {**self.error_messages, "invalid_login": failed, "inactive": failed}
         self.fields["username"].label = "用户名"
         self.fields["password"].label = "密码"
         self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=True)
@@ -37,6 +33,7 @@ class PortalPasswordChangeForm(PasswordChangeForm):
         # 64-character passphrases must fit (SECURITY.md 1); paste is never blocked.
         for name in ("new_password1", "new_password2"):
             self.fields[name].widget = forms.PasswordInput(attrs={"autocomplete": "new-password", "maxlength": 128})
+            self.fields[name].help_text = ""  # the page lists the rules once, in Chinese, under the form
 
     def clean_new_password1(self):
         password = self.cleaned_data.get("new_password1")
@@ -49,6 +46,9 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = PortalAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(lockout_policy=lockout_policy(), **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -37,9 +37,9 @@ SCAN_TYPES = {
 ACTION_FORMS = {
     "submit": f.VersionForm,
     "confirm": f.VersionForm,
-    "reject": f.ReasonForm,
+    "reject": f.RejectForm,
     "sign": f.SignForm,
-    "amend": f.ReasonForm,
+    "amend": f.AmendForm,
     "close": f.CloseForm,
 }
 SUCCESS = {
@@ -162,7 +162,7 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
         if key in bound:
             return bound[key]
         if editing and open_key == key:
-            return f.ITEM_FORMS[kind](instance=item, user=user, agreement=agreement)
+            return f.ITEM_FORMS[kind](instance=item, user=user, agreement=agreement, auto_id=f"{key}-%s")
         return None
 
     def rows(kind, items):
@@ -178,16 +178,20 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
             row["track_form"] = bound.get(f"track-{key}") or f.ProjectTrackForm(
                 initial={**version, "progress": project.progress, "status": project.status, "outcome": project.outcome},
                 user=user,
+                auto_id=f"track-{key}-%s",
             )
     add_forms = {}
     if editing:
         for kind, form_class in f.ITEM_FORMS.items():
-            add_forms[kind] = bound.get(f"add-{kind}") or form_class(user=user, agreement=agreement)
+            add_forms[kind] = bound.get(f"add-{kind}") or form_class(
+                user=user, agreement=agreement, auto_id=f"add-{kind}-%s"
+            )
     today = timezone.localdate()
+    # Several forms share one page: each gets its own id prefix (`auto_id`), the field names stay.
     action_forms = {
-        "reject": f.ReasonForm(initial={"version": agreement.version}, user=user),
-        "amend": f.ReasonForm(initial={"version": agreement.version}, user=user),
-        "close": f.CloseForm(initial={"version": agreement.version}, user=user),
+        "reject": f.RejectForm(initial={"version": agreement.version}, user=user, auto_id="reject-%s"),
+        "amend": f.AmendForm(initial={"version": agreement.version}, user=user, auto_id="amend-%s"),
+        "close": f.CloseForm(initial={"version": agreement.version}, user=user, auto_id="close-%s"),
         "sign": bound.get("sign")
         or f.SignForm(
             initial={
@@ -197,8 +201,9 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
                 "village_signatory": agreement.village_signatory or agreement.pairing.village.secretary_name,
             },
             user=user,
+            auto_id="sign-%s",
         ),
-        "carry_over": f.CarryOverForm(user=user),
+        "carry_over": f.CarryOverForm(user=user, auto_id="carry-over-%s"),
     }
     return {
         "agreement": agreement,
@@ -211,7 +216,7 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
         "project_rows": project_rows,
         "add_forms": add_forms,
         "terms_form": bound.get("terms")
-        or f.TermsForm(initial={"version": agreement.version, "terms": agreement.terms}, user=user),
+        or f.TermsForm(initial={"version": agreement.version, "terms": agreement.terms}, user=user, auto_id="terms-%s"),
         "action_forms": action_forms,
         "transitions": agreement.transitions.all(),
         "revisions": agreement.revisions.defer("document"),
@@ -314,7 +319,10 @@ def item_save(request, pk, kind, item_pk=None):
     if kind not in f.ITEM_FORMS:
         raise Http404
     instance = _item(request, agreement, kind, item_pk) if item_pk else None
-    form = f.ITEM_FORMS[kind](request.POST, instance=instance, user=request.user, agreement=agreement)
+    key = f"{kind}-{item_pk}" if item_pk else f"add-{kind}"
+    form = f.ITEM_FORMS[kind](
+        request.POST, instance=instance, user=request.user, agreement=agreement, auto_id=f"{key}-%s"
+    )
     anchor = f"{agreement.get_absolute_url()}#list-{kind}"
     if form.is_valid():
         links = {}
@@ -335,7 +343,6 @@ def item_save(request, pk, kind, item_pk=None):
         else:
             messages.success(request, "已保存。")
             return redirect(anchor)
-    key = f"{kind}-{item_pk}" if item_pk else f"add-{kind}"
     return _render_with_errors(request, agreement, {key: form})
 
 
@@ -354,7 +361,7 @@ def item_track(request, pk, kind, item_pk):
     agreement = _agreement(request, pk)
     item = _item(request, agreement, kind, item_pk)
     if kind == "project":
-        form = f.ProjectTrackForm(request.POST, user=request.user)
+        form = f.ProjectTrackForm(request.POST, user=request.user, auto_id=f"track-project-{item.pk}-%s")
         if not form.is_valid():
             return _render_with_errors(request, agreement, {f"track-project-{item.pk}": form})
         data = form.cleaned_data

@@ -1,7 +1,6 @@
 """The audit log page, for the auditor role only (三员分立); everyone else gets 404."""
 
 import django_filters
-from django import forms
 from django.db.models import Case, CharField, F, Value, When
 from django.http import Http404
 from django.urls import path
@@ -11,8 +10,7 @@ from ..context_processors import can_read_audit_log
 from ..filtering import PortalFilterSet
 from ..generic_views import Column, ObjectListView
 from ..models import AuditEvent
-
-DATE = forms.DateInput(attrs={"type": "date"})
+from ..widgets import DateInput
 
 
 class AuditEventFilterSet(PortalFilterSet):
@@ -21,9 +19,11 @@ class AuditEventFilterSet(PortalFilterSet):
     result = django_filters.ChoiceFilter(choices=AuditResult.choices, label="结果")
     user = django_filters.CharFilter(field_name="username", lookup_expr="icontains", label="用户名")
     date_from = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__gte", label="起始日期", widget=DATE
+        field_name="created_at", lookup_expr="date__gte", label="起始日期", widget=DateInput
     )
-    date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="截止日期", widget=DATE)
+    date_to = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label="截止日期", widget=DateInput
+    )
 
     class Meta:
         model = AuditEvent

@@ -2,7 +2,9 @@
 (function () {
   "use strict";
 
-  // Large selects (villages, units, talents) get type-to-search; Chinese labels for its messages.
+  // One convention for type-to-search: a <select data-tom-select> (set for every select of rows by
+  // pairing/forms/rendering.py). tom-select is loaded once, by base.html; `data-placeholder` is the
+  // hint shown in the search box.
   function enhanceSelects(root) {
     if (typeof TomSelect === "undefined") return;
     root.querySelectorAll("select[data-tom-select]").forEach(function (el) {
@@ -10,6 +12,7 @@
       new TomSelect(el, {
         maxOptions: 200,
         allowEmptyOption: true,
+        placeholder: el.dataset.placeholder || (el.multiple ? "输入关键字搜索，可多选" : undefined),
         plugins: el.multiple ? ["remove_button"] : [],
         render: {
           no_results: function () { return '<div class="no-results">没有匹配的选项</div>'; },
@@ -19,5 +22,4 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { enhanceSelects(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { enhanceSelects(event.target); });
 })();

@@ -64,7 +64,7 @@ def test_secretary_bad_hours_are_refused_at_the_field_and_the_rest_is_kept(cast,
     page.get_by_role("button", name="保存").click()
 
     hours = page.get_by_label("每人服务时长（小时）")
-    expect(errors_at(hours)).to_have_text(["确保该值小于或等于24。"])
+    expect(errors_at(hours)).to_have_text(["不能大于 24。"])
     expect(hours).to_have_value("30")
     expect(page.get_by_label("活动名称")).to_have_value("入户走访困难群众")
     expect(page.get_by_label("活动内容")).to_have_value("走访 5 户困难群众")

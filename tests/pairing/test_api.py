@@ -345,7 +345,7 @@ class TestListFeatures:
         api.force_authenticate(cast.alice)
         response = api.get("/api/v1/pairings/", {"active_in": "明年"})
         assert response.status_code == 400
-        assert response.json()["errors"]["active_in"] == ["输入整数。"]
+        assert response.json()["errors"]["active_in"] == ["请填写整数。"]
 
     def test_ordering(self, cast, api):
         api.force_authenticate(cast.alice)
@@ -371,7 +371,7 @@ class TestChineseErrors:
         response = api.post("/api/v1/townships/", {})
         assert response.status_code == 400
         body = response.json()
-        assert body["errors"]["name"] == ["该字段是必填项。"]
+        assert body["errors"]["name"] == ["此项为必填项。"]
         assert body["detail"].startswith("提交的数据有误：")
 
     def test_model_rules_come_back_as_field_errors(self, cast, api):
@@ -384,7 +384,7 @@ class TestChineseErrors:
     def test_anonymous_requests_get_401_in_chinese(self, db, api):
         response = api.get("/api/v1/villages/")
         assert response.status_code == 401
-        assert response.json()["detail"] == "身份认证信息未提供。"
+        assert response.json()["detail"] == "尚未登录，请先登录。"
         assert response["WWW-Authenticate"] == "Token"
 
     def test_method_not_allowed_is_chinese(self, cast, api):

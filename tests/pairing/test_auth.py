@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from pairing.api.views import LOCKED_OUT, LOGIN_FAILED
+from pairing.api.views import LOGIN_FAILED, locked_out_message
 from pairing.choices import Role
 from pairing.models import AuditEvent
 from tests.factories import PASSWORD, make_user
@@ -76,7 +76,7 @@ class TestTokenLogin:
     def test_missing_fields_are_chinese_field_errors(self, db, api):
         response = api.post(TOKEN_URL, {"username": "alice"})
         assert response.status_code == 400
-        assert response.json()["errors"]["password"] == ["该字段是必填项。"]
+        assert response.json()["errors"]["password"] == ["此项为必填项。"]
 
 
 @pytest.mark.django_db
@@ -89,7 +89,7 @@ class TestTokenLockout:
         self.fail_five_times(api)
         response = get_token(api, "alice", PASSWORD)
         assert response.status_code == 403
-        assert response.json() == {"detail": LOCKED_OUT}
+        assert response.json() == {"detail": locked_out_message()}
         assert not Token.objects.filter(user=cast.alice).exists()
 
     def test_four_failures_do_not(self, cast, api):
@@ -113,7 +113,7 @@ class TestTokenLockout:
     def test_unknown_usernames_lock_too(self, db, api):
         # Otherwise the lock itself would tell which usernames exist.
         self.fail_five_times(api, username="nobody")
-        assert get_token(api, "nobody", "whatever").json() == {"detail": LOCKED_OUT}
+        assert get_token(api, "nobody", "whatever").json() == {"detail": locked_out_message()}
 
     def test_the_lockout_is_audited(self, cast, api):
         self.fail_five_times(api)
@@ -196,7 +196,7 @@ class TestTokenLifetime:
         api.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
         response = api.get("/api/v1/me/")
         assert response.status_code == 401
-        assert response.json()["detail"] == "认证令牌无效。"
+        assert response.json()["detail"] == "登录令牌无效或已失效，请重新登录。"
 
 
 @pytest.mark.django_db
@@ -256,7 +256,7 @@ class TestSessionAuthentication:
             f"/api/v1/villages/{cast.village_a2.pk}/", {"name": "改名"}, content_type="application/json"
         )
         assert response.status_code == 403
-        assert "CSRF" in response.json()["detail"]
+        assert "刷新页面" in response.json()["detail"]
         cast.village_a2.refresh_from_db()
         assert cast.village_a2.name == "甲二村"
 
