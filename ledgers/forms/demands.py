@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from pairing.choices import DemandCategory
+from pairing.local_time import local_date
 from pairing.models import AgreementDemandItem, Specialty
 
 from ..choices import ActivityStatus, DemandType
@@ -103,7 +104,7 @@ class ResolveForm(forms.Form):
 
     def __init__(self, *args, user, demand, **kwargs):
         super().__init__(*args, **kwargs)
-        published = timezone.localtime(demand.published_at).date()
+        published = local_date(demand.published_at)
         self.fields["activity"].queryset = (
             ServiceActivity.objects.visible_to(user)
             .filter(village_id=demand.village_id, status=ActivityStatus.CONFIRMED, date__gte=published)

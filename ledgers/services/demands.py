@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from pairing import audit
 from pairing.choices import Role, TalentStatus
+from pairing.local_time import local_date
 from pairing.models import AgreementDemandItem, Pairing, Specialty, TalentAssignment, UrbanTalent, User, Village
 
 from ..choices import ActivityStatus, ClaimStatus, DemandStatus, NotificationKind
@@ -266,7 +267,7 @@ def _check_serving_activity(actor, demand: Demand, activity: ServiceActivity | N
         raise ValidationError({"activity": "所选服务活动不属于本村。"})
     if row.status != ActivityStatus.CONFIRMED:
         raise ValidationError({"activity": "所选服务活动尚未确认，确认后才能作为办理依据。"})
-    if row.date < timezone.localtime(demand.published_at).date():
+    if row.date < local_date(demand.published_at):
         raise ValidationError({"activity": "所选服务活动早于需求发布日期，不能作为办理依据。"})
     claims = DemandClaim.objects.filter(demand=demand, status=ClaimStatus.ACTIVE)
     served = row.participants.filter(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pairing import audit
 from pairing.choices import Role
+from pairing.local_time import local_iso
 from pairing.models import TalentAssignment, UrbanTalent, Village
 
 from ..models import TalentEvaluation
@@ -138,7 +139,7 @@ def forward_evaluations(*, actor, evaluations) -> int:
                 action="forward",
                 actor=actor,
                 obj=row,
-                changes={"forwarded_at": [None, now.isoformat()], "forwarded_by_id": [None, actor.pk]},
+                changes={"forwarded_at": [None, local_iso(now)], "forwarded_by_id": [None, actor.pk]},
                 message=f"转送{row.talent.unit.name if row.talent.unit_id else '所在单位'}",
             )
     return len(forwarded)

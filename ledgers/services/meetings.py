@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from pairing import audit
 from pairing.choices import Role
+from pairing.local_time import local_date
 from pairing.models import HonoraryVillageHead, Pairing, TalentAssignment, UrbanTalent
 
 from ..choices import MeetingStatus, ResolutionStatus
 from ..models import JointMeeting, MeetingResolution
-from ..periods import SHANGHAI
 from .guards import OUT_OF_SCOPE, deny, ledger_service, require_visible
 
 NOT_A_PARTY = "只有结对双方（村党组织书记、结对单位联络员）可以登记和修改联席会议。"
@@ -62,7 +62,7 @@ def _check_party(actor, pairing: Pairing, obj=None) -> None:
 
 def _check_talents(pairing: Pairing, held_at: datetime.datetime, talents) -> None:
     """Attending talents belong to the unit or serve the village that year."""
-    year = held_at.astimezone(SHANGHAI).year
+    year = local_date(held_at).year
     ids = {t.pk for t in talents}
     allowed = set(UrbanTalent.objects.filter(pk__in=ids, unit_id=pairing.unit_id).values_list("pk", flat=True)) | set(
         TalentAssignment.objects.filter(talent_id__in=ids, village_id=pairing.village_id, year=year).values_list(
