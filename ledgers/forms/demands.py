@@ -51,10 +51,13 @@ class DemandForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args, user, village, **kwargs):
+    def __init__(self, *args, user, village, demand=None, **kwargs):
         super().__init__(*args, **kwargs)
         year = timezone.localdate().year
-        self.fields["due_date"].widget.attrs["min"] = timezone.localdate().isoformat()
+        # The browser's own check follows the rule (due date not before publication): an edit of
+        # an overdue demand must still submit.
+        published = local_date(demand.published_at) if demand is not None else timezone.localdate()
+        self.fields["due_date"].widget.attrs["min"] = published.isoformat()
         self.fields["agreement_item"].queryset = (
             AgreementDemandItem.objects.visible_to(user)
             .filter(agreement__pairing__village=village, agreement__year__in=(year - 1, year))

@@ -16,13 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps
 
-from pairing import audit
+from pairing import audit, date_rules
 from pairing.choices import Role
 from pairing.models import AgreementProjectItem, CountyUnit, Pairing, TalentAssignment, UrbanTalent, Village
 from pairing.scoping import can_edit
 from pairing.uploads import random_upload_name, validate_image_upload
 
 from ..choices import ActivityStatus
+from ..date_rules import RULES as DATE_RULES
 from ..models import ActivityParticipant, ActivityPhoto, ServiceActivity
 from .guards import (
     OUT_OF_SCOPE,
@@ -30,7 +31,6 @@ from .guards import (
     is_village_secretary_of,
     ledger_service,
     open_month_for_update,
-    require_not_future,
     require_visible,
     touch_month,
 )
@@ -112,6 +112,13 @@ def _check_recorder(actor, village: Village, day: datetime.date) -> None:
         raise ValidationError({"date": f"您{day.year}年未分配到{village.name}服务，不能为该村登记活动。"})
 
 
+def _check_dates(village: Village, data: ActivityInput) -> None:
+    """The date rules (ledgers/date_rules.py), before the month is opened and the participants are
+    checked, so a date that makes no sense is reported at the date."""
+    candidate = ServiceActivity(village=village, date=data.date)
+    date_rules.enforce(DATE_RULES, candidate, participants=data.participants)
+
+
 def _summary(activity: ServiceActivity) -> dict:
     data = audit.snapshot(activity)
     data["participants"] = [
@@ -152,7 +159,7 @@ def record_activity(*, actor, village: Village, data: ActivityInput, photos=()) 
     """Record an activity (and its photos, in the same transaction); confirmed at once when the
     village's own secretary records it."""
     _check_recorder(actor, village, data.date)
-    require_not_future(data.date)
+    _check_dates(village, data)
     month = open_month_for_update(village, data.date)
     _check_participants(actor=actor, village=village, day=data.date, participants=data.participants)
     activity = ServiceActivity(village=village, recorded_by=actor, recorded_at=timezone.now())
@@ -185,7 +192,7 @@ def update_activity(*, actor, activity: ServiceActivity, data: ActivityInput, ph
     must be open."""
     activity = ServiceActivity.objects.select_related("village").get(pk=activity.pk)
     _check_editor(actor, activity)
-    require_not_future(data.date)
+    _check_dates(activity.village, data)
     before = _summary(activity)
     months = {open_month_for_update(activity.village, day) for day in (activity.date, data.date)}
     _check_participants(actor=actor, village=activity.village, day=data.date, participants=data.participants)

@@ -14,12 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from pairing import audit
+from pairing import audit, date_rules
 from pairing.choices import Role, TalentStatus
 from pairing.local_time import local_date
 from pairing.models import AgreementDemandItem, Pairing, Specialty, TalentAssignment, UrbanTalent, User, Village
 
 from ..choices import ActivityStatus, ClaimStatus, DemandStatus, NotificationKind
+from ..date_rules import RULES as DATE_RULES
 from ..models import Demand, DemandClaim, Notification, ServiceActivity
 from ..models.demands import CLAIMABLE_STATUSES, MAX_PEOPLE_WANTED, OPEN_STATUSES
 from .guards import OUT_OF_SCOPE, deny, is_village_secretary_of, ledger_service, require_visible
@@ -94,6 +95,7 @@ def _apply(demand: Demand, data: DemandInput) -> None:
     demand.title = (data.title or "").strip()
     demand.description = (data.description or "").strip()
     demand.due_date = data.due_date
+    date_rules.enforce(DATE_RULES, demand)
     demand.people_wanted = data.people_wanted
     item = data.agreement_item
     if (
@@ -118,8 +120,6 @@ def publish_demand(*, actor, village: Village, data: DemandInput) -> Demand:
         raise deny(actor, OUT_OF_SCOPE, object_type="ledgers.demand")
     if not is_village_secretary_of(actor, village.pk):
         raise deny(actor, ONLY_VILLAGE, object_type="ledgers.demand")
-    if data.due_date is not None and data.due_date < timezone.localdate():
-        raise ValidationError({"due_date": "期望完成日期不能早于今天。"})
     demand = Demand(village=village, published_by=actor, published_at=timezone.now())
     _apply(demand, data)
     demand.save()

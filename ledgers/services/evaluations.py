@@ -11,13 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from pairing import audit
+from pairing import audit, date_rules
 from pairing.choices import Role
 from pairing.local_time import local_iso
 from pairing.models import TalentAssignment, UrbanTalent, Village
 
+from ..date_rules import RULES as DATE_RULES
 from ..models import TalentEvaluation
-from ..periods import quarter_range
 from .guards import OUT_OF_SCOPE, deny, is_village_secretary_of, ledger_service, require_visible
 
 NOT_THE_VILLAGE = "只有该村党组织书记（村务专干）可以评定在本村服务的城市人才。"
@@ -52,15 +52,14 @@ def record_evaluation(
         raise deny(actor, NOT_THE_VILLAGE, object_type="ledgers.talentevaluation")
     if quarter not in (1, 2, 3, 4):
         raise ValidationError({"quarter": "季度应为 1 至 4。"})
-    if quarter_range(year, quarter)[0] > timezone.localdate():
-        raise ValidationError({"quarter": "不能评定尚未开始的季度。"})
+    evaluation = TalentEvaluation(
+        talent=talent, village=village, year=year, quarter=quarter, evaluated_by=actor, evaluated_at=timezone.now()
+    )
+    date_rules.enforce(DATE_RULES, evaluation)
     if not TalentAssignment.objects.filter(talent=talent, village=village, year=year).exists():
         raise ValidationError({"talent": f"{talent.name}{year}年未在{village.name}服务，不能由本村评定。"})
     if TalentEvaluation.objects.filter(talent=talent, village=village, year=year, quarter=quarter).exists():
         raise ValidationError({"talent": "该村本季度已评定过该人才，请修改原评定。"}, code="unique")
-    evaluation = TalentEvaluation(
-        talent=talent, village=village, year=year, quarter=quarter, evaluated_by=actor, evaluated_at=timezone.now()
-    )
     _apply(evaluation, data)
     try:
         evaluation.save()

@@ -110,7 +110,11 @@ def demand_edit(request, pk):
     if not _is_secretary(request.user, demand):
         raise PermissionDenied("只有本村党组织书记（村务专干）可以修改需求。")
     form = DemandForm(
-        request.POST or None, user=request.user, village=demand.village, initial=DemandForm.initial_from(demand)
+        request.POST or None,
+        user=request.user,
+        village=demand.village,
+        demand=demand,
+        initial=DemandForm.initial_from(demand),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,13 +14,13 @@ from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ..choices import AgreementStatus, Role
 from ..exceptions import StaleVersionError
 from ..filtering import parse_id
 from ..forms import agreements as f
+from ..generic_views import add_errors
 from ..models import Agreement, AgreementRevision, Pairing
 from ..services import agreements as svc
 
@@ -75,8 +75,9 @@ def _agreement(request, pk) -> Agreement:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _attempt(request, call, success: str):
-    """Run a service call; turn its refusals into a Chinese message. Returns the result or None."""
+def _attempt(request, call, success: str, form=None):
+    """Run a service call; turn its refusals into a Chinese message. Returns the result or None.
+    With `form`, errors about its fields go on the form instead (the caller re-renders it)."""
     try:
         result = call()
     except StaleVersionError as exc:
@@ -84,7 +85,10 @@ def _attempt(request, call, success: str):
     except PermissionDenied as exc:
         messages.error(request, str(exc) or "您没有执行该操作的权限。")
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        if form is not None and hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields):
+            add_errors(form, exc)
+        else:
+            messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, success)
         return result
@@ -254,7 +258,6 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
     if editing:
         for kind, form_class in f.ITEM_FORMS.items():
             add_forms[kind] = bound.get(f"add-{kind}") or form_class(user=user, agreement=agreement)
-    today = timezone.localdate()
     action_forms = {
         "reject": f.ReasonForm(initial={"version": agreement.version}, user=user),
         "amend": f.ReasonForm(initial={"version": agreement.version}, user=user),
@@ -263,7 +266,7 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
         or f.SignForm(
             initial={
                 "version": agreement.version,
-                "signed_on": today if today.year in (agreement.year - 1, agreement.year) else None,
+                "signed_on": svc.default_signing_date(agreement),
                 "unit_signatory": agreement.unit_signatory or svc.current_head_name(agreement.pairing),
                 "village_signatory": agreement.village_signatory or agreement.pairing.village.secretary_name,
             },
@@ -329,6 +332,8 @@ def transition(request, pk, action):
     agreement = _agreement(request, pk)
     form = ACTION_FORMS[action](request.POST, request.FILES, user=request.user)
     if not form.is_valid():
+        if action == "sign":  # the signing form is on the page: show its errors at its fields
+            return _render_with_errors(request, agreement, {"sign": form})
         messages.error(request, _form_errors(form))
         return redirect(agreement)
     data = form.cleaned_data
@@ -347,6 +352,11 @@ def transition(request, pk, action):
             village_signatory=data["village_signatory"],
         ),
     }
+    if action == "sign":
+        _attempt(request, calls[action], SUCCESS[action], form=form)
+        if form.errors:
+            return _render_with_errors(request, agreement, {"sign": form})
+        return redirect(agreement)
     _attempt(request, calls[action], SUCCESS[action])
     return redirect(agreement)
 
