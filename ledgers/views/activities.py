@@ -18,6 +18,7 @@ from pairing.choices import Role
 from pairing.filtering import parse_id
 from pairing.generic_views import filtered_page
 from pairing.models import TalentAssignment, Village
+from pairing.redirects import next_url
 from pairing.scoping import can_edit
 
 from .. import services
@@ -168,7 +169,7 @@ def activity_delete(request, pk):
 @require_POST
 def activity_confirm(request, pk):
     _post_action(request, pk, lambda a: services.confirm_activity(actor=request.user, activity=a), "已确认。")
-    return redirect(request.POST.get("next") or reverse("ledgers:pending"))
+    return redirect(next_url(request, "ledgers:pending"))
 
 
 @require_POST
@@ -180,7 +181,7 @@ def activity_reject(request, pk):
         lambda a: services.reject_activity(actor=request.user, activity=a, reason=reason),
         "已退回，记录人会看到退回原因。",
     )
-    return redirect(request.POST.get("next") or reverse("ledgers:pending"))
+    return redirect(next_url(request, "ledgers:pending"))
 
 
 @require_POST

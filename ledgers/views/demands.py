@@ -11,12 +11,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
 from pairing.generic_views import filtered_page
 from pairing.models import Township, UrbanTalent, Village
+from pairing.redirects import next_url
 from pairing.views.home import Panel, PanelItem, panel_provider
 
 from ..choices import ClaimStatus, DemandStatus
@@ -179,10 +179,7 @@ def demand_detail(request, pk):
 
 
 def _back(request, demand):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(demand)
+    return redirect(next_url(request, demand))
 
 
 DONE = {

@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse_lazy
 
+from ..redirects import is_local_path
 from ..services.accounts import change_password
 
 # One message for a wrong username and a wrong password, so neither confirms that an account exists.
@@ -49,6 +50,11 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = PortalAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        # The portal's one rule for `next` (pairing/redirects.py): a path on this site, nothing else.
+        candidate = self.request.POST.get(self.redirect_field_name) or self.request.GET.get(self.redirect_field_name)
+        return candidate if is_local_path(candidate or "", self.request) else ""
 
 
 class LogoutView(auth_views.LogoutView):
