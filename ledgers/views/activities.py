@@ -5,7 +5,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
@@ -189,11 +188,7 @@ def photo_add(request, pk):
     activity = get_object_or_404(ServiceActivity.objects.visible_to(request.user), pk=pk)
     uploads = request.FILES.getlist("photos")
     try:
-        with transaction.atomic():
-            if not uploads:
-                raise ValidationError("请选择要上传的照片。")
-            for upload in uploads:
-                services.add_photo(actor=request.user, activity=activity, upload=upload)
+        services.add_photos(actor=request.user, activity=activity, uploads=uploads)
     except (ValidationError, PermissionDenied) as exc:
         flash_error(request, exc)
     else:
