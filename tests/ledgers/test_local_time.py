@@ -92,3 +92,30 @@ def test_the_helper_converts_aware_values_and_leaves_dates_alone():
     assert local_time.chinese_date(utc) == "2026年5月2日"
     assert local_time.local_text(datetime.date(2026, 5, 1), "%Y-%m-%d") == "2026-05-01"
     assert local_time.local_text(None) == ""
+
+
+def test_the_print_view_prints_its_time_on_the_shanghai_clock(cast, client, settings, monkeypatch):
+    settings.TIME_ZONE = "UTC"
+    moment = datetime.datetime.combine(today(), datetime.time(7, 30), tzinfo=SHANGHAI)
+    monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(datetime.UTC))
+    client.force_login(cast.bob)
+    html = client.get(_month_url("month_print", cast.village_a1)).content.decode()
+    assert f"打印时间：{moment:%Y-%m-%d} 07:30" in html
+
+
+def test_no_template_formats_a_stored_datetime_or_the_clock_around_the_helper():
+    """`|date` and `{% now %}` follow the server's zone; templates use `|local` and `{% local_now %}`."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    roots = [Path(settings.BASE_DIR) / app for app in ("templates", "pairing", "ledgers", "assessment")]
+    offenders = [
+        f"{path}:{number}"
+        for root in roots
+        for path in root.rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if re.search(r"\{%\s*now\b|_at\|date\b", line)
+    ]
+    assert offenders == []
