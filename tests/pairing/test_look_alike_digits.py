@@ -135,7 +135,7 @@ def test_the_migration_rewrites_numbers_stored_as_sent_and_leaves_duplicates_to_
         cursor.execute(f"UPDATE {table} SET id_number = %s WHERE id = %s", ["١١٠١٠٥١٩٤٩١٢٣١٠٠٢x", cast.talent_t.pk])
         cursor.execute(
             f"UPDATE {Village._meta.db_table} SET secretary_phone = %s WHERE id = %s",
-            ["138 0001 0002", cast.village_a1.pk],
+            ["１３８０００１０００２", cast.village_a1.pk],  # 11 characters, as the old column allowed
         )
     migration.normalise_stored_numbers(apps, None)
     raw = UrbanTalent.objects.values_list("phone", "id_number")
