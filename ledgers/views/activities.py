@@ -18,7 +18,6 @@ from pairing.filtering import parse_id
 from pairing.generic_views import filtered_page
 from pairing.models import TalentAssignment, Village
 from pairing.redirects import next_url
-from pairing.scoping import can_edit
 
 from .. import services
 from ..choices import ActivityStatus
@@ -43,7 +42,7 @@ def activity_list(request):
         "ledgers/activity_list.html",
         {
             **listing,
-            "can_record": can_edit(request.user, ServiceActivity),
+            "can_record": services.activities.WORKFLOW.may("record", None, request.user),
         },
     )
 
@@ -72,8 +71,7 @@ def _recording_village(request):
 
 
 def activity_create(request):
-    if not can_edit(request.user, ServiceActivity):
-        raise PermissionDenied("您的角色无权登记服务活动。")
+    services.activities.WORKFLOW.require_role("record", None, request.user)
     village, choices = _recording_village(request)
     if village is None:
         return render(request, "ledgers/activity_choose_village.html", {"villages": choices})
@@ -100,16 +98,15 @@ def activity_create(request):
 
 def activity_detail(request, pk):
     activity = get_object_or_404(_activities(request.user), pk=pk)
-    user = request.user
-    is_secretary = user.role == Role.VILLAGE_SECRETARY and user.village_id == activity.village_id
-    is_recorder = activity.recorded_by_id == user.pk and activity.status != ActivityStatus.CONFIRMED
+    actions = services.activities.allowed_actions(request.user, activity)
     return render(
         request,
         "ledgers/activity_detail.html",
         {
             "activity": activity,
-            "can_change": is_secretary or is_recorder,
-            "can_review": is_secretary and activity.status == ActivityStatus.PENDING,
+            "actions": actions,
+            "can_change": "edit" in actions,
+            "can_review": "confirm" in actions,
             "reason_form": ReasonForm(),
             "month_url": reverse("ledgers:month_ledger", args=[activity.village_id, format_month(activity.month)]),
         },
@@ -226,7 +223,9 @@ def photo_file(request, pk, size):
 def pending(request):
     """The village's queue of activities recorded by talents or the unit, waiting for it."""
     queryset = _activities(request.user).filter(status=ActivityStatus.PENDING).order_by("date", "pk")
-    can_review = request.user.role == Role.VILLAGE_SECRETARY
+    # Everything in the queue is pending; the village's secretary reviews all of it, others none.
+    first = queryset.first()
+    can_review = first is not None and services.activities.WORKFLOW.may("confirm", first, request.user)
     return render(
         request,
         "ledgers/pending.html",

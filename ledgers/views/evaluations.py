@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from pairing.choices import Role
 from pairing.filtering import parse_id
 from pairing.generic_views import filtered_page
-from pairing.models import TalentAssignment, UrbanTalent
+from pairing.models import TalentAssignment, UrbanTalent, Village
 from pairing.redirects import next_url
+from pairing.roles import has_role
 
 from ..filtersets import TalentEvaluationFilterSet
 from ..forms.meetings import EvaluationForm
@@ -53,8 +54,8 @@ def evaluation_list(request):
         "ledgers/evaluations/list.html",
         {
             **listing,
-            "can_forward": request.user.role == Role.TOWNSHIP_OFFICER,
-            "is_village": request.user.role == Role.VILLAGE_SECRETARY,
+            "can_forward": has_role(request.user, Role.TOWNSHIP_OFFICER),
+            "is_village": has_role(request.user, Role.VILLAGE_SECRETARY),
         },
     )
 
@@ -62,8 +63,7 @@ def evaluation_list(request):
 def evaluation_quarter(request):
     """The village's worksheet for one quarter: every talent serving it, rated or not yet."""
     user = request.user
-    if user.role != Role.VILLAGE_SECRETARY:
-        raise PermissionDenied(service.NOT_THE_VILLAGE)
+    service.WORKFLOW.require_role("rate", user.village or Village(), user)
     year, quarter = _year_quarter(request)
     assignments = (
         TalentAssignment.objects.visible_to(user)
@@ -87,8 +87,7 @@ def evaluation_quarter(request):
 
 def evaluation_create(request):
     user = request.user
-    if user.role != Role.VILLAGE_SECRETARY:
-        raise PermissionDenied(service.NOT_THE_VILLAGE)
+    service.WORKFLOW.require_role("rate", user.village or Village(), user)
     year, quarter = _year_quarter(request)
     talent_id = parse_id(request.GET.get("talent") or request.POST.get("talent"))
     if talent_id is None:
@@ -121,15 +120,11 @@ def evaluation_create(request):
 
 def evaluation_detail(request, pk):
     evaluation = get_object_or_404(_evaluations(request.user), pk=pk)
-    user = request.user
+    actions = service.allowed_actions(request.user, evaluation)
     return render(
         request,
         "ledgers/evaluations/detail.html",
-        {
-            "evaluation": evaluation,
-            "can_change": user.role == Role.VILLAGE_SECRETARY and user.village_id == evaluation.village_id,
-            "can_forward": user.role == Role.TOWNSHIP_OFFICER and not evaluation.is_forwarded,
-        },
+        {"evaluation": evaluation, "can_change": "change" in actions, "can_forward": "forward" in actions},
     )
 
 

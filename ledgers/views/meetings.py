@@ -29,8 +29,8 @@ def _meetings(user):
 def _party_pairings(user):
     """Pairings the user records meetings for: visible, active this year, and the user is a party."""
     year = timezone.localdate().year
-    pairings = Pairing.objects.visible_to(user).select_related("village", "unit").order_by("village__code")
-    pairings = pairings.filter(start_year__lte=year).exclude(end_year__lt=year)
+    pairings = Pairing.objects.active_in(year).visible_to(user).select_related("village", "unit")
+    pairings = pairings.order_by("village__code")
     return [p for p in pairings if service.is_party(user, p)]
 
 
@@ -48,7 +48,7 @@ def meeting_list(request):
 
 def meeting_create(request):
     if not can_edit(request.user, JointMeeting):
-        raise PermissionDenied(service.NOT_A_PARTY)
+        raise PermissionDenied(service.WORKFLOW.refusal("record"))
     choices = _party_pairings(request.user)
     chosen = request.GET.get("pairing") or request.POST.get("pairing")
     if not chosen and len(choices) == 1:
@@ -75,7 +75,7 @@ def meeting_create(request):
 
 def meeting_detail(request, pk):
     meeting = get_object_or_404(_meetings(request.user).prefetch_related("attendee_talents"), pk=pk)
-    is_party = service.is_party(request.user, meeting.pairing)
+    actions = service.allowed_actions(request.user, meeting)
     resolutions = list(meeting.resolutions.select_related("updated_by"))
     return render(
         request,
@@ -86,8 +86,9 @@ def meeting_detail(request, pk):
                 (r, FollowUpForm(initial={"follow_up_status": r.follow_up_status, "follow_up_note": r.follow_up_note}))
                 for r in resolutions
             ],
-            "is_party": is_party,
-            "can_change": is_party and not meeting.is_final,
+            "actions": actions,
+            "is_party": "follow_up" in actions,
+            "can_change": "edit" in actions,
             "resolution_form": ResolutionForm(),
         },
     )
@@ -95,7 +96,8 @@ def meeting_detail(request, pk):
 
 def meeting_edit(request, pk):
     meeting = get_object_or_404(_meetings(request.user), pk=pk)
-    if meeting.is_final:
+    service.WORKFLOW.require_role("edit", meeting, request.user)
+    if not service.WORKFLOW.may("edit", meeting, request.user):
         messages.error(request, service.FINAL_IS_READ_ONLY)
         return redirect(meeting)
     form = MeetingForm(

@@ -33,24 +33,6 @@ def _village_month(request, village_id, month):
         raise Http404 from None
 
 
-def _actions(user, row: LedgerMonth) -> list[tuple[str, str, bool]]:
-    """(action, button label, needs a reason) the user may take on this month now."""
-    role = Role.COUNTY_ADMIN if user.is_superuser else user.role
-    actions = []
-    if row.status == MonthStatus.OPEN and role == Role.VILLAGE_SECRETARY and user.village_id == row.village_id:
-        actions.append(("submit", "报送乡镇", False))
-    in_township = role == Role.TOWNSHIP_OFFICER and user.township_id == row.village.township_id
-    if row.status == MonthStatus.SUBMITTED and in_township:
-        actions.append(("confirm", "确认台账", False))
-    if row.status in (MonthStatus.SUBMITTED, MonthStatus.CONFIRMED) and (in_township or role == Role.COUNTY_ADMIN):
-        actions.append(("reopen", "退回村修改", True))
-    if row.status == MonthStatus.CONFIRMED and role == Role.COUNTY_ADMIN:
-        actions.append(("lock", "归档锁定", False))
-    if row.status == MonthStatus.LOCKED and role == Role.COUNTY_ADMIN:
-        actions.append(("reopen", "解锁并退回", True))
-    return actions
-
-
 def month_ledger(request, village_id, month):
     village, first = _village_month(request, village_id, month)
     row = month_row(village, first)
@@ -72,7 +54,7 @@ def month_ledger(request, village_id, month):
             "month_param": format_month(first),
             "rows": ledger_rows(activities),
             "totals": totals(activities),
-            "actions": _actions(request.user, row),
+            "actions": services.months.WORKFLOW.buttons(row, request.user),
             "pending_count": pending_count,
             "previous_month": format_month(previous),
             "next_month": format_month(following) if following <= current_month() else "",

@@ -93,10 +93,11 @@ def report_detail(request, pk):
     report = get_object_or_404(
         TownshipHalfYearReport.objects.visible_to(request.user).select_related("township", "submitted_by"), pk=pk
     )
-    user = request.user
-    is_officer = user.role == Role.TOWNSHIP_OFFICER and user.township_id == report.township_id
+    actions = service.allowed_actions(request.user, report)
     return render(
-        request, "ledgers/reports/detail.html", {"report": report, "can_change": is_officer and not report.is_submitted}
+        request,
+        "ledgers/reports/detail.html",
+        {"report": report, "can_change": "edit" in actions, "can_submit": "submit" in actions},
     )
 
 

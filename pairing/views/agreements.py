@@ -9,24 +9,23 @@ outdated page (the `version` it carries is stale) changes nothing and says so.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from ..choices import AgreementStatus, Role
+from .. import queries
+from ..choices import AgreementStatus
 from ..exceptions import StaleVersionError
 from ..filtering import parse_id
 from ..forms import agreements as f
 from ..generic_views import add_errors
-from ..models import Agreement, AgreementRevision, Pairing
+from ..models import Agreement, AgreementRevision
+from ..roles import has_role
 from ..services import agreements as svc
 
 S = AgreementStatus
-OVERVIEW_STATUSES = [(f.NOT_STARTED, "未起草"), *S.choices]
-SIGNED_STATES = (S.SIGNED, S.CLOSED)
 SCAN_TYPES = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",
@@ -50,11 +49,6 @@ SUCCESS = {
     "amend": "已开始变更：协议回到草拟状态，原签署版本已存档可查。",
     "close": "协议已关闭。",
 }
-
-
-def active_in(year: int) -> Q:
-    """Pairings in force during `year`."""
-    return Q(start_year__lte=year) & (Q(end_year__isnull=True) | Q(end_year__gte=year))
 
 
 def scan_response(storage, name: str) -> FileResponse:
@@ -107,65 +101,15 @@ def _form_errors(form) -> str:
 # --- overview ---------------------------------------------------------------------------------
 
 
-def overview_rows(pairings) -> tuple[list[dict], dict]:
-    """Signing progress per township: pairings by agreement status, counts and percentages."""
-    grouped = (
-        pairings.values(
-            "village__township_id", "village__township__name", "village__township__code", "agreement_status"
-        )
-        .annotate(n=Count("pk"))
-        .order_by("village__township__code")
-    )
-    by_township: dict[int, dict] = {}
-    for row in grouped:
-        entry = by_township.setdefault(
-            row["village__township_id"],
-            {"id": row["village__township_id"], "name": row["village__township__name"], "counts": {}},
-        )
-        entry["counts"][row["agreement_status"]] = row["n"]
-    totals = {"name": "合计", "counts": {}}
-    for entry in by_township.values():
-        for status, n in entry["counts"].items():
-            totals["counts"][status] = totals["counts"].get(status, 0) + n
-    rows = list(by_township.values())
-    for entry in [*rows, totals]:
-        total = sum(entry["counts"].values())
-        entry["total"] = total
-        entry["cells"] = [
-            {"status": s, "n": entry["counts"].get(s, 0), "pct": _pct(entry["counts"].get(s, 0), total)}
-            for s, _ in OVERVIEW_STATUSES
-        ]
-        entry["signed"] = sum(entry["counts"].get(s, 0) for s in SIGNED_STATES)
-        entry["signed_pct"] = _pct(entry["signed"], total)
-    return rows, totals
-
-
-def _pct(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.1f}%" if whole else "—"
-
-
-def annotated_pairings(user, year: int):
-    """The user's pairings in force in `year`, each with its agreement's status (or 'none')."""
-    agreements = Agreement.objects.filter(pairing=OuterRef("pk"), year=year).order_by()
-    return (
-        Pairing.objects.visible_to(user)
-        .filter(active_in(year))
-        .annotate(
-            agreement_status=Coalesce(Subquery(agreements.values("status")[:1]), Value(f.NOT_STARTED)),
-            agreement_pk=Subquery(agreements.values("pk")[:1]),
-        )
-    )
-
-
 @require_GET
 def overview(request):
     form = f.OverviewFilterForm(request.GET or None, user=request.user)
     year = form.year_or_current()
-    pairings = annotated_pairings(request.user, year)
+    pairings = queries.annotated_pairings(request.user, year)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if data.get("township"):
         pairings = pairings.filter(village__township=data["township"])
-    summary, totals = overview_rows(pairings)
+    summary, totals = queries.signing_progress(pairings)
     rows = pairings
     if data.get("status"):
         rows = rows.filter(agreement_status=data["status"])
@@ -173,7 +117,7 @@ def overview(request):
         rows = rows.filter(Q(unit__name__icontains=data["q"]) | Q(village__name__icontains=data["q"]))
     rows = rows.select_related("unit", "village__township").order_by("village__township__code", "village__code", "unit")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    status_labels = dict(OVERVIEW_STATUSES)
+    status_labels = dict(queries.OVERVIEW_STATUSES)
     for pairing in page.object_list:
         pairing.agreement_status_label = status_labels[pairing.agreement_status]
     return render(
@@ -184,9 +128,9 @@ def overview(request):
             "year": year,
             "summary": summary,
             "totals": totals,
-            "statuses": OVERVIEW_STATUSES,
+            "statuses": queries.OVERVIEW_STATUSES,
             "page_obj": page,
-            "can_create": svc.role_allows(request.user, "create"),
+            "can_create": svc.WORKFLOW.may("create", None, request.user),
             "breadcrumbs": [("三清单一协议", "")],
         },
     )
@@ -277,7 +221,7 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
     return {
         "agreement": agreement,
         "allowed": allowed,
-        "workflow": allowed - {"edit", "track"},
+        "workflow": [action for action in allowed if action not in ("edit", "track")],
         "editing": editing,
         "tracking": tracking,
         "resource_rows": rows("resource", resources),
@@ -289,7 +233,7 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
         "action_forms": action_forms,
         "transitions": agreement.transitions.all(),
         "revisions": agreement.revisions.defer("document"),
-        "is_party": user.is_superuser or user.role in (Role.VILLAGE_SECRETARY, Role.UNIT_LIAISON),
+        "is_party": has_role(user, *svc.PARTY_ROLES),
         "breadcrumbs": [
             ("三清单一协议", f"{reverse('pairing:agreement_overview')}?year={agreement.year}"),
             (f"{agreement.year}年 {agreement.pairing.village.name}", ""),
