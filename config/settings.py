@@ -216,6 +216,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "pairing.choices.ProjectStatus",
         "ActivityStatusEnum": "ledgers.choices.ActivityStatus",
         "MonthStatusEnum": "ledgers.choices.MonthStatus",
+        "ClaimStatusEnum": "ledgers.choices.ClaimStatus",
     },
 }
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 12, minimum=1)

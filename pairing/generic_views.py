@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.views import generic
 
+from .core.refusals import add_errors
 from .scoping import ROLE_BINDING, can_edit
 from .services.directory import delete_object, reveal, save_object
 
@@ -284,17 +285,6 @@ class ObjectDeleteView(RequireEditRoleMixin, ScopedQuerysetMixin, generic.Delete
         obj = self.object
         context["breadcrumbs"] = [self.list_crumb(), (str(obj), obj.get_absolute_url()), ("删除", "")]
         return context
-
-
-def add_errors(form, exc: ValidationError | PermissionDenied) -> None:
-    """Put a service's refusal on the form: field errors by field name, the rest on top."""
-    if isinstance(exc, PermissionDenied):
-        form.add_error(None, str(exc) or "您没有执行该操作的权限。")
-    elif hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def filtered_page(request, filterset_class, queryset, *, ordering: tuple[str, ...], per_page: int = 20) -> dict:

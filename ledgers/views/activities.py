@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
+from pairing.core.refusals import add_errors, flash_refusal
 from pairing.filtering import parse_id
 from pairing.generic_views import filtered_page
 from pairing.models import TalentAssignment, Village
@@ -25,7 +26,7 @@ from ..filtersets import ServiceActivityFilterSet
 from ..forms.activities import ActivityForm, ReasonForm
 from ..models import ActivityParticipant, ActivityPhoto, ServiceActivity
 from ..periods import format_month
-from .common import add_form_errors, flash_error, tom_select_available
+from .common import tom_select_available
 
 LIST_RELATED = ("village__township", "recorded_by")
 LIST_PREFETCH = ("participants__talent", "participants__unit", "photos")
@@ -82,7 +83,7 @@ def activity_create(request):
                 actor=request.user, village=village, data=form.activity_input(), photos=form.cleaned_data["photos"]
             )
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             if activity.status == ActivityStatus.CONFIRMED:
                 messages.success(request, "活动已登记并计入本月台账。")
@@ -130,7 +131,7 @@ def activity_edit(request, pk):
                 actor=request.user, activity=activity, data=form.activity_input(), photos=form.cleaned_data["photos"]
             )
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect(activity)
@@ -146,7 +147,7 @@ def _post_action(request, pk, run, success: str):
     try:
         run(activity)
     except (ValidationError, PermissionDenied) as exc:
-        flash_error(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, success)
     return activity
@@ -187,7 +188,7 @@ def photo_add(request, pk):
     try:
         services.add_photos(actor=request.user, activity=activity, uploads=uploads)
     except (ValidationError, PermissionDenied) as exc:
-        flash_error(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, f"已上传 {len(uploads)} 张照片。")
     return redirect(activity)
@@ -199,7 +200,7 @@ def photo_delete(request, pk):
     try:
         services.delete_photo(actor=request.user, photo=photo)
     except (ValidationError, PermissionDenied) as exc:
-        flash_error(request, exc)
+        flash_refusal(request, exc)
     return redirect(photo.activity)
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
+from pairing.core.refusals import add_errors, flash_refusal
 from pairing.generic_views import filtered_page
 from pairing.models import Township, UrbanTalent, Village
 from pairing.redirects import next_url
@@ -29,7 +30,6 @@ from ..models.demands import OPEN_STATUSES
 from ..services import demands as services
 from ..services.demand_matching import suggest_talents
 from ..services.demand_stats import daily_summary, resolution_rate, resolution_rates, year_bounds
-from .common import add_form_errors, flash_error
 
 CLAIMANT_ROLES = (Role.TALENT, Role.UNIT_LIAISON)
 ORDERINGS = {"published_at", "-published_at", "due_date", "-due_date", "status", "village__code"}
@@ -91,7 +91,7 @@ def demand_create(request):
         try:
             demand = services.publish_demand(actor=request.user, village=village, data=form.demand_input())
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "需求已发布，本村服务的城市人才和结对单位可以认领。")
             return redirect(demand)
@@ -112,7 +112,7 @@ def demand_edit(request, pk):
         try:
             services.update_demand(actor=request.user, demand=demand, data=form.demand_input())
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect(demand)
@@ -186,7 +186,7 @@ def demand_action(request, pk, action):
         else:
             raise Http404
     except (ValidationError, PermissionDenied) as exc:
-        flash_error(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, DONE[action])
     return _back(request, demand)
@@ -199,7 +199,7 @@ def demand_invite(request, pk):
     try:
         services.invite_talent(actor=request.user, demand=demand, talent=talent)
     except (ValidationError, PermissionDenied) as exc:
-        flash_error(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, f"已向{talent.name}发送认领邀请。")
     return redirect(demand)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
+from pairing.core.refusals import add_errors, flash_refusal
 from pairing.filtering import parse_id
 from pairing.generic_views import filtered_page
 from pairing.models import TalentAssignment, UrbanTalent, Village
@@ -20,7 +21,6 @@ from ..forms.meetings import EvaluationForm
 from ..models import TalentEvaluation
 from ..periods import quarter_label, quarter_of
 from ..services import evaluations as service
-from .common import add_form_errors, flash_error
 
 
 def _evaluations(user):
@@ -105,7 +105,7 @@ def evaluation_create(request):
                 data=form.evaluation_input(),
             )
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存评定，乡镇党委汇总后转送人才所在单位。")
             return redirect(
@@ -141,7 +141,7 @@ def evaluation_edit(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已修改评定。")
             return redirect(evaluation)
@@ -164,7 +164,7 @@ def evaluation_forward(request):
     try:
         count = service.forward_evaluations(actor=request.user, evaluations=chosen)
     except (ValidationError, PermissionDenied) as exc:
-        flash_error(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, f"已转送 {count} 条评定至人才所在单位。")
     return redirect(next_url(request, "ledgers:evaluation_list"))

@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pairing.core.refusals import add_errors, attempt
 from pairing.filtering import parse_id
 from pairing.generic_views import filtered_page
 from pairing.models import Pairing
@@ -17,7 +18,6 @@ from ..filtersets import JointMeetingFilterSet
 from ..forms.meetings import FollowUpForm, MeetingForm, ResolutionForm
 from ..models import JointMeeting, MeetingResolution
 from ..services import meetings as service
-from .common import add_form_errors, flash_error
 
 
 def _meetings(user):
@@ -66,7 +66,7 @@ def meeting_create(request):
         try:
             meeting = service.create_meeting(actor=request.user, pairing=pairing, data=form.meeting_input())
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "联席会议已登记（纪要草稿）。可继续添加议定事项，纪要完整后定稿。")
             return redirect(meeting)
@@ -107,34 +107,24 @@ def meeting_edit(request, pk):
         try:
             service.update_meeting(actor=request.user, meeting=meeting, data=form.meeting_input())
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect(meeting)
     return render(request, "ledgers/meetings/form.html", {"form": form, "pairing": meeting.pairing, "meeting": meeting})
 
 
-def _run(request, run, success: str) -> bool:
-    try:
-        run()
-    except (ValidationError, PermissionDenied) as exc:
-        flash_error(request, exc)
-        return False
-    messages.success(request, success)
-    return True
-
-
 @require_POST
 def meeting_finalize(request, pk):
     meeting = get_object_or_404(_meetings(request.user), pk=pk)
-    _run(request, lambda: service.finalize_meeting(actor=request.user, meeting=meeting), "会议纪要已定稿。")
+    attempt(request, lambda: service.finalize_meeting(actor=request.user, meeting=meeting), "会议纪要已定稿。")
     return redirect(meeting)
 
 
 @require_POST
 def meeting_delete(request, pk):
     meeting = get_object_or_404(_meetings(request.user), pk=pk)
-    if _run(request, lambda: service.delete_meeting(actor=request.user, meeting=meeting), "会议记录已删除。"):
+    if attempt(request, lambda: service.delete_meeting(actor=request.user, meeting=meeting), "会议记录已删除。"):
         return redirect("ledgers:meeting_list")
     return redirect(meeting)
 
@@ -146,7 +136,7 @@ def resolution_add(request, pk):
     if not form.is_valid():
         messages.error(request, "议定事项填写有误：" + "；".join(e for errors in form.errors.values() for e in errors))
         return redirect(meeting)
-    _run(
+    attempt(
         request,
         lambda: service.add_resolution(actor=request.user, meeting=meeting, data=form.resolution_input()),
         "已添加议定事项。",
@@ -163,7 +153,7 @@ def resolution_follow_up(request, pk):
     resolution = _resolution(request, pk)
     form = FollowUpForm(request.POST)
     if form.is_valid():
-        _run(
+        attempt(
             request,
             lambda: service.follow_up_resolution(
                 actor=request.user,
@@ -181,7 +171,7 @@ def resolution_follow_up(request, pk):
 @require_POST
 def resolution_delete(request, pk):
     resolution = _resolution(request, pk)
-    _run(request, lambda: service.delete_resolution(actor=request.user, resolution=resolution), "已删除议定事项。")
+    attempt(request, lambda: service.delete_resolution(actor=request.user, resolution=resolution), "已删除议定事项。")
     return redirect(resolution.meeting)
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pairing import audit
 from pairing.choices import Role
+from pairing.core.refusals import flash_refusal
 from pairing.exceptions import StaleVersionError
 from pairing.generic_views import filtered_page
 from pairing.models import Village
@@ -22,7 +23,6 @@ from ..filtersets import LedgerMonthFilterSet
 from ..ledger import ledger_rows, month_activities, month_row, totals
 from ..models import LedgerMonth
 from ..periods import current_month, format_month, month_label, month_range, month_start, parse_month
-from .common import flash_error
 
 
 def _village_month(request, village_id, month):
@@ -85,7 +85,7 @@ def month_action(request, village_id, month, action):
             else:
                 services.reopen_month(actor=request.user, ledger_month=row, version=version, reason=reason)
     except (ValidationError, PermissionDenied, StaleVersionError) as exc:
-        flash_error(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, done[action])
     return redirect("ledgers:month_ledger", village.pk, format_month(first))

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
+from pairing.core.refusals import add_errors, flash_refusal
 from pairing.models import Township
 
 from ..forms.meetings import ReportForm
 from ..models import TownshipHalfYearReport
 from ..periods import half_label, half_of
 from ..services import reports as service
-from .common import add_form_errors, flash_error
 
 REPORT_ROLES = (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER)
 
@@ -77,7 +77,7 @@ def report_edit(request, township_id, year, half):
                 actor=request.user, township=township, year=year, half=half, summary=form.cleaned_data["summary"]
             )
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存草稿。")
             return redirect(report)
@@ -108,7 +108,7 @@ def report_submit(request, pk):
     try:
         service.submit_report(actor=request.user, report=report)
     except (ValidationError, PermissionDenied) as exc:
-        flash_error(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, "已报送县委组织部。")
     return redirect(report)

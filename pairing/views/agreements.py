@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import queries
 from ..choices import AgreementStatus
+from ..core.refusals import add_errors, attempt, flash_refusal
 from ..exceptions import StaleVersionError
 from ..filtering import parse_id
 from ..forms import agreements as f
-from ..generic_views import add_errors
 from ..models import Agreement, AgreementRevision
 from ..roles import has_role
 from ..services import agreements as svc
@@ -67,26 +67,6 @@ def scan_response(storage, name: str) -> FileResponse:
 def _agreement(request, pk) -> Agreement:
     queryset = Agreement.objects.visible_to(request.user).select_related("pairing__unit", "pairing__village__township")
     return get_object_or_404(queryset, pk=pk)
-
-
-def _attempt(request, call, success: str, form=None):
-    """Run a service call; turn its refusals into a Chinese message. Returns the result or None.
-    With `form`, errors about its fields go on the form instead (the caller re-renders it)."""
-    try:
-        result = call()
-    except StaleVersionError as exc:
-        messages.error(request, exc.message)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or "您没有执行该操作的权限。")
-    except ValidationError as exc:
-        if form is not None and hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields):
-            add_errors(form, exc)
-        else:
-            messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, success)
-        return result
-    return None
 
 
 def _form_errors(form) -> str:
@@ -142,7 +122,7 @@ def create(request):
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("pairing:agreement_overview")
-    agreement = _attempt(
+    agreement = attempt(
         request,
         lambda: svc.create_agreement(
             actor=request.user, pairing=form.cleaned_data["pairing"], year=form.cleaned_data["year"]
@@ -258,7 +238,7 @@ def terms(request, pk):
     form = f.TermsForm(request.POST, user=request.user)
     if not form.is_valid():
         return _render_with_errors(request, agreement, {"terms": form})
-    _attempt(
+    attempt(
         request,
         lambda: svc.update_terms(
             actor=request.user,
@@ -297,11 +277,11 @@ def transition(request, pk, action):
         ),
     }
     if action == "sign":
-        _attempt(request, calls[action], SUCCESS[action], form=form)
+        attempt(request, calls[action], SUCCESS[action], form=form)
         if form.errors:
             return _render_with_errors(request, agreement, {"sign": form})
         return redirect(agreement)
-    _attempt(request, calls[action], SUCCESS[action])
+    attempt(request, calls[action], SUCCESS[action])
     return redirect(agreement)
 
 
@@ -310,7 +290,7 @@ def carry_over(request, pk):
     agreement = _agreement(request, pk)
     form = f.CarryOverForm(request.POST, user=request.user)
     form.is_valid()
-    following = _attempt(
+    following = attempt(
         request,
         lambda: svc.carry_over(
             actor=request.user,
@@ -353,23 +333,15 @@ def item_save(request, pk, kind, item_pk=None):
                 **links,
             )
         except (StaleVersionError, PermissionDenied) as exc:
-            messages.error(request, getattr(exc, "message", "") or str(exc))
+            flash_refusal(request, exc)
             return redirect(anchor)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect(anchor)
     key = f"{kind}-{item_pk}" if item_pk else f"add-{kind}"
     return _render_with_errors(request, agreement, {key: form})
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_POST
@@ -378,7 +350,7 @@ def item_delete(request, pk, kind, item_pk):
     item = _item(request, agreement, kind, item_pk)
     version = request.POST.get("agreement_version", "")
     expected = parse_id(version)
-    _attempt(request, lambda: svc.delete_item(actor=request.user, item=item, expected_version=expected), "已删除。")
+    attempt(request, lambda: svc.delete_item(actor=request.user, item=item, expected_version=expected), "已删除。")
     return redirect(f"{agreement.get_absolute_url()}#list-{kind}")
 
 
@@ -410,7 +382,7 @@ def item_track(request, pk, kind, item_pk):
         )
     else:
         raise Http404
-    _attempt(request, call, "进度已更新。")
+    attempt(request, call, "进度已更新。")
     return redirect(f"{agreement.get_absolute_url()}#list-{kind}")
 
 
