@@ -7,10 +7,12 @@ Every user-entered string goes through ledgers.excel.set_text (formula-safe, cle
 
 import io
 
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+
+from pairing import local_time
+from pairing.local_time import local_text
 
 from .excel import set_text
 from .ledger import LedgerRow, Totals
@@ -106,7 +108,7 @@ def ledger_workbook(*, month, rows: list[LedgerRow], totals: Totals) -> bytes:
         row=row_number,
         column=1,
         value=f"村党组织书记（签字）：__________    乡镇党委（盖章）：__________    "
-        f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}",
+        f"导出时间：{local_text(local_time.now())}",
     )
     _style(sheet.cell(row=row_number, column=1), Font(name="仿宋", size=11), LEFT, border=False)
 

@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
+from pairing.local_time import local_text
+
 from .choices import ActivityStatus, MonthStatus
 from .models import ActivityParticipant, LedgerMonth, ServiceActivity
 from .periods import month_range
@@ -74,7 +76,7 @@ def confirmation_text(activity: ServiceActivity) -> str:
     if activity.status != ActivityStatus.CONFIRMED:
         return activity.get_status_display()
     who = activity.reviewed_by.display_name if activity.reviewed_by else ""
-    when = f"{activity.reviewed_at:%m-%d}" if activity.reviewed_at else ""
+    when = local_text(activity.reviewed_at, "%m-%d")
     return f"已确认 {who} {when}".strip()
 
 

@@ -2,10 +2,11 @@
 
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from pairing.local_time import SHANGHAI
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -48,7 +49,6 @@ def month_label(first: datetime.date) -> str:
 # Quarters and half years (joint meetings, evaluations, the compliance board). Each period is a
 # half-open range of dates [start, end); `aware_bounds` turns it into instants in Asia/Shanghai so a
 # meeting at 23:30 on the last evening still falls inside, whatever the server's clock zone.
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def quarter_of(day: datetime.date) -> int:

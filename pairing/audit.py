@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import models
 
 from .choices import AuditAction, AuditResult
+from .local_time import local_iso
 from .models import AuditEvent
 
 _request_ip: ContextVar[str | None] = ContextVar("audit_request_ip", default=None)
@@ -35,7 +36,7 @@ class AuditContextMiddleware:
 
 def _plain(value):
     if isinstance(value, (datetime, date)):
-        return value.isoformat()
+        return local_iso(value)
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, models.Model):

@@ -7,8 +7,9 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
+
+from . import local_time
 
 IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
@@ -62,5 +63,5 @@ def validate_scan_upload(upload) -> str:
 
 def random_upload_name(folder: str, extension: str) -> str:
     """folder/YYYY/MM/<uuid><ext>: unguessable, and never the name the user sent."""
-    now = timezone.localtime()
+    now = local_time.now()
     return str(PurePosixPath(folder) / f"{now:%Y}" / f"{now:%m}" / f"{uuid.uuid4().hex}{extension}")

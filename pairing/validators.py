@@ -1,31 +1,60 @@
 """Validators and masking for personal data and division codes (SECURITY.md 14-15).
 
 Forms, the API and Excel import all call these same functions, so a value accepted in one place is
-accepted everywhere.
+accepted everywhere. Phone and ID numbers first go through one normaliser (`clean_phone_text`,
+`clean_id_text`): NFKC folds full-width characters, every other Unicode decimal digit (Arabic-Indic,
+Devanagari, …) becomes its ASCII digit, and spaces, dashes and a +86 prefix are dropped. The model
+fields in pairing/fields.py apply it before validating and before storing, so `13８００１３８０００`
+and `13800138000` are one number and the uniqueness constraints see them as one. What is still not
+ASCII after that is refused (a regex "digit" matches every script's digits, so the patterns here say [0-9]).
 """
 
 import re
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
-_PHONE_NOISE = re.compile(r"[\s\-()]")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_ID_BODY = re.compile(r"^\d{17}[\dX]$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$", re.ASCII)
+_ID_BODY = re.compile(r"^[0-9]{17}[0-9X]$", re.ASCII)
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+PHONE_MESSAGE = "手机号码格式不正确：应为11位大陆手机号，以13-19开头。"
 
 
-def normalize_phone(value: str) -> str:
-    """Strip spaces, dashes, brackets and a +86/0086 prefix; return the 11-digit mobile or raise."""
-    raw = _PHONE_NOISE.sub("", str(value or ""))
+def _is_noise(char: str) -> bool:
+    """Separators people type or paste inside a number: spaces, dashes of any kind, brackets,
+    and invisible format characters (zero-width spaces, byte-order marks)."""
+    return char.isspace() or char in "()\u2212" or unicodedata.category(char) in ("Pd", "Cf")
+
+
+def ascii_digits(value) -> str:
+    """NFKC, then every Unicode decimal digit (category Nd) as its ASCII digit; separators removed."""
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text if not _is_noise(c))
+
+
+def clean_phone_text(value) -> str:
+    """The phone as the portal stores it (ASCII digits, no separators, no +86/0086); never raises."""
+    raw = ascii_digits(value)
     if raw.startswith("+86"):
         raw = raw[3:]
     elif raw.startswith("0086"):
         raw = raw[4:]
-    if not _MOBILE.match(raw):
-        raise ValidationError("手机号码格式不正确：应为11位大陆手机号，以13-19开头。", code="invalid_phone")
+    return raw
+
+
+def clean_id_text(value) -> str:
+    """The ID number as the portal stores it (ASCII digits, uppercase X, no separators); never raises."""
+    return ascii_digits(value).upper()
+
+
+def normalize_phone(value: str) -> str:
+    """The 11-digit mobile number from any spelling of it, or a ValidationError."""
+    raw = clean_phone_text(value)
+    if not (raw.isascii() and _MOBILE.match(raw)):
+        raise ValidationError(PHONE_MESSAGE, code="invalid_phone")
     return raw
 
 
@@ -37,8 +66,8 @@ def id_check_character(first17: str) -> str:
 
 def normalize_id_number(value: str) -> str:
     """Return the 18-character resident ID (uppercase X) or raise with the reason."""
-    raw = str(value or "").strip().upper()
-    if not _ID_BODY.match(raw):
+    raw = clean_id_text(value)
+    if not (raw.isascii() and _ID_BODY.match(raw)):
         raise ValidationError("身份证号码应为18位，前17位为数字，最后一位为数字或X。", code="invalid_id_format")
     try:
         born = date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
@@ -76,7 +105,7 @@ def mask_id_number(value: str) -> str:
 
 def _division_code_validator(length: int, label: str) -> RegexValidator:
     return RegexValidator(
-        rf"^\d{{{length}}}$", f"{label}行政区划代码应为{length}位数字。", code="invalid_division_code"
+        rf"^[0-9]{{{length}}}$", f"{label}行政区划代码应为{length}位数字。", code="invalid_division_code"
     )
 
 

@@ -1,9 +1,16 @@
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from tests.celery_support import _celery_worker_process, celery_worker  # noqa: F401 - fixtures (see module)
 from tests.factories import build_cast
 from tests.rows import build_rows
+
+# Property tests check behaviour, not speed (speed lives in bench/). On the shared 2-core machine
+# Hypothesis's per-example deadline and too-slow health check measure the neighbours' load instead.
+hypothesis_settings.register_profile("portal", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("portal")
 
 
 @pytest.fixture

@@ -46,11 +46,14 @@ class ServiceActivityViewSet(ScopedWorkflowViewSet):
     @extend_schema(request=s.PhotoUploadSerializer, responses={201: s.PhotoSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def photos(self, request, pk=None):
-        """Upload one evidence photo (multipart field `photo`): images only, checked by content."""
+        """Upload one evidence photo (multipart field `photo`): images only, checked by content.
+        The same batch service as the record-activity page (a batch of one)."""
         activity = self.get_object()
         form = s.PhotoUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        photo = services.add_photo(actor=request.user, activity=activity, upload=form.validated_data["photo"])
+        (photo,) = services.add_photos(
+            actor=request.user, activity=activity, uploads=[form.validated_data["photo"]], field="photo"
+        )
         return Response(s.PhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.ServiceActivitySerializer)

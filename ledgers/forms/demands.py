@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from pairing.choices import DemandCategory
+from pairing.local_time import local_date
 from pairing.models import AgreementDemandItem, Specialty
 from pairing.widgets import ChoiceTiles, DateInput, MultipleChoiceTiles
 
@@ -39,10 +40,13 @@ class DemandForm(forms.Form):
         label="对应协议需求清单（选填）", queryset=AgreementDemandItem.objects.none(), required=False
     )
 
-    def __init__(self, *args, user, village, **kwargs):
+    def __init__(self, *args, user, village, demand=None, **kwargs):
         super().__init__(*args, **kwargs)
         year = timezone.localdate().year
-        self.fields["due_date"].widget.attrs["min"] = timezone.localdate().isoformat()
+        # The browser's own check follows the rule (due date not before publication): an edit of
+        # an overdue demand must still submit.
+        published = local_date(demand.published_at) if demand is not None else timezone.localdate()
+        self.fields["due_date"].widget.attrs["min"] = published.isoformat()
         self.fields["agreement_item"].queryset = (
             AgreementDemandItem.objects.visible_to(user)
             .filter(agreement__pairing__village=village, agreement__year__in=(year - 1, year))
@@ -89,7 +93,7 @@ class ResolveForm(forms.Form):
 
     def __init__(self, *args, user, demand, **kwargs):
         super().__init__(*args, **kwargs)
-        published = timezone.localtime(demand.published_at).date()
+        published = local_date(demand.published_at)
         self.fields["activity"].queryset = (
             ServiceActivity.objects.visible_to(user)
             .filter(village_id=demand.village_id, status=ActivityStatus.CONFIRMED, date__gte=published)

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pairing.choices import Role
+from pairing.local_time import local_text
 from pairing.models import Pairing, UrbanTalent
 from pairing.scoping import ScopedManager
 
 from ..choices import MeetingStatus, ResolutionStatus
-from ..periods import SHANGHAI
 
 # The two parties of a pairing record its meetings (DOMAIN.md: the unit records joint meetings;
 # the village co-chairs them).
@@ -63,7 +63,7 @@ class JointMeeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.held_at.astimezone(SHANGHAI):%Y-%m-%d} {self.pairing} 联席会议"
+        return f"{local_text(self.held_at, '%Y-%m-%d')} {self.pairing} 联席会议"
 
     def get_absolute_url(self) -> str:
         return reverse("ledgers:meeting_detail", args=[self.pk])

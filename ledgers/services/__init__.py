@@ -7,6 +7,7 @@ moves a village month through open → submitted → confirmed → locked and ba
 from .activities import (
     ParticipantInput,
     add_photo,
+    add_photos,
     confirm_activity,
     delete_activity,
     delete_photo,
@@ -19,6 +20,7 @@ from .months import confirm_month, ensure_month, lock_month, reopen_month, submi
 __all__ = [
     "ParticipantInput",
     "add_photo",
+    "add_photos",
     "confirm_activity",
     "confirm_month",
     "delete_activity",

@@ -16,21 +16,22 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps
 
-from pairing import audit, roles
+from pairing import audit, date_rules, roles
 from pairing.choices import Role
 from pairing.core.workflows import Step, Workflow
 from pairing.models import AgreementProjectItem, CountyUnit, Pairing, TalentAssignment, UrbanTalent, Village
 from pairing.scoping import can_edit
+from pairing.services.base import on_rollback
 from pairing.uploads import random_upload_name, validate_image_upload
 
 from ..choices import ActivityStatus
+from ..date_rules import RULES as DATE_RULES
 from ..models import ActivityParticipant, ActivityPhoto, ServiceActivity
 from .guards import (
     OUT_OF_SCOPE,
     deny,
     ledger_service,
     open_month_for_update,
-    require_not_future,
     require_visible,
     touch_month,
 )
@@ -153,6 +154,13 @@ def _check_recorder(actor, village: Village, day: datetime.date) -> None:
         raise ValidationError({"date": f"您{day.year}年未分配到{village.name}服务，不能为该村登记活动。"})
 
 
+def _check_dates(village: Village, data: ActivityInput) -> None:
+    """The date rules (ledgers/date_rules.py), before the month is opened and the participants are
+    checked, so a date that makes no sense is reported at the date."""
+    candidate = ServiceActivity(village=village, date=data.date)
+    date_rules.enforce(DATE_RULES, candidate, participants=data.participants)
+
+
 def _summary(activity: ServiceActivity) -> dict:
     data = audit.snapshot(activity)
     data["participants"] = [
@@ -193,7 +201,7 @@ def record_activity(*, actor, village: Village, data: ActivityInput, photos=()) 
     """Record an activity (and its photos, in the same transaction); confirmed at once when the
     village's own secretary records it."""
     _check_recorder(actor, village, data.date)
-    require_not_future(data.date)
+    _check_dates(village, data)
     month = open_month_for_update(village, data.date)
     _check_participants(actor=actor, village=village, day=data.date, participants=data.participants)
     activity = ServiceActivity(village=village, recorded_by=actor, recorded_at=timezone.now())
@@ -206,7 +214,8 @@ def record_activity(*, actor, village: Village, data: ActivityInput, photos=()) 
     _write_participants(activity, data.participants)
     touch_month(month)
     audit.record(action="create", actor=actor, obj=activity, changes=audit.diff(None, _summary(activity)))
-    _add_photos(actor, activity, photos)
+    if photos:
+        add_photos(actor=actor, activity=activity, uploads=photos)
     return activity
 
 
@@ -221,7 +230,7 @@ def update_activity(*, actor, activity: ServiceActivity, data: ActivityInput, ph
     must be open."""
     activity = ServiceActivity.objects.select_related("village").get(pk=activity.pk)
     _check_editor(actor, activity)
-    require_not_future(data.date)
+    _check_dates(activity.village, data)
     before = _summary(activity)
     months = {open_month_for_update(activity.village, day) for day in (activity.date, data.date)}
     _check_participants(actor=actor, village=activity.village, day=data.date, participants=data.participants)
@@ -239,7 +248,8 @@ def update_activity(*, actor, activity: ServiceActivity, data: ActivityInput, ph
     for month in months:
         touch_month(month)
     audit.record(action="update", actor=actor, obj=activity, changes=audit.diff(before, _summary(activity)))
-    _add_photos(actor, activity, photos)
+    if photos:
+        add_photos(actor=actor, activity=activity, uploads=photos)
     return activity
 
 
@@ -317,40 +327,61 @@ def make_thumbnail(upload) -> ContentFile:
     return ContentFile(buffer.getvalue())
 
 
-def _add_photos(actor, activity: ServiceActivity, photos) -> None:
-    # Check every photo before writing any file: files do not roll back with the transaction, so a
-    # bad third photo must not leave the first two on disk.
-    for upload in photos:
-        validate_image_upload(upload)
-    for upload in photos:
-        add_photo(actor=actor, activity=activity, upload=upload)
+def _prepare(upload, number: int, field: str) -> tuple[str, ContentFile]:
+    """The extension to store `upload` under and its thumbnail, or a refusal naming the photo."""
+    label = f"第{number}张照片" + (f"（{upload.name}）" if getattr(upload, "name", "") else "")
+    try:
+        extension = validate_image_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({field: [f"{label}：{message}" for message in exc.messages]}) from None
+    try:
+        return extension, make_thumbnail(upload)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        raise ValidationError({field: f"{label}无法读取（可能已损坏或未传完整），请换一张照片。"}) from None
 
 
 @ledger_service
-def add_photo(*, actor, activity: ServiceActivity, upload) -> ActivityPhoto:
-    """Attach an evidence photo: checked by content, size-capped, random names, a thumbnail."""
+def add_photos(*, actor, activity: ServiceActivity, uploads, field: str = "photos") -> list[ActivityPhoto]:
+    """Attach evidence photos as one batch, all or none: content-checked, size-capped, random names,
+    thumbnails. `field` names the upload in the caller's form (refusals are reported under it).
+
+    Files do not roll back with the transaction, so every photo is checked and its thumbnail made
+    before any file is written; once written, the files are removed again if the change fails
+    (here or in the service that called this one).
+    """
     activity = ServiceActivity.objects.select_related("village").get(pk=activity.pk)
     _check_editor(actor, activity)
     open_month_for_update(activity.village, activity.date)
-    if activity.photos.count() >= MAX_PHOTOS:
-        raise ValidationError({"photo": f"每次活动最多上传 {MAX_PHOTOS} 张照片。"})
-    extension = validate_image_upload(upload)
-    try:
-        thumbnail = make_thumbnail(upload)
-    except (OSError, ValueError, Image.DecompressionBombError):
-        raise ValidationError({"photo": "图片无法读取，请换一张照片。"}) from None
-    photo = ActivityPhoto(activity=activity, uploaded_by=actor)
-    photo.image.save(random_upload_name("activity-photos", extension), upload, save=False)
-    photo.thumbnail.save(random_upload_name("activity-thumbs", ".jpg"), thumbnail, save=False)
-    stored = [photo.image.name, photo.thumbnail.name]
-    # Files are not transactional: if the row does not commit, remove what was written.
-    try:
-        photo.save()
-    except Exception:
-        _remove_files(stored)
-        raise
-    audit.record(action="add_photo", actor=actor, obj=activity, changes={"photo": [None, photo.pk]})
-    return photo
+    uploads = list(uploads)
+    if not uploads:
+        raise ValidationError({field: "请选择要上传的照片。"})
+    stored_count = activity.photos.count()
+    if stored_count + len(uploads) > MAX_PHOTOS:
+        raise ValidationError(
+            {field: f"每次活动最多上传 {MAX_PHOTOS} 张照片（已有 {stored_count} 张，本次 {len(uploads)} 张）。"}
+        )
+    prepared = [_prepare(upload, number, field) for number, upload in enumerate(uploads, start=1)]
+    written: list[str] = []
+    on_rollback(lambda: _remove_files(written))
+    photos = []
+    now = timezone.now()
+    for upload, (extension, thumbnail) in zip(uploads, prepared, strict=True):
+        photo = ActivityPhoto(activity=activity, uploaded_by=actor, uploaded_at=now)
+        photo.image.save(random_upload_name("activity-photos", extension), upload, save=False)
+        written.append(photo.image.name)
+        photo.thumbnail.save(random_upload_name("activity-thumbs", ".jpg"), thumbnail, save=False)
+        written.append(photo.thumbnail.name)
+        photos.append(photo)
+    ActivityPhoto.objects.bulk_create(photos)
+    audit.record(
+        action="add_photo", actor=actor, obj=activity, changes={"photos": [None, [photo.pk for photo in photos]]}
+    )
+    return photos
+
+
+def add_photo(*, actor, activity: ServiceActivity, upload) -> ActivityPhoto:
+    """One photo: a batch of one."""
+    return add_photos(actor=actor, activity=activity, uploads=[upload], field="photo")[0]
 
 
 @ledger_service

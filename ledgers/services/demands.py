@@ -14,12 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from pairing import audit, roles
+from pairing import audit, date_rules, roles
 from pairing.choices import Role, TalentStatus
 from pairing.core.workflows import Step, Workflow
+from pairing.local_time import local_date
 from pairing.models import AgreementDemandItem, Pairing, Specialty, TalentAssignment, UrbanTalent, User, Village
 
 from ..choices import ActivityStatus, ClaimStatus, DemandStatus, NotificationKind
+from ..date_rules import RULES as DATE_RULES
 from ..models import Demand, DemandClaim, Notification, ServiceActivity
 from ..models.demands import CLAIMABLE_STATUSES, MAX_PEOPLE_WANTED, OPEN_STATUSES
 from .guards import OUT_OF_SCOPE, deny, ledger_service, require_visible
@@ -205,6 +207,7 @@ def _apply(demand: Demand, data: DemandInput) -> None:
     demand.title = (data.title or "").strip()
     demand.description = (data.description or "").strip()
     demand.due_date = data.due_date
+    date_rules.enforce(DATE_RULES, demand)
     demand.people_wanted = data.people_wanted
     item = data.agreement_item
     if (
@@ -228,8 +231,6 @@ def publish_demand(*, actor, village: Village, data: DemandInput) -> Demand:
     if not Village.objects.visible_to(actor).filter(pk=village.pk).exists():
         raise deny(actor, OUT_OF_SCOPE, object_type="ledgers.demand")
     WORKFLOW.check("publish", village, actor)
-    if data.due_date is not None and data.due_date < timezone.localdate():
-        raise ValidationError({"due_date": "期望完成日期不能早于今天。"})
     demand = Demand(village=village, published_by=actor, published_at=timezone.now())
     _apply(demand, data)
     demand.save()
@@ -346,7 +347,7 @@ def _check_serving_activity(actor, demand: Demand, activity: ServiceActivity | N
         raise ValidationError({"activity": "所选服务活动不属于本村。"})
     if row.status != ActivityStatus.CONFIRMED:
         raise ValidationError({"activity": "所选服务活动尚未确认，确认后才能作为办理依据。"})
-    if row.date < timezone.localtime(demand.published_at).date():
+    if row.date < local_date(demand.published_at):
         raise ValidationError({"activity": "所选服务活动早于需求发布日期，不能作为办理依据。"})
     claims = DemandClaim.objects.filter(demand=demand, status=ClaimStatus.ACTIVE)
     served = row.participants.filter(

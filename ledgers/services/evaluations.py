@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from pairing import audit, roles
+from pairing import audit, date_rules, roles
 from pairing.core.workflows import Step, Workflow
+from pairing.local_time import local_iso
 from pairing.models import TalentAssignment, UrbanTalent, Village
 
+from ..date_rules import RULES as DATE_RULES
 from ..models import TalentEvaluation
-from ..periods import quarter_range
 from .guards import OUT_OF_SCOPE, deny, ledger_service, require_visible
 
 _SECRETARY = "该村党组织书记（村务专干）"
@@ -78,15 +79,14 @@ def record_evaluation(
     WORKFLOW.require_role("rate", village, actor)
     if quarter not in (1, 2, 3, 4):
         raise ValidationError({"quarter": "季度应为 1 至 4。"})
-    if quarter_range(year, quarter)[0] > timezone.localdate():
-        raise ValidationError({"quarter": "不能评定尚未开始的季度。"})
+    evaluation = TalentEvaluation(
+        talent=talent, village=village, year=year, quarter=quarter, evaluated_by=actor, evaluated_at=timezone.now()
+    )
+    date_rules.enforce(DATE_RULES, evaluation)
     if not TalentAssignment.objects.filter(talent=talent, village=village, year=year).exists():
         raise ValidationError({"talent": f"{talent.name}{year}年未在{village.name}服务，不能由本村评定。"})
     if TalentEvaluation.objects.filter(talent=talent, village=village, year=year, quarter=quarter).exists():
         raise ValidationError({"talent": "该村本季度已评定过该人才，请修改原评定。"}, code="unique")
-    evaluation = TalentEvaluation(
-        talent=talent, village=village, year=year, quarter=quarter, evaluated_by=actor, evaluated_at=timezone.now()
-    )
     _apply(evaluation, data)
     try:
         evaluation.save()
@@ -158,7 +158,7 @@ def forward_evaluations(*, actor, evaluations) -> int:
                 action="forward",
                 actor=actor,
                 obj=row,
-                changes={"forwarded_at": [None, now.isoformat()], "forwarded_by_id": [None, actor.pk]},
+                changes={"forwarded_at": [None, local_iso(now)], "forwarded_by_id": [None, actor.pk]},
                 message=f"转送{row.talent.unit.name if row.talent.unit_id else '所在单位'}",
             )
     return len(forwarded)

@@ -5,7 +5,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404
-from django.utils import timezone
 
 from pairing.services.base import Denied as SharedDenied
 from pairing.services.base import service
@@ -35,11 +34,6 @@ def require_visible(actor, obj) -> None:
     """Out of scope is 404 (its existence is not disclosed)."""
     if not type(obj).objects.visible_to(actor).filter(pk=obj.pk).exists():
         raise Http404
-
-
-def require_not_future(day: datetime.date) -> None:
-    if day > timezone.localdate():
-        raise ValidationError({"date": "活动日期不能晚于今天。"}, code="future_date")
 
 
 def open_month_for_update(village, day: datetime.date) -> LedgerMonth:

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pairing import audit, roles
+from pairing import audit, date_rules, roles
 from pairing.core.workflows import Step, Workflow
+from pairing.local_time import local_date
 from pairing.models import HonoraryVillageHead, Pairing, TalentAssignment, UrbanTalent
 
 from ..choices import MeetingStatus, ResolutionStatus
+from ..date_rules import RULES as DATE_RULES
 from ..models import JointMeeting, MeetingResolution
-from ..periods import SHANGHAI
 from .guards import OUT_OF_SCOPE, deny, ledger_service, require_visible
 
 PARTIES = "结对双方（村党组织书记、结对单位联络员）"
@@ -89,7 +90,7 @@ def _check_party(actor, pairing: Pairing, obj=None) -> None:
 
 def _check_talents(pairing: Pairing, held_at: datetime.datetime, talents) -> None:
     """Attending talents belong to the unit or serve the village that year."""
-    year = held_at.astimezone(SHANGHAI).year
+    year = local_date(held_at).year
     ids = {t.pk for t in talents}
     allowed = set(UrbanTalent.objects.filter(pk__in=ids, unit_id=pairing.unit_id).values_list("pk", flat=True)) | set(
         TalentAssignment.objects.filter(talent_id__in=ids, village_id=pairing.village_id, year=year).values_list(
@@ -101,12 +102,13 @@ def _check_talents(pairing: Pairing, held_at: datetime.datetime, talents) -> Non
         raise ValidationError({"attendee_talents": f"{'、'.join(strangers)}不是结对单位的人才，也未在该村服务。"})
 
 
-def _apply(meeting: JointMeeting, data: MeetingInput) -> None:
+def _apply(meeting: JointMeeting, data: MeetingInput, *, recorded_held_at=None) -> None:
+    """Set the meeting's fields from `data`; on an edit, `recorded_held_at` is the stored time,
+    whose half year the meeting keeps (ledgers/date_rules.py)."""
     if data.held_at is None:
         raise ValidationError({"held_at": "请填写召开时间。"})
-    if data.held_at > timezone.now():
-        raise ValidationError({"held_at": "召开时间不能晚于现在，请在会后登记。"})
     meeting.held_at = data.held_at
+    date_rules.enforce(DATE_RULES, meeting, recorded_held_at=recorded_held_at)
     for name in ("place", "unit_chair", "village_chair", "agenda", "minutes", "attendees"):
         setattr(meeting, name, (getattr(data, name) or "").strip())
     meeting.attendee_count = data.attendee_count
@@ -124,9 +126,9 @@ def _summary(meeting: JointMeeting) -> dict:
 def create_meeting(*, actor, pairing: Pairing, data: MeetingInput) -> JointMeeting:
     """Record a meeting as a draft; the minutes may follow and are finalized separately."""
     _check_party(actor, pairing)
-    _check_talents(pairing, data.held_at or timezone.now(), data.attendee_talents)
     meeting = JointMeeting(pairing=pairing, recorded_by=actor, created_at=timezone.now())
     _apply(meeting, data)
+    _check_talents(pairing, meeting.held_at, data.attendee_talents)
     meeting.save()
     meeting.attendee_talents.set(data.attendee_talents)
     audit.record(action="create", actor=actor, obj=meeting, changes=audit.diff(None, _summary(meeting)))
@@ -144,8 +146,8 @@ def _draft_for_update(actor, meeting: JointMeeting, action: str) -> JointMeeting
 def update_meeting(*, actor, meeting: JointMeeting, data: MeetingInput) -> JointMeeting:
     meeting = _draft_for_update(actor, meeting, "edit")
     before = _summary(meeting)
-    _check_talents(meeting.pairing, data.held_at or meeting.held_at, data.attendee_talents)
-    _apply(meeting, data)
+    _apply(meeting, data, recorded_held_at=meeting.held_at)
+    _check_talents(meeting.pairing, meeting.held_at, data.attendee_talents)
     meeting.save()
     meeting.attendee_talents.set(data.attendee_talents)
     audit.record(action="update", actor=actor, obj=meeting, changes=audit.diff(before, _summary(meeting)))

@@ -5,7 +5,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
@@ -19,6 +18,7 @@ from pairing.core.refusals import add_errors, flash_refusal
 from pairing.filtering import parse_id
 from pairing.generic_views import filtered_page
 from pairing.models import TalentAssignment, Village
+from pairing.redirects import next_url
 
 from .. import services
 from ..choices import ActivityStatus
@@ -166,7 +166,7 @@ def activity_delete(request, pk):
 @require_POST
 def activity_confirm(request, pk):
     _post_action(request, pk, lambda a: services.confirm_activity(actor=request.user, activity=a), "已确认。")
-    return redirect(request.POST.get("next") or reverse("ledgers:pending"))
+    return redirect(next_url(request, "ledgers:pending"))
 
 
 @require_POST
@@ -178,7 +178,7 @@ def activity_reject(request, pk):
         lambda a: services.reject_activity(actor=request.user, activity=a, reason=reason),
         "已退回，记录人会看到退回原因。",
     )
-    return redirect(request.POST.get("next") or reverse("ledgers:pending"))
+    return redirect(next_url(request, "ledgers:pending"))
 
 
 @require_POST
@@ -186,11 +186,7 @@ def photo_add(request, pk):
     activity = get_object_or_404(ServiceActivity.objects.visible_to(request.user), pk=pk)
     uploads = request.FILES.getlist("photos")
     try:
-        with transaction.atomic():
-            if not uploads:
-                raise ValidationError("请选择要上传的照片。")
-            for upload in uploads:
-                services.add_photo(actor=request.user, activity=activity, upload=upload)
+        services.add_photos(actor=request.user, activity=activity, uploads=uploads)
     except (ValidationError, PermissionDenied) as exc:
         flash_refusal(request, exc)
     else:

@@ -11,13 +11,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
 from pairing.core.refusals import add_errors, flash_refusal
 from pairing.generic_views import filtered_page
 from pairing.models import Township, UrbanTalent, Village
+from pairing.redirects import next_url
 from pairing.roles import has_role
 from pairing.views.home import Panel, PanelItem, panel_provider
 
@@ -102,7 +102,11 @@ def demand_edit(request, pk):
     demand = get_object_or_404(queries.demands(request.user), pk=pk)
     services.WORKFLOW.require_role("edit", demand, request.user)
     form = DemandForm(
-        request.POST or None, user=request.user, village=demand.village, initial=DemandForm.initial_from(demand)
+        request.POST or None,
+        user=request.user,
+        village=demand.village,
+        demand=demand,
+        initial=DemandForm.initial_from(demand),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -147,10 +151,7 @@ def _suggesting(user, demand) -> bool:
 
 
 def _back(request, demand):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(demand)
+    return redirect(next_url(request, demand))
 
 
 DONE = {

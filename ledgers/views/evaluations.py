@@ -13,6 +13,7 @@ from pairing.core.refusals import add_errors, flash_refusal
 from pairing.filtering import parse_id
 from pairing.generic_views import filtered_page
 from pairing.models import TalentAssignment, UrbanTalent, Village
+from pairing.redirects import next_url
 from pairing.roles import has_role
 
 from ..filtersets import TalentEvaluationFilterSet
@@ -157,7 +158,7 @@ def evaluation_forward(request):
     ids = [pk for pk in map(parse_id, request.POST.getlist("ids")) if pk is not None]
     if not ids:
         messages.error(request, "请选择要转送的评定。")
-        return redirect(request.POST.get("next") or "ledgers:evaluation_list")
+        return redirect(next_url(request, "ledgers:evaluation_list"))
     chosen = list(_evaluations(request.user).filter(pk__in=ids))
     if len(chosen) != len(set(ids)):
         raise Http404
@@ -167,8 +168,7 @@ def evaluation_forward(request):
         flash_refusal(request, exc)
     else:
         messages.success(request, f"已转送 {count} 条评定至人才所在单位。")
-    next_url = request.POST.get("next") or ""
-    return redirect(next_url if next_url.startswith("/ledgers/") else "ledgers:evaluation_list")
+    return redirect(next_url(request, "ledgers:evaluation_list"))
 
 
 urlpatterns = [

@@ -21,16 +21,25 @@ def flash_refusal(request, exc: Exception) -> None:
     messages.error(request, refusal_text(exc))
 
 
-def attempt(request, call, success: str):
+def attempt(request, call, success: str, form=None):
     """Run a service call; on success say `success`, on a refusal say why. Returns the call's result
-    (True for a call that returns nothing, such as a delete), or None when it was refused."""
+    (True for a call that returns nothing, such as a delete), or None when it was refused.
+    With `form`, a refusal naming only that form's fields goes on the form instead of the message
+    bar, at those fields (the caller re-renders the form when it has errors)."""
     try:
         result = call()
     except REFUSALS as exc:
-        flash_refusal(request, exc)
+        if form is not None and _about_fields_of(exc, form):
+            add_errors(form, exc)
+        else:
+            flash_refusal(request, exc)
         return None
     messages.success(request, success)
     return True if result is None else result
+
+
+def _about_fields_of(exc: Exception, form) -> bool:
+    return isinstance(exc, ValidationError) and hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields)
 
 
 def add_errors(form, exc: Exception) -> None:

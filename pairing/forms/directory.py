@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from ..choices import Role
+from ..fields import phone_form_field
 from ..models import (
     CountyUnit,
     HonoraryVillageHead,
@@ -18,7 +19,6 @@ from ..models import (
     UrbanTalent,
     Village,
 )
-from ..validators import normalize_phone
 from ..widgets import DateInput
 
 OUT_OF_SCOPE_CHOICE = "所选{label}不存在或不在您的管理范围内。"
@@ -189,7 +189,7 @@ class AppointHonoraryHeadForm(forms.Form):
     pairing = forms.ModelChoiceField(Pairing.objects.select_related("unit", "village"), label="结对关系")
     name = forms.CharField(label="姓名", max_length=30)
     position = forms.CharField(label="单位职务", max_length=60, required=False)
-    phone = forms.CharField(label="手机号码", max_length=20, required=False)
+    phone = phone_form_field(label="手机号码", required=False)
     talent = forms.ModelChoiceField(UrbanTalent.objects.all(), label="对应人才", required=False)
     start_date = forms.DateField(label="任职日期", initial=timezone.localdate, widget=DateInput)
 
@@ -197,10 +197,6 @@ class AppointHonoraryHeadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         scope_choices(self, user)
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        return normalize_phone(phone) if phone else ""
 
 
 __all__ = [

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from ..choices import AuditResult
+from ..local_time import local_text
 
 
 class AppendOnlyError(RuntimeError):
@@ -53,7 +54,7 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_repr}"
+        return f"{local_text(self.created_at, '%Y-%m-%d %H:%M:%S')} {self.username} {self.action} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -1,6 +1,6 @@
 """The directory (DOMAIN.md "The directory"): who takes part in the pairing program, and where."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -18,16 +18,13 @@ from ..choices import (
     VillageOrgKind,
 )
 from ..core.reveal import Revealable
+from ..fields import IdNumberField, PhoneNumberField
 from ..scoping import Scope, ScopedManager, ScopedQuerySet
 from ..validators import (
     mask_id_number,
     mask_phone,
-    normalize_id_number,
-    normalize_phone,
     validate_child_code,
     validate_county_code,
-    validate_id_number,
-    validate_phone,
     validate_township_code,
     validate_village_code,
 )
@@ -40,6 +37,28 @@ class DetailUrlMixin:
 
     def get_absolute_url(self) -> str:
         return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
+
+
+class ConstraintErrorsAtFieldsMixin:
+    """A unique constraint's refusal shown at the field that makes the row a duplicate (the last
+    field it names: `phone` in (county, phone)) rather than above the form."""
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            at_field = {
+                str(c.violation_error_message): c.fields[-1]
+                for c in self._meta.constraints
+                if isinstance(c, models.UniqueConstraint) and c.fields
+            }
+            errors = {}
+            for name, messages in exc.message_dict.items():
+                for message in messages:
+                    errors.setdefault(at_field.get(message, name) if name == NON_FIELD_ERRORS else name, []).append(
+                        message
+                    )
+            raise ValidationError(errors) from None
 
 
 def validate_program_year(value: int) -> None:
@@ -121,7 +140,7 @@ class Village(DetailUrlMixin, Revealable, models.Model):
         "党组织类型", max_length=16, choices=VillageOrgKind.choices, default=VillageOrgKind.BRANCH
     )
     secretary_name = models.CharField("党组织书记", max_length=30, blank=True)
-    secretary_phone = models.CharField("书记电话", max_length=11, blank=True, validators=[validate_phone])
+    secretary_phone = PhoneNumberField("书记电话", blank=True)
     households = models.PositiveIntegerField("户数", null=True, blank=True)
     population = models.PositiveIntegerField("人口", null=True, blank=True)
 
@@ -158,8 +177,6 @@ class Village(DetailUrlMixin, Revealable, models.Model):
     def clean(self):
         if self.township_id:
             validate_child_code(self.code, self.township.code, "code", "乡镇")
-        if self.secretary_phone:
-            self.secretary_phone = normalize_phone(self.secretary_phone)
 
 
 class CountyUnit(DetailUrlMixin, models.Model):
@@ -213,7 +230,7 @@ class Specialty(models.Model):
         return self.name
 
 
-class UrbanTalent(DetailUrlMixin, Revealable, models.Model):
+class UrbanTalent(ConstraintErrorsAtFieldsMixin, DetailUrlMixin, Revealable, models.Model):
     """An urban talent (城市人才): a cadre or professional who serves a village."""
 
     county = models.ForeignKey(County, models.PROTECT, related_name="talents", verbose_name="所属县（区）")
@@ -225,14 +242,8 @@ class UrbanTalent(DetailUrlMixin, Revealable, models.Model):
     political_status = models.CharField(
         "政治面貌", max_length=16, choices=PoliticalStatus.choices, default=PoliticalStatus.MEMBER
     )
-    phone = models.CharField("手机号码", max_length=11, validators=[validate_phone])
-    id_number = models.CharField(
-        "身份证号码",
-        max_length=18,
-        blank=True,
-        validators=[validate_id_number],
-        help_text="选填；仅县委组织部可查看全文",
-    )
+    phone = PhoneNumberField("手机号码")
+    id_number = IdNumberField("身份证号码", blank=True, help_text="选填；仅县委组织部可查看全文")
     position = models.CharField("职务/职称", max_length=60, blank=True)
     specialties = models.ManyToManyField(Specialty, blank=True, related_name="talents", verbose_name="特长")
     status = models.CharField("状态", max_length=16, choices=TalentStatus.choices, default=TalentStatus.ACTIVE)
@@ -288,17 +299,8 @@ class UrbanTalent(DetailUrlMixin, Revealable, models.Model):
         return mask_phone(self.phone)
 
     def clean(self):
+        # Phone and ID number are normalised and validated by their fields (pairing/fields.py).
         errors = {}
-        if self.phone:
-            try:
-                self.phone = normalize_phone(self.phone)
-            except ValidationError as exc:
-                errors["phone"] = exc.messages
-        if self.id_number:
-            try:
-                self.id_number = normalize_id_number(self.id_number)
-            except ValidationError as exc:
-                errors["id_number"] = exc.messages
         if self.unit_id and self.county_id and self.unit.county_id != self.county_id:
             errors["unit"] = ["所在单位不属于该县（区）。"]
         if self.status != TalentStatus.ACTIVE and not self.status_reason.strip():
@@ -421,7 +423,7 @@ class HonoraryVillageHead(DetailUrlMixin, Revealable, models.Model):
     pairing = models.ForeignKey(Pairing, models.CASCADE, related_name="honorary_heads", verbose_name="结对关系")
     name = models.CharField("姓名", max_length=30)
     position = models.CharField("单位职务", max_length=60, blank=True)
-    phone = models.CharField("手机号码", max_length=11, blank=True, validators=[validate_phone])
+    phone = PhoneNumberField("手机号码", blank=True)
     talent = models.ForeignKey(
         UrbanTalent, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="对应人才"
     )
@@ -457,7 +459,3 @@ class HonoraryVillageHead(DetailUrlMixin, Revealable, models.Model):
     @property
     def is_current(self) -> bool:
         return self.end_date is None
-
-    def clean(self):
-        if self.phone:
-            self.phone = normalize_phone(self.phone)

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from ..choices import Role
-from ..validators import validate_phone
+from ..fields import PhoneNumberField
 from .directory import County, CountyUnit, Township, UrbanTalent, Village
 
 # Which anchor field each role must have set; every other anchor stays empty.
@@ -49,7 +49,7 @@ class User(AbstractUser):
     talent = models.OneToOneField(
         UrbanTalent, models.PROTECT, null=True, blank=True, related_name="account", verbose_name="城市人才"
     )
-    phone = models.CharField("手机号码", max_length=11, blank=True, validators=[validate_phone])
+    phone = PhoneNumberField("手机号码", blank=True)
     must_change_password = models.BooleanField("下次登录须修改密码", default=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     is_demo = models.BooleanField("演示账号", default=False, help_text="仅在演示模式下可以登录")

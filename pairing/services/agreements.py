@@ -11,6 +11,7 @@ out of scope (404) → wrong role (403) → stale version (409) → wrong state 
 A refusal writes nothing except, for denials, an audit record written after the rollback.
 """
 
+import copy
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from .. import audit, roles
+from .. import audit, date_rules, local_time, roles
 from ..choices import (
     AgreementAction,
     AgreementStatus,
@@ -384,13 +385,13 @@ def _check_signing(agreement: Agreement, *, signed_on, scan, unit_signatory: str
         errors["unit_signatory"] = "请填写单位签署人（名誉村长）。"
     if not village_signatory:
         errors["village_signatory"] = "请填写村签署人（村党组织书记）。"
-    today = timezone.localdate()
     if not isinstance(signed_on, datetime.date):
         errors["signed_on"] = "请填写签署日期。"
-    elif signed_on > today:
-        errors["signed_on"] = "签署日期不能晚于今天。"
-    elif signed_on.year not in (agreement.year - 1, agreement.year):
-        errors["signed_on"] = f"签署日期应在{agreement.year - 1}年或{agreement.year}年内。"
+    else:
+        # A copy: the stored row keeps its values until _move() writes (and audits) them.
+        candidate = copy.copy(agreement)
+        candidate.signed_on = signed_on
+        errors |= date_rules.violations(date_rules.RULES, candidate)
     extension = ""
     if not scan:
         errors["scan"] = "请上传双方签字盖章后的协议扫描件（PDF 或图片）。"
@@ -402,6 +403,13 @@ def _check_signing(agreement: Agreement, *, signed_on, scan, unit_signatory: str
     if errors:
         raise ValidationError(errors)
     return extension
+
+
+def default_signing_date(agreement: Agreement) -> datetime.date | None:
+    """Today, if the date rules accept it for this agreement (the signing form's first value)."""
+    candidate = copy.copy(agreement)
+    candidate.signed_on = local_time.today()
+    return None if date_rules.violations(date_rules.RULES, candidate) else candidate.signed_on
 
 
 def _ensure_revision(agreement: Agreement, actor) -> AgreementRevision:

@@ -4,9 +4,14 @@ A refusal (PermissionDenied, or Http404 for a row outside the actor's scope) rol
 transaction back; an audit record written inside it would vanish with it. So the wrapper writes
 the "denied" record after the rollback (SECURITY.md 12). A service nested in another service
 leaves the record to the outermost call, whose record is the one that survives.
+
+Files written to storage do not roll back with the database. A service that writes one registers
+its removal with `on_rollback()`; if the outermost service call fails (a later refusal, a failed
+commit), the wrapper runs those callbacks after the rollback, so a failed change leaves no file.
 """
 
 import functools
+import logging
 from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied
@@ -16,7 +21,26 @@ from django.http import Http404
 from .. import audit
 from ..choices import AuditResult
 
+logger = logging.getLogger(__name__)
+
 _depth: ContextVar[int] = ContextVar("service_depth", default=0)
+_rollback_callbacks: ContextVar[list | None] = ContextVar("service_rollback_callbacks", default=None)
+
+
+def on_rollback(callback) -> None:
+    """Run `callback` (no arguments) if the outermost service call this runs in fails."""
+    callbacks = _rollback_callbacks.get()
+    if callbacks is None:
+        raise RuntimeError("on_rollback() only works inside a @service call.")
+    callbacks.append(callback)
+
+
+def _undo(callbacks: list) -> None:
+    for callback in reversed(callbacks):
+        try:
+            callback()
+        except Exception:  # one failed clean-up must not hide the original error
+            logger.exception("Clean-up after a failed service call failed")
 
 
 class Denied(PermissionDenied):
@@ -45,9 +69,16 @@ def service(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
+        outermost = _depth.get() == 0
         token = _depth.set(_depth.get() + 1)
+        callbacks_token = _rollback_callbacks.set([]) if outermost else None
         try:
-            return atomic(*args, **kwargs)
+            try:
+                return atomic(*args, **kwargs)
+            except BaseException:
+                if outermost:
+                    _undo(_rollback_callbacks.get())
+                raise
         except (PermissionDenied, Http404) as exc:
             actor = kwargs.get("actor")
             if actor is not None and _depth.get() == 1:
@@ -63,5 +94,7 @@ def service(function):
             raise
         finally:
             _depth.reset(token)
+            if callbacks_token is not None:
+                _rollback_callbacks.reset(callbacks_token)
 
     return wrapper

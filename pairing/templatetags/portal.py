@@ -6,8 +6,10 @@ import datetime
 
 from django import template
 from django.db import models
-from django.utils import timezone
 from django.utils.html import format_html
+
+from .. import local_time
+from ..local_time import local_format, local_text
 
 register = template.Library()
 
@@ -39,10 +41,23 @@ def display(value):
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+        return local_text(value, "%Y-%m-%d %H:%M:%S")
     if isinstance(value, datetime.date):
         return value.strftime("%Y-%m-%d")
     return value
+
+
+@register.filter(expects_localtime=False)
+def local(value, fmt: str = "Y-m-d H:i") -> str:
+    """`{{ value|local:"m-d H:i" }}`: a datetime on the Shanghai clock (pairing/local_time.py),
+    in Django's date-format characters. Use it instead of `|date` for every stored datetime."""
+    return local_format(value, fmt)
+
+
+@register.simple_tag
+def local_now(fmt: str = "Y-m-d H:i") -> str:
+    """`{% local_now "Y-m-d H:i" %}`: the Shanghai clock now (Django's `{% now %}` uses the server zone)."""
+    return local_format(local_time.now(), fmt)
 
 
 @register.simple_tag

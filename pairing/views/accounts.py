@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse_lazy
 
 from ..auth import lockout_policy
+from ..redirects import is_local_path
 from ..services.accounts import change_password
 
 
@@ -49,6 +50,11 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(lockout_policy=lockout_policy(), **kwargs)
+
+    def get_redirect_url(self):
+        # The portal's one rule for `next` (pairing/redirects.py): a path on this site, nothing else.
+        candidate = self.request.POST.get(self.redirect_field_name) or self.request.GET.get(self.redirect_field_name)
+        return candidate if is_local_path(candidate or "", self.request) else ""
 
 
 class LogoutView(auth_views.LogoutView):

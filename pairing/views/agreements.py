@@ -13,7 +13,6 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import queries
@@ -186,7 +185,6 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
             add_forms[kind] = bound.get(f"add-{kind}") or form_class(
                 user=user, agreement=agreement, auto_id=f"add-{kind}-%s"
             )
-    today = timezone.localdate()
     # Several forms share one page: each gets its own id prefix (`auto_id`), the field names stay.
     action_forms = {
         "reject": f.RejectForm(initial={"version": agreement.version}, user=user, auto_id="reject-%s"),
@@ -196,7 +194,7 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
         or f.SignForm(
             initial={
                 "version": agreement.version,
-                "signed_on": today if today.year in (agreement.year - 1, agreement.year) else None,
+                "signed_on": svc.default_signing_date(agreement),
                 "unit_signatory": agreement.unit_signatory or svc.current_head_name(agreement.pairing),
                 "village_signatory": agreement.village_signatory or agreement.pairing.village.secretary_name,
             },
@@ -263,6 +261,8 @@ def transition(request, pk, action):
     agreement = _agreement(request, pk)
     form = ACTION_FORMS[action](request.POST, request.FILES, user=request.user)
     if not form.is_valid():
+        if action == "sign":  # the signing form is on the page: show its errors at its fields
+            return _render_with_errors(request, agreement, {"sign": form})
         messages.error(request, _form_errors(form))
         return redirect(agreement)
     data = form.cleaned_data
@@ -281,6 +281,11 @@ def transition(request, pk, action):
             village_signatory=data["village_signatory"],
         ),
     }
+    if action == "sign":
+        attempt(request, calls[action], SUCCESS[action], form=form)
+        if form.errors:
+            return _render_with_errors(request, agreement, {"sign": form})
+        return redirect(agreement)
     attempt(request, calls[action], SUCCESS[action])
     return redirect(agreement)
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ..choices import AuditAction, Role
 from ..context_processors import can_read_audit_log, role_sees
+from ..local_time import local_text
 from ..models import AuditEvent, CountyUnit, Pairing, TalentAssignment, Township, UrbanTalent, Village
 
 
@@ -96,7 +97,7 @@ def recent_audit_events(request) -> Panel | None:
     events = AuditEvent.objects.visible_to(user)[:10]
     items = [
         PanelItem(
-            f"{timezone.localtime(e.created_at):%m-%d %H:%M} {e.username or '匿名'}",
+            f"{local_text(e.created_at, '%m-%d %H:%M')} {e.username or '匿名'}",
             e.get_result_display(),
             note=f"{action_label(e.action)} {e.object_repr}".strip(),
         )

@@ -46,7 +46,7 @@ class TestPublish:
         assert AuditEvent.objects.filter(action="denied", username="dave").exists()
 
     def test_a_due_date_in_the_past_is_refused(self, cast):
-        with pytest.raises(ValidationError, match="不能早于今天"):
+        with pytest.raises(ValidationError, match="不能早于发布日期"):
             publish(cast, due=days_from_today(-1))
 
     def test_the_linked_agreement_item_must_belong_to_the_village(self, cast):

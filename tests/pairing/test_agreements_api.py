@@ -1,11 +1,11 @@
 """/api/v1/agreements/ and its item endpoints: scope, actions, refusals, 409, query counts."""
 
-import datetime
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from pairing.choices import AgreementStatus
 from pairing.models import Agreement, AgreementDemandItem, AgreementProjectItem, AgreementResourceItem
@@ -15,7 +15,7 @@ S = AgreementStatus
 URL = "/api/v1/agreements/"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 USERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "zoe"]
-TODAY = datetime.date.today().isoformat()
+TODAY = timezone.localdate().isoformat()  # the Shanghai day, as the rules see it
 
 
 def detail(agreement, action=""):

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from pairing.choices import AgreementStatus, AuditResult, DemandItemStatus, ProjectStatus, ResourceKind
 from pairing.exceptions import StaleVersionError
@@ -22,7 +23,7 @@ from pairing.services import agreements as svc
 from tests.pairing.test_agreements_support import YEAR, fake_pdf_upload, make_agreement, pdf_upload, png_upload
 
 S = AgreementStatus
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()  # the Shanghai day, as the rules see it
 
 
 def run(action, user, agreement):

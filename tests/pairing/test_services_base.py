@@ -101,3 +101,50 @@ def test_the_talent_edit_page_does_not_let_a_liaison_change_the_status(client, c
     client.post(url, data)
     cast.talent_t.refresh_from_db()
     assert cast.talent_t.status == "active"
+
+
+@pytest.mark.django_db
+class TestOnRollback:
+    """Effects outside the database (files) are undone when the outermost service call fails."""
+
+    def test_a_failed_call_runs_its_clean_up_and_a_successful_one_does_not(self):
+        from pairing.services.base import on_rollback, service
+
+        undone = []
+
+        @service
+        def change(*, fail: bool):
+            on_rollback(lambda: undone.append("file"))
+            if fail:
+                raise RuntimeError("refused")
+
+        change(fail=False)
+        assert undone == []
+        with pytest.raises(RuntimeError):
+            change(fail=True)
+        assert undone == ["file"]
+
+    def test_a_nested_call_is_undone_when_the_outer_call_fails_later(self):
+        from pairing.services.base import on_rollback, service
+
+        undone = []
+
+        @service
+        def inner():
+            on_rollback(lambda: undone.append("inner file"))
+
+        @service
+        def outer():
+            inner()
+            assert undone == []  # the inner call succeeded: nothing undone yet
+            raise PermissionDenied("later refusal")
+
+        with pytest.raises(PermissionDenied):
+            outer()
+        assert undone == ["inner file"]
+
+    def test_on_rollback_outside_a_service_is_a_programming_error(self):
+        from pairing.services.base import on_rollback
+
+        with pytest.raises(RuntimeError):
+            on_rollback(lambda: None)

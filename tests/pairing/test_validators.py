@@ -1,6 +1,8 @@
 """Validators and masking for personal data (SECURITY.md 1, 14, 15): vectors and properties."""
 
 import datetime
+import sys
+import unicodedata
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
@@ -81,9 +83,9 @@ class TestIdNumber:
         assert error_code(normalize_id_number, value) == "invalid_id_format"
 
     @given(
-        region=st.from_regex(r"\A[1-6]\d{5}\Z"),
+        region=st.from_regex(r"\A[1-6][0-9]{5}\Z"),
         born=st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date.today()),
-        sequence=st.from_regex(r"\A\d{3}\Z"),
+        sequence=st.from_regex(r"\A[0-9]{3}\Z"),
     )
     def test_every_well_formed_number_round_trips(self, region, born, sequence):
         value = make_id(region, born, sequence)
@@ -91,9 +93,9 @@ class TestIdNumber:
         assert normalize_id_number(value.lower()) == value
 
     @given(
-        region=st.from_regex(r"\A[1-6]\d{5}\Z"),
+        region=st.from_regex(r"\A[1-6][0-9]{5}\Z"),
         born=st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date.today()),
-        sequence=st.from_regex(r"\A\d{3}\Z"),
+        sequence=st.from_regex(r"\A[0-9]{3}\Z"),
         wrong=st.sampled_from("0123456789X"),
     )
     def test_any_other_check_character_is_refused(self, region, born, sequence, wrong):
@@ -103,9 +105,9 @@ class TestIdNumber:
         assert error_code(normalize_id_number, value[:17] + wrong) == "invalid_id_check"
 
     @given(
-        region=st.from_regex(r"\A[1-6]\d{5}\Z"),
+        region=st.from_regex(r"\A[1-6][0-9]{5}\Z"),
         born=st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date.today()),
-        sequence=st.from_regex(r"\A\d{3}\Z"),
+        sequence=st.from_regex(r"\A[0-9]{3}\Z"),
         position=st.integers(min_value=0, max_value=16),
         delta=st.integers(min_value=1, max_value=9),
     )
@@ -157,7 +159,7 @@ class TestPhone:
         assert "手机号码" in exc.value.messages[0]
 
     @given(
-        number=st.from_regex(r"\A1[3-9]\d{9}\Z"),
+        number=st.from_regex(r"\A1[3-9][0-9]{9}\Z"),
         prefix=st.sampled_from(["", "+86", "0086", "+86 ", "0086-"]),
         separators=st.lists(st.sampled_from([" ", "-", ""]), min_size=10, max_size=10),
     )
@@ -239,3 +241,74 @@ class TestPasswordRules:
         with pytest.raises(ValidationError) as exc:
             validate_password("kxqvmzpwtnrb")
         assert "至少三类" in " ".join(exc.value.messages)
+
+
+# -- look-alike digits: every script's digits are one number ----------------------------------
+
+# Every Unicode decimal digit (category Nd), by its value: ٣ (Arabic-Indic), ３ (full-width), ३ …
+UNICODE_DIGITS: dict[int, list[str]] = {value: [] for value in range(10)}
+for _code in range(sys.maxunicode + 1):
+    _char = chr(_code)
+    if unicodedata.category(_char) == "Nd":
+        UNICODE_DIGITS[unicodedata.decimal(_char)].append(_char)
+
+
+def spelled_in_any_script(ascii_number: str):
+    """The same number with each digit drawn from any script's digits of that value."""
+    return st.tuples(*(st.sampled_from(UNICODE_DIGITS[int(d)]) for d in ascii_number)).map("".join)
+
+
+class TestLookAlikeDigits:
+    def test_the_table_holds_every_script_not_only_ascii(self):
+        assert all(len(chars) > 50 for chars in UNICODE_DIGITS.values())
+        assert {"٣", "３", "३", "𝟑"} <= set(UNICODE_DIGITS[3])
+
+    @pytest.mark.parametrize(
+        "value",
+        [
+            "13８００１３８０００",
+            "١٣٨٠٠١٣٨٠٠٠",
+            "＋８６ １３８－００１３－８０００",
+            "+86\u00a0138\u20130013\u20138000",
+            "138\u200b00138000",
+        ],
+    )
+    def test_full_width_and_other_scripts_normalise_to_ascii(self, value):
+        assert normalize_phone(value) == "13800138000"
+
+    @pytest.mark.parametrize("value", ["一三八〇〇一三八〇〇〇", "13800138ⅠⅠ0", "138001380０٠x"])
+    def test_what_is_still_not_ascii_digits_is_refused(self, value):
+        assert error_code(normalize_phone, value) == "invalid_phone"
+
+    @given(data=st.data(), number=st.from_regex(r"\A1[3-9][0-9]{9}\Z"))
+    def test_any_unicode_spelling_of_a_mobile_normalises_to_its_ascii_digits(self, data, number):
+        spelled = data.draw(spelled_in_any_script(number))
+        assert normalize_phone(spelled) == number
+        assert normalize_phone("+86 " + spelled) == number
+
+    @given(text=st.text(alphabet=st.characters(categories=["Nd"]), min_size=1, max_size=14))
+    def test_any_string_of_unicode_digits_is_stored_as_ascii_or_refused(self, text):
+        try:
+            result = normalize_phone(text)
+        except ValidationError:
+            return
+        assert result.isascii() and result.isdigit() and len(result) == 11
+
+    @given(
+        data=st.data(),
+        region=st.from_regex(r"\A[1-6][0-9]{5}\Z"),
+        born=st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date.today()),
+        sequence=st.from_regex(r"\A[0-9]{3}\Z"),
+    )
+    def test_any_unicode_spelling_of_an_id_number_normalises_to_ascii(self, data, region, born, sequence):
+        value = make_id(region, born, sequence)
+        spelled = data.draw(spelled_in_any_script(value[:17])) + value[17].replace("X", "ｘ")
+        assert normalize_id_number(spelled) == value
+
+    @given(text=st.text(alphabet=st.characters(categories=["Nd"]), min_size=18, max_size=18))
+    def test_any_eighteen_unicode_digits_are_ascii_or_refused(self, text):
+        try:
+            result = normalize_id_number(text)
+        except ValidationError:
+            return
+        assert result.isascii() and len(result) == 18
