@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from . import audit
+from .choices import AuditAction
 from .models import (
     AuditEvent,
     County,
@@ -25,21 +26,54 @@ from .models.agreements import (
 )
 
 
+class AuditedModelAdmin(admin.ModelAdmin):
+    """A change made in the admin is an audit event like any other: who, when, before and after
+    (personal numbers masked). The admin saves inside one transaction, so the record commits with
+    the change or not at all."""
+
+    def save_model(self, request, obj, form, change):
+        before = audit.snapshot(type(obj)._base_manager.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        audit.record(
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            actor=request.user,
+            obj=obj,
+            changes=audit.diff(before, audit.snapshot(obj)),
+            message="系统管理后台",
+        )
+
+    def delete_model(self, request, obj):
+        before, pk = audit.snapshot(obj), obj.pk
+        super().delete_model(request, obj)
+        obj.pk = pk
+        audit.record(
+            action=AuditAction.DELETE,
+            actor=request.user,
+            obj=obj,
+            changes=audit.diff(before, None),
+            message="系统管理后台",
+        )
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 @admin.register(County)
-class CountyAdmin(SimpleHistoryAdmin):
+class CountyAdmin(AuditedModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Township)
-class TownshipAdmin(SimpleHistoryAdmin):
+class TownshipAdmin(AuditedModelAdmin):
     list_display = ["name", "code", "county", "party_committee"]
     list_filter = ["county"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Village)
-class VillageAdmin(SimpleHistoryAdmin):
+class VillageAdmin(AuditedModelAdmin):
     list_display = ["name", "code", "township", "kind", "secretary_name"]
     list_filter = ["kind", "township__county", "township"]
     search_fields = ["name", "code", "secretary_name"]
@@ -47,7 +81,7 @@ class VillageAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CountyUnit)
-class CountyUnitAdmin(SimpleHistoryAdmin):
+class CountyUnitAdmin(AuditedModelAdmin):
     list_display = ["name", "kind", "party_org_kind", "county"]
     list_filter = ["kind", "county"]
     search_fields = ["name"]
@@ -60,7 +94,7 @@ class SpecialtyAdmin(admin.ModelAdmin):
 
 
 @admin.register(UrbanTalent)
-class UrbanTalentAdmin(SimpleHistoryAdmin):
+class UrbanTalentAdmin(AuditedModelAdmin):
     list_display = ["name", "unit", "gender", "political_status", "masked_phone", "status"]
     list_filter = ["status", "political_status", "county"]
     search_fields = ["name", "unit__name"]
@@ -74,7 +108,7 @@ class UrbanTalentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TalentAssignment)
-class TalentAssignmentAdmin(SimpleHistoryAdmin):
+class TalentAssignmentAdmin(AuditedModelAdmin):
     list_display = ["year", "talent", "village"]
     list_filter = ["year"]
     search_fields = ["talent__name", "village__name"]
@@ -83,7 +117,7 @@ class TalentAssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Pairing)
-class PairingAdmin(SimpleHistoryAdmin):
+class PairingAdmin(AuditedModelAdmin):
     list_display = ["unit", "village", "start_year", "end_year"]
     search_fields = ["unit__name", "village__name"]
     autocomplete_fields = ["unit", "village"]
@@ -91,7 +125,7 @@ class PairingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(HonoraryVillageHead)
-class HonoraryVillageHeadAdmin(SimpleHistoryAdmin):
+class HonoraryVillageHeadAdmin(AuditedModelAdmin):
     list_display = ["name", "pairing", "position", "start_date", "end_date"]
     search_fields = ["name", "pairing__village__name", "pairing__unit__name"]
     autocomplete_fields = ["pairing", "talent"]

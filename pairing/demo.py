@@ -640,28 +640,25 @@ def delete_demo_data(stdout: OutputWrapper | None = None) -> int:
     """
     from django.apps import apps
     from django.db.models import Q
-    from django.test.utils import override_settings
 
     from .scoping import Scope
 
     county_ids = list(demo_counties().values_list("pk", flat=True))
     deleted = 0
-    # History rows of rows that never had history (bulk_create) would be noise: skip them.
-    with override_settings(SIMPLE_HISTORY_ENABLED=False):
-        for model in _children_first([m for m in apps.get_models() if not m._meta.proxy]):
-            if model is User:
-                queryset = User.objects.filter(is_demo=True)
-            else:
-                scope = getattr(model, "scope", None)
-                path = scope.county if isinstance(scope, Scope) else None
-                if path is None or callable(path) or not county_ids:
-                    continue
-                condition = Q()
-                for p in (path,) if isinstance(path, str) else path:
-                    condition |= Q(**{f"{p}__in": county_ids})
-                queryset = model._base_manager.filter(pk__in=model._base_manager.filter(condition).values("pk"))
-            count, _ = queryset.delete()
-            deleted += count
+    for model in _children_first([m for m in apps.get_models() if not m._meta.proxy]):
+        if model is User:
+            queryset = User.objects.filter(is_demo=True)
+        else:
+            scope = getattr(model, "scope", None)
+            path = scope.county if isinstance(scope, Scope) else None
+            if path is None or callable(path) or not county_ids:
+                continue
+            condition = Q()
+            for p in (path,) if isinstance(path, str) else path:
+                condition |= Q(**{f"{p}__in": county_ids})
+            queryset = model._base_manager.filter(pk__in=model._base_manager.filter(condition).values("pk"))
+        count, _ = queryset.delete()
+        deleted += count
     if stdout is not None:
         stdout.write(f"已删除演示数据 {deleted} 行。")
     return deleted

@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from ..choices import (
     Gender,
@@ -81,7 +80,6 @@ class County(DetailUrlMixin, models.Model):
     )
     editor_roles = frozenset()
     objects = ScopedManager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "县（区）"
@@ -108,7 +106,6 @@ class Township(DetailUrlMixin, models.Model):
     )
     editor_roles = frozenset({Role.COUNTY_ADMIN})
     objects = ScopedManager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "乡镇（街道）"
@@ -154,7 +151,6 @@ class Village(DetailUrlMixin, Revealable, models.Model):
     editor_roles = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER})
     masked_fields = {"secretary_phone": mask_phone}
     objects = ScopedManager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "村（社区）"
@@ -199,7 +195,6 @@ class CountyUnit(DetailUrlMixin, models.Model):
     )
     editor_roles = frozenset({Role.COUNTY_ADMIN})
     objects = ScopedManager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "县直单位"
@@ -266,8 +261,6 @@ class UrbanTalent(ConstraintErrorsAtFieldsMixin, DetailUrlMixin, Revealable, mod
         "status_reason": frozenset({Role.COUNTY_ADMIN}),
     }
     objects = ScopedManager()
-    # Full personal numbers stay out of the history table; the audit trail keeps masked diffs.
-    history = HistoricalRecords(excluded_fields=["phone", "id_number"], m2m_fields=[])
 
     class Meta:
         verbose_name = verbose_name_plural = "城市人才"
@@ -327,7 +320,6 @@ class TalentAssignment(DetailUrlMixin, models.Model):
     )
     editor_roles = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER})
     objects = ScopedManager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "人才分配"
@@ -382,7 +374,6 @@ class Pairing(DetailUrlMixin, models.Model):
     )
     editor_roles = frozenset({Role.COUNTY_ADMIN})
     objects = models.Manager.from_queryset(PairingQuerySet)()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "结对关系"
@@ -434,7 +425,6 @@ class HonoraryVillageHead(DetailUrlMixin, Revealable, models.Model):
     editor_roles = frozenset({Role.COUNTY_ADMIN, Role.UNIT_LIAISON})
     masked_fields = {"phone": mask_phone}
     objects = ScopedManager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "名誉村长"
