@@ -103,6 +103,16 @@ class ScopedQuerySet(models.QuerySet):
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
 
+class ScopedModel(models.Model):
+    """A model read through `visible_to(user)`: it declares a `scope` (a Scope, or its own
+    queryset's visible_to) and gets the scoped manager from here."""
+
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True
+
+
 def can_edit(user, model) -> bool:
     """Whether the user's role may create or change rows of `model` (row scope is checked apart)."""
     if user is None or not user.is_authenticated or not user.is_active:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from pairing.choices import Role
 from pairing.models import AgreementProjectItem, CountyUnit, TalentAssignment, UrbanTalent, Village
-from pairing.scoping import Scope, ScopedManager
+from pairing.scoping import Scope, ScopedModel
 
 from ..choices import ActivityKind, ActivityStatus
 from ..periods import month_start
@@ -27,7 +27,7 @@ def _talent_sees(user) -> Q:
     )
 
 
-class ServiceActivity(models.Model):
+class ServiceActivity(ScopedModel):
     """A service activity in a village on one day, with its participants and evidence photos."""
 
     village = models.ForeignKey(Village, models.PROTECT, related_name="activities", verbose_name="村（社区）")
@@ -68,7 +68,6 @@ class ServiceActivity(models.Model):
     # Who may record: the village itself (confirmed on save) and, on its behalf, the talents
     # serving it and the paired unit's liaison (pending until the village confirms).
     editor_roles = frozenset({Role.VILLAGE_SECRETARY, Role.TALENT, Role.UNIT_LIAISON})
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "服务活动"
@@ -96,7 +95,7 @@ class ServiceActivity(models.Model):
         return month_start(self.date)
 
 
-class ActivityParticipant(models.Model):
+class ActivityParticipant(ScopedModel):
     """One participant of an activity with their hours: a talent, or the paired unit as a whole."""
 
     activity = models.ForeignKey(ServiceActivity, models.CASCADE, related_name="participants", verbose_name="服务活动")
@@ -119,7 +118,6 @@ class ActivityParticipant(models.Model):
     )
 
     scope = ServiceActivity.scope.through("activity")
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "活动参与人"
@@ -149,7 +147,7 @@ class ActivityParticipant(models.Model):
         return f"{who} {self.hours}小时"
 
 
-class ActivityPhoto(models.Model):
+class ActivityPhoto(ScopedModel):
     """An evidence photo of an activity, stored under a random name, with a list-page thumbnail."""
 
     activity = models.ForeignKey(ServiceActivity, models.CASCADE, related_name="photos", verbose_name="服务活动")
@@ -159,7 +157,6 @@ class ActivityPhoto(models.Model):
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
 
     scope = ServiceActivity.scope.through("activity")
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "活动照片"

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from pairing.choices import DemandCategory, Role
 from pairing.models import AgreementDemandItem, CountyUnit, Specialty, UrbanTalent, Village
-from pairing.scoping import Scope, ScopedManager
+from pairing.scoping import Scope, ScopedModel
 
 from ..choices import ClaimStatus, DemandStatus, DemandType
 from .activities import ServiceActivity
@@ -24,7 +24,7 @@ OPEN_STATUSES = (DemandStatus.PUBLISHED, DemandStatus.CLAIMED, DemandStatus.IN_P
 CLAIMABLE_STATUSES = (DemandStatus.PUBLISHED, DemandStatus.CLAIMED)
 
 
-class Demand(models.Model):
+class Demand(ScopedModel):
     """A demand or task a village publishes for talents and its paired unit to claim."""
 
     village = models.ForeignKey(Village, models.PROTECT, related_name="demands", verbose_name="村（社区）")
@@ -81,7 +81,6 @@ class Demand(models.Model):
     )
     # Publishing and editing is the village's; claims and transitions are decided by the services.
     editor_roles = frozenset({Role.VILLAGE_SECRETARY})
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "需求任务"
@@ -137,7 +136,7 @@ class Demand(models.Model):
         return self.is_open and self.due_date is not None and self.due_date < day
 
 
-class DemandClaim(models.Model):
+class DemandClaim(ScopedModel):
     """A claim on a demand: one talent, or the paired unit as a whole (claimed by its liaison)."""
 
     demand = models.ForeignKey(Demand, models.CASCADE, related_name="claims", verbose_name="需求任务")
@@ -156,7 +155,6 @@ class DemandClaim(models.Model):
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
 
     scope = Demand.scope.through("demand")
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "需求认领"

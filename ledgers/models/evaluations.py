@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from pairing.choices import Role
 from pairing.models import UrbanTalent, Village
-from pairing.scoping import Scope, ScopedManager
+from pairing.scoping import Scope, ScopedModel
 
 from ..choices import EvaluationRating
 from ..periods import quarter_label
@@ -21,7 +21,7 @@ def _unit_sees(user) -> Q:
     return Q(talent__unit=user.unit_id, forwarded_at__isnull=False)
 
 
-class TalentEvaluation(models.Model):
+class TalentEvaluation(ScopedModel):
     """A village's rating of one talent's work in the village for one quarter."""
 
     talent = models.ForeignKey(UrbanTalent, models.PROTECT, related_name="evaluations", verbose_name="城市人才")
@@ -51,7 +51,6 @@ class TalentEvaluation(models.Model):
         unit=_unit_sees,
     )
     editor_roles = frozenset({Role.VILLAGE_SECRETARY})
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "在村工作表现评定"

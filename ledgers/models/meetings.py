@@ -11,7 +11,7 @@ from django.utils import timezone
 from pairing.choices import Role
 from pairing.local_time import local_text
 from pairing.models import Pairing, UrbanTalent
-from pairing.scoping import ScopedManager
+from pairing.scoping import ScopedModel
 
 from ..choices import MeetingStatus, ResolutionStatus
 
@@ -20,7 +20,7 @@ from ..choices import MeetingStatus, ResolutionStatus
 MEETING_EDITORS = frozenset({Role.VILLAGE_SECRETARY, Role.UNIT_LIAISON})
 
 
-class JointMeeting(models.Model):
+class JointMeeting(ScopedModel):
     """One joint meeting of a pairing: when and where, who chaired and attended, agenda and minutes."""
 
     pairing = models.ForeignKey(Pairing, models.PROTECT, related_name="joint_meetings", verbose_name="结对关系")
@@ -48,7 +48,6 @@ class JointMeeting(models.Model):
 
     scope = Pairing.scope.through("pairing")
     editor_roles = MEETING_EDITORS
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "联席会议"
@@ -73,7 +72,7 @@ class JointMeeting(models.Model):
         return self.status == MeetingStatus.FINAL
 
 
-class MeetingResolution(models.Model):
+class MeetingResolution(ScopedModel):
     """A decision of a joint meeting, with who carries it out, by when, and how far it has got."""
 
     meeting = models.ForeignKey(JointMeeting, models.CASCADE, related_name="resolutions", verbose_name="联席会议")
@@ -91,7 +90,6 @@ class MeetingResolution(models.Model):
 
     scope = JointMeeting.scope.through("meeting")
     editor_roles = MEETING_EDITORS
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "会议议定事项"

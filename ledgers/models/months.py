@@ -6,13 +6,13 @@ from django.urls import reverse
 
 from pairing.concurrency import VersionedModel
 from pairing.models import Village
-from pairing.scoping import Scope, ScopedManager
+from pairing.scoping import Scope, ScopedModel
 
 from ..choices import MonthStatus
 from ..periods import format_month, month_label
 
 
-class LedgerMonth(VersionedModel):
+class LedgerMonth(VersionedModel, ScopedModel):
     """One village's monthly ledger and where it stands in the month close.
 
     Only an *open* month accepts new, changed or deleted activities. A submitted month is frozen
@@ -47,7 +47,6 @@ class LedgerMonth(VersionedModel):
         unit="village__pairings__unit",
         talent="village__assignments__talent",
     )
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "月度台账"

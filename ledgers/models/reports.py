@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from pairing.choices import Role
 from pairing.models import Township
-from pairing.scoping import Scope, ScopedManager
+from pairing.scoping import Scope, ScopedModel
 
 from ..choices import ReportStatus
 from ..periods import half_label
 
 
-class TownshipHalfYearReport(models.Model):
+class TownshipHalfYearReport(ScopedModel):
     """A township's work report to the county organization department for one half year."""
 
     township = models.ForeignKey(Township, models.PROTECT, related_name="half_year_reports", verbose_name="乡镇")
@@ -36,7 +36,6 @@ class TownshipHalfYearReport(models.Model):
 
     scope = Scope(county="township__county", township="township")
     editor_roles = frozenset({Role.TOWNSHIP_OFFICER})
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "乡镇半年工作报告"

@@ -32,7 +32,7 @@ from ..choices import (
     Role,
 )
 from ..concurrency import VersionedModel
-from ..scoping import ScopedManager
+from ..scoping import ScopedModel
 from .directory import DetailUrlMixin, Pairing, validate_program_year
 
 PARTIES = frozenset({Role.VILLAGE_SECRETARY, Role.UNIT_LIAISON})
@@ -43,7 +43,7 @@ class ImmutableRowError(RuntimeError):
     pass
 
 
-class Agreement(DetailUrlMixin, VersionedModel):
+class Agreement(DetailUrlMixin, VersionedModel, ScopedModel):
     """A pairing's agreement for one year (结对共建协议), with its three lists."""
 
     pairing = models.ForeignKey(Pairing, models.PROTECT, related_name="agreements", verbose_name="结对关系")
@@ -66,7 +66,6 @@ class Agreement(DetailUrlMixin, VersionedModel):
 
     scope = Pairing.scope.through("pairing")
     editor_roles = PARTIES
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "结对共建协议"
@@ -153,14 +152,13 @@ class Agreement(DetailUrlMixin, VersionedModel):
         }
 
 
-class AgreementItem(models.Model):
+class AgreementItem(ScopedModel):
     """Fields every list item shares: it belongs to one agreement and is scoped through it."""
 
     agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="+", verbose_name="协议")
 
     scope = Pairing.scope.through("agreement__pairing")
     editor_roles = PARTIES
-    objects = ScopedManager()
 
     class Meta:
         abstract = True
@@ -257,7 +255,7 @@ class AgreementProjectItem(AgreementItem):
             raise ValidationError(errors)
 
 
-class AgreementTransition(models.Model):
+class AgreementTransition(ScopedModel):
     """One step of an agreement's workflow: who moved it, when, from which status to which, why."""
 
     agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="transitions", verbose_name="协议")
@@ -274,7 +272,6 @@ class AgreementTransition(models.Model):
     reason = models.TextField("原因/说明", blank=True)
 
     scope = Pairing.scope.through("agreement__pairing")
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "协议流转记录"
@@ -284,7 +281,7 @@ class AgreementTransition(models.Model):
         return f"{self.agreement_id} {self.get_action_display()} {self.from_status}→{self.to_status}"
 
 
-class AgreementRevision(models.Model):
+class AgreementRevision(ScopedModel):
     """A signed version of an agreement, frozen as a document; never changed after it is written."""
 
     agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="revisions", verbose_name="协议")
@@ -296,7 +293,6 @@ class AgreementRevision(models.Model):
     )
 
     scope = Pairing.scope.through("agreement__pairing")
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "协议历史版本"

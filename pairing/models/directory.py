@@ -18,7 +18,7 @@ from ..choices import (
 )
 from ..core.reveal import Revealable
 from ..fields import IdNumberField, PhoneNumberField
-from ..scoping import Scope, ScopedManager, ScopedQuerySet
+from ..scoping import Scope, ScopedModel, ScopedQuerySet
 from ..validators import (
     mask_id_number,
     mask_phone,
@@ -65,7 +65,7 @@ def validate_program_year(value: int) -> None:
         raise ValidationError("年份应在 2000 至 2100 之间。", code="invalid_year")
 
 
-class County(DetailUrlMixin, models.Model):
+class County(DetailUrlMixin, ScopedModel):
     """A county or district (县/区): the top of a deployment."""
 
     name = models.CharField("名称", max_length=50)
@@ -79,7 +79,6 @@ class County(DetailUrlMixin, models.Model):
         talent="talents",
     )
     editor_roles = frozenset()
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "县（区）"
@@ -89,7 +88,7 @@ class County(DetailUrlMixin, models.Model):
         return self.name
 
 
-class Township(DetailUrlMixin, models.Model):
+class Township(DetailUrlMixin, ScopedModel):
     """A township or sub-district (乡镇/街道) with its party committee."""
 
     county = models.ForeignKey(County, models.PROTECT, related_name="townships", verbose_name="所属县（区）")
@@ -105,7 +104,6 @@ class Township(DetailUrlMixin, models.Model):
         talent="villages__assignments__talent",
     )
     editor_roles = frozenset({Role.COUNTY_ADMIN})
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "乡镇（街道）"
@@ -126,7 +124,7 @@ class Township(DetailUrlMixin, models.Model):
             validate_child_code(self.code, self.county.code, "code", "县（区）")
 
 
-class Village(DetailUrlMixin, Revealable, models.Model):
+class Village(DetailUrlMixin, Revealable, ScopedModel):
     """An administrative village or community (行政村/社区) with its party organization."""
 
     township = models.ForeignKey(Township, models.PROTECT, related_name="villages", verbose_name="所属乡镇")
@@ -150,7 +148,6 @@ class Village(DetailUrlMixin, Revealable, models.Model):
     )
     editor_roles = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER})
     masked_fields = {"secretary_phone": mask_phone}
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "村（社区）"
@@ -175,7 +172,7 @@ class Village(DetailUrlMixin, Revealable, models.Model):
             validate_child_code(self.code, self.township.code, "code", "乡镇")
 
 
-class CountyUnit(DetailUrlMixin, models.Model):
+class CountyUnit(DetailUrlMixin, ScopedModel):
     """A county-level unit (县直单位) with its party organization; it pairs with villages."""
 
     county = models.ForeignKey(County, models.PROTECT, related_name="units", verbose_name="所属县（区）")
@@ -194,7 +191,6 @@ class CountyUnit(DetailUrlMixin, models.Model):
         talent="talents",
     )
     editor_roles = frozenset({Role.COUNTY_ADMIN})
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "县直单位"
@@ -225,7 +221,7 @@ class Specialty(models.Model):
         return self.name
 
 
-class UrbanTalent(ConstraintErrorsAtFieldsMixin, DetailUrlMixin, Revealable, models.Model):
+class UrbanTalent(ConstraintErrorsAtFieldsMixin, DetailUrlMixin, Revealable, ScopedModel):
     """An urban talent (城市人才): a cadre or professional who serves a village."""
 
     county = models.ForeignKey(County, models.PROTECT, related_name="talents", verbose_name="所属县（区）")
@@ -260,7 +256,6 @@ class UrbanTalent(ConstraintErrorsAtFieldsMixin, DetailUrlMixin, Revealable, mod
         "status": frozenset({Role.COUNTY_ADMIN}),
         "status_reason": frozenset({Role.COUNTY_ADMIN}),
     }
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "城市人才"
@@ -302,7 +297,7 @@ class UrbanTalent(ConstraintErrorsAtFieldsMixin, DetailUrlMixin, Revealable, mod
             raise ValidationError(errors)
 
 
-class TalentAssignment(DetailUrlMixin, models.Model):
+class TalentAssignment(DetailUrlMixin, ScopedModel):
     """A talent's assigned village for one year (乡镇党委合理调配人员, 000 §四(二)1)."""
 
     talent = models.ForeignKey(UrbanTalent, models.CASCADE, related_name="assignments", verbose_name="城市人才")
@@ -319,7 +314,6 @@ class TalentAssignment(DetailUrlMixin, models.Model):
         talent="talent",
     )
     editor_roles = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER})
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "人才分配"
@@ -354,7 +348,7 @@ class PairingQuerySet(ScopedQuerySet):
         return self.filter(pairing_active_in(year))
 
 
-class Pairing(DetailUrlMixin, models.Model):
+class Pairing(DetailUrlMixin, ScopedModel):
     """A county unit paired with a village (结对关系), from a start year."""
 
     unit = models.ForeignKey(CountyUnit, models.PROTECT, related_name="pairings", verbose_name="县直单位")
@@ -408,7 +402,7 @@ class Pairing(DetailUrlMixin, models.Model):
             raise ValidationError(errors)
 
 
-class HonoraryVillageHead(DetailUrlMixin, Revealable, models.Model):
+class HonoraryVillageHead(DetailUrlMixin, Revealable, ScopedModel):
     """A person of the unit named honorary village head (名誉村长) of a paired village."""
 
     pairing = models.ForeignKey(Pairing, models.CASCADE, related_name="honorary_heads", verbose_name="结对关系")
@@ -424,7 +418,6 @@ class HonoraryVillageHead(DetailUrlMixin, Revealable, models.Model):
     scope = Pairing.scope.through("pairing")
     editor_roles = frozenset({Role.COUNTY_ADMIN, Role.UNIT_LIAISON})
     masked_fields = {"phone": mask_phone}
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "名誉村长"
