@@ -70,8 +70,10 @@ def get(url: str, headers: dict[str, str] | None = None, timeout: float = 20):
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, workers: int = 2, ready_headers: dict[str, str] | None = None):
-    """Serve config.wsgi with gunicorn (the Dockerfile's command) and yield its base URL."""
+def gunicorn(env: dict[str, str], *, workers: int = 2, ready_headers: dict[str, str] | None = None, log=None):
+    """Serve config.wsgi with gunicorn (the Dockerfile's command) and yield its base URL.
+
+    `log`: an open file for the server's output (default: this process's stdout and stderr)."""
     import gunicorn as gunicorn_package
 
     port = free_port()
@@ -89,7 +91,13 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, ready_headers: dict[str, 
     if gunicorn_package.version_info >= (27, 0):
         # Gunicorn 27's control socket defaults to one path per user; two probes would share it.
         args.append("--no-control-socket")
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", *args], cwd=BASE_DIR, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", *args],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT if log else None,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
