@@ -208,7 +208,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "县委组织部党建结对共建平台接口（小程序与系统对接）。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated", "pairing.api.permissions.PasswordChangeNotDue"],
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/favicon.ico",
     # validatorUrl None: Swagger UI would otherwise load a badge from validator.swagger.io (no internet).
@@ -223,6 +223,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "pairing.choices.ProjectStatus",
         "ActivityStatusEnum": "ledgers.choices.ActivityStatus",
         "MonthStatusEnum": "ledgers.choices.MonthStatus",
+        "ClaimStatusEnum": "ledgers.choices.ClaimStatus",
     },
 }
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 12, minimum=1)

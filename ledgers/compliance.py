@@ -118,11 +118,7 @@ def parse_period(value: str, today: datetime.date) -> Period:
 
 
 def _active_pairings(user, year: int) -> QuerySet:
-    return (
-        Pairing.objects.visible_to(user)
-        .filter(start_year__lte=year)
-        .filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
-    )
+    return Pairing.objects.active_in(year).visible_to(user)
 
 
 def _month_flags(months, condition: Callable[[datetime.date, datetime.date], QuerySet]) -> dict:
@@ -498,3 +494,15 @@ def open_counts(user, today: datetime.date) -> list[tuple[Rule, Period, int]]:
         marked = rule.mark(user, period, today)
         counts.append((rule, period, marked.queryset.filter(marked.behind).count()))
     return counts
+
+
+def by_township(figures) -> list[tuple[int, str, list]]:
+    """The board's matrix: one row per township (by code), each rule's figures for it (or None)."""
+    townships = {}
+    for rule_figures in figures:
+        for t in rule_figures.townships:
+            townships.setdefault(t.township_id, (t.code, t.township))
+    return [
+        (tid, name, [(rf.rule.code, next((t for t in rf.townships if t.township_id == tid), None)) for rf in figures])
+        for tid, (_code, name) in sorted(townships.items(), key=lambda item: item[1][0])
+    ]

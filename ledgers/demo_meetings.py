@@ -69,7 +69,7 @@ def _meetings(ctx, counties):
         last = min(end - datetime.timedelta(days=1), today)
         current = end > today
         for position, pairing in enumerate(pairings):
-            if not (pairing.start_year <= year and (pairing.end_year is None or year <= pairing.end_year)):
+            if not pairing.is_active_in(year):
                 continue
             # The first pairing skips every past half year, so even the small demo has an overdue one.
             roll = 1.0 if position == 0 and not current else rng.random()

@@ -21,14 +21,12 @@ from .choices import (
     MeetingStatus,
     MonthStatus,
     NotificationKind,
-    ReportStatus,
     ResolutionStatus,
 )
 from .models import Demand, LedgerMonth, Notification, ServiceActivity
 from .models.demands import OPEN_STATUSES
 from .models.evaluations import TalentEvaluation
 from .models.meetings import JointMeeting, MeetingResolution
-from .models.reports import TownshipHalfYearReport
 from .periods import aware_bounds, half_year_range, month_range, parse_month
 
 
@@ -167,12 +165,3 @@ class TalentEvaluationFilterSet(PortalFilterSet):
     class Meta:
         model = TalentEvaluation
         fields = ["talent", "village", "township", "unit", "year", "quarter", "rating", "forwarded"]
-
-
-class TownshipHalfYearReportFilterSet(PortalFilterSet):
-    search_fields = ("township__name", "summary")
-    status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label="状态")
-
-    class Meta:
-        model = TownshipHalfYearReport
-        fields = ["township", "year", "half", "status"]

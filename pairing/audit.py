@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from .choices import AuditResult
+from .choices import AuditAction, AuditResult
 from .models import AuditEvent
 
 _request_ip: ContextVar[str | None] = ContextVar("audit_request_ip", default=None)
@@ -79,6 +79,9 @@ def record(
     username: str = "",
     object_type: str = "",
 ) -> AuditEvent:
+    if action not in AuditAction.values:
+        # Every code is declared with its label (pairing.choices.AuditAction), so the log reads as Chinese.
+        raise ValueError(f"undeclared audit action {action!r}: add it to AuditAction")
     county_id = None
     if actor is not None and getattr(actor, "is_authenticated", False):
         county_id = actor.county_id_in_scope

@@ -54,6 +54,55 @@ class TalentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已退出"
 
 
+class AuditAction(models.TextChoices):
+    """Every action code an audit record may carry, with the label the audit log shows."""
+
+    LOGIN = "login", "登录"
+    LOGOUT = "logout", "退出"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOCKOUT = "lockout", "账号锁定"
+    TOKEN_LOGIN = "token_login", "接口登录"
+    PASSWORD_CHANGE = "password_change", "修改密码"
+    CREATE = "create", "新增"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    DENIED = "denied", "拒绝操作"
+    REVEAL = "reveal", "查看完整号码"
+    EXPORT = "export", "导出"
+    SEED_DEMO = "seed_demo", "生成演示数据"
+    # month close and activity review
+    SUBMIT = "submit", "提交"
+    CONFIRM = "confirm", "确认"
+    REJECT = "reject", "退回"
+    LOCK = "lock", "锁定"
+    REOPEN = "reopen", "重新打开"
+    ADD_PHOTO = "add_photo", "上传照片"
+    DELETE_PHOTO = "delete_photo", "删除照片"
+    # demands
+    CLAIM = "claim", "认领需求"
+    WITHDRAW_CLAIM = "withdraw_claim", "撤回认领"
+    START = "start", "开始办理"
+    RESOLVE = "resolve", "办结需求"
+    CLOSE = "close", "关闭"
+    INVITE = "invite", "邀请认领"
+    # meetings and evaluations
+    FINALIZE = "finalize", "定稿纪要"
+    FOLLOW_UP = "follow_up", "跟进决议"
+    FORWARD = "forward", "转送评价"
+    # agreements (agreement_<workflow step>)
+    AGREEMENT_CREATE = "agreement_create", "协议新建"
+    AGREEMENT_UPDATE = "agreement_update", "协议修改"
+    AGREEMENT_EDIT = "agreement_edit", "协议编辑"
+    AGREEMENT_SUBMIT = "agreement_submit", "协议提交"
+    AGREEMENT_CONFIRM = "agreement_confirm", "协议确认"
+    AGREEMENT_REJECT = "agreement_reject", "协议退回"
+    AGREEMENT_SIGN = "agreement_sign", "协议签署"
+    AGREEMENT_AMEND = "agreement_amend", "协议变更"
+    AGREEMENT_CLOSE = "agreement_close", "协议关闭"
+    AGREEMENT_CARRY_OVER = "agreement_carry_over", "协议结转"
+    AGREEMENT_TRACK = "agreement_track", "协议更新进度"
+
+
 class AuditResult(models.TextChoices):
     SUCCESS = "success", "成功"
     FAILURE = "failure", "失败"

@@ -169,10 +169,6 @@ _SURNAMES = [s for s, _ in names.SURNAMES]
 _SURNAME_WEIGHTS = [w for _, w in names.SURNAMES]
 
 
-def is_demo_county_code(code: str) -> bool:
-    return code.startswith(DEMO_CODE_PREFIX)
-
-
 # --------------------------------------------------------------------------------------------
 # The directory
 # --------------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Q
 
 from .choices import (
     AgreementAction,
@@ -111,8 +110,8 @@ def build(ctx) -> None:
     builder = _Builder(ctx, heads)
     for year, weights in ((ctx.year - 1, PREVIOUS_YEAR), (ctx.year, _current_year_weights(ctx.today))):
         pairings = (
-            Pairing.objects.filter(unit__county__in=county_ids, start_year__lte=year)
-            .filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
+            Pairing.objects.active_in(year)
+            .filter(unit__county__in=county_ids)
             .select_related("unit", "village")
             .order_by("pk")
         )

@@ -113,9 +113,7 @@ class PairingFilterSet(PortalFilterSet):
         fields = ["unit", "village", "township", "start_year"]
 
     def filter_active_in(self, queryset, name, value):
-        from django.db.models import Q
-
-        return queryset.filter(Q(start_year__lte=value), Q(end_year__isnull=True) | Q(end_year__gte=value))
+        return queryset.active_in(value)
 
 
 class HonoraryVillageHeadFilterSet(PortalFilterSet):

@@ -16,19 +16,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.views import generic
 
-from . import audit
-from .choices import AuditResult, Role
+from .core.refusals import add_errors
 from .scoping import ROLE_BINDING, can_edit
-from .services.directory import delete_object, save_object
+from .services.directory import delete_object, reveal, save_object
 
 NOT_ALLOWED = "您的角色无权修改此类数据。"
-
-# Who may reveal a masked personal number (SECURITY.md 15): ID numbers only county admins, phone
-# numbers also the township, village and unit people who work with the person.
-REVEAL_ROLES = {
-    "id_number": frozenset({Role.COUNTY_ADMIN}),
-    "*": frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER, Role.VILLAGE_SECRETARY, Role.UNIT_LIAISON}),
-}
 
 
 def role_sees(user, model) -> bool:
@@ -41,12 +33,6 @@ def role_sees(user, model) -> bool:
         return True
     binding = ROLE_BINDING.get(user.role)
     return binding is not None and getattr(scope, binding[0]) is not None
-
-
-def can_reveal(user, field_name: str) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or user.role in REVEAL_ROLES.get(field_name, REVEAL_ROLES["*"])
 
 
 @dataclass(frozen=True)
@@ -173,11 +159,7 @@ class ObjectDetailView(ScopedQuerysetMixin, generic.DetailView):
         name = request.POST.get("reveal", "")
         if name not in getattr(self.model, "masked_fields", {}) or name not in self.fields:
             raise PermissionDenied("无法查看该字段。")
-        if not can_reveal(request.user, name):
-            audit.record(action="reveal", actor=request.user, obj=self.object, result=AuditResult.DENIED, message=name)
-            raise PermissionDenied("您的角色无权查看完整号码。")
-        label = self.model._meta.get_field(name).verbose_name
-        audit.record(action="reveal", actor=request.user, obj=self.object, message=f"查看完整{label}（{name}）")
+        reveal(actor=request.user, obj=self.object, fields=[name])
         context = self.get_context_data(object=self.object, revealed={name})
         return self.render_to_response(context)
 
@@ -207,7 +189,7 @@ class ObjectDetailView(ScopedQuerysetMixin, generic.DetailView):
                     "name": name,
                     "label": model_field.verbose_name,
                     "value": value,
-                    "can_reveal": masked and can_reveal(user, name),
+                    "can_reveal": masked and obj.may_reveal(user, name),
                 }
             )
         return rows
@@ -303,17 +285,6 @@ class ObjectDeleteView(RequireEditRoleMixin, ScopedQuerysetMixin, generic.Delete
         obj = self.object
         context["breadcrumbs"] = [self.list_crumb(), (str(obj), obj.get_absolute_url()), ("删除", "")]
         return context
-
-
-def add_errors(form, exc: ValidationError | PermissionDenied) -> None:
-    """Put a service's refusal on the form: field errors by field name, the rest on top."""
-    if isinstance(exc, PermissionDenied):
-        form.add_error(None, str(exc) or "您没有执行该操作的权限。")
-    elif hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def filtered_page(request, filterset_class, queryset, *, ordering: tuple[str, ...], per_page: int = 20) -> dict:

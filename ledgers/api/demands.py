@@ -3,15 +3,20 @@ suggestions/, invite/) and notifications/ (own only; read/). Scoping comes from 
 viewsets; every change calls a service, which checks role, scope and state."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.viewsets import GenericViewSet
 
-from pairing.api.base import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField
-from pairing.api.permissions import PasswordChangeNotDue
+from pairing.api.base import (
+    ActionsField,
+    ScopedModelSerializer,
+    ScopedReadOnlyViewSet,
+    ScopedRelatedField,
+    ScopedWorkflowViewSet,
+)
 from pairing.models import AgreementDemandItem, Specialty, UrbanTalent
 
+from .. import queries
 from ..filtersets import DemandFilterSet, NotificationFilterSet
 from ..models import Demand, DemandClaim, Notification, ServiceActivity
 from ..services import demands as services
@@ -37,6 +42,7 @@ class DemandSerializer(ScopedModelSerializer):
     agreement_item = ScopedRelatedField(queryset=AgreementDemandItem.objects.all(), required=False, allow_null=True)
     places_left = serializers.IntegerField(read_only=True)
     claims = DemandClaimSerializer(many=True, read_only=True)
+    actions = ActionsField(services.WORKFLOW)
 
     class Meta:
         model = Demand
@@ -64,6 +70,7 @@ class DemandSerializer(ScopedModelSerializer):
             "resolved_at",
             "closed_at",
             "claims",
+            "actions",
         ]
         read_only_fields = [
             "claimed_count",
@@ -132,21 +139,16 @@ class DemandSuggestionSerializer(serializers.Serializer):
     has_account = serializers.BooleanField()
 
 
-class DemandViewSet(ScopedModelViewSet):
-    queryset = Demand.objects.select_related("village").prefetch_related(
-        "specialties", "claims__talent", "claims__unit"
-    )
+CLAIM_PREFETCH = ("claims__talent", "claims__unit")
+
+
+class DemandViewSet(ScopedWorkflowViewSet):
+    queryset = Demand.objects.select_related("village").prefetch_related("specialties", *CLAIM_PREFETCH)
     serializer_class = DemandSerializer
     filterset_class = DemandFilterSet
     ordering_fields = ["published_at", "due_date", "status", "people_wanted", "claimed_count"]
     ordering = ["-published_at", "-id"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def get_permissions(self):
-        # Claims and transitions are open to talents and liaisons; the services decide who may.
-        if self.action in ("claim", "withdraw_claim", "start", "resolve", "close", "invite"):
-            return [permissions.IsAuthenticated(), PasswordChangeNotDue()]
-        return super().get_permissions()
 
     def perform_create(self, serializer):
         serializer.instance = services.publish_demand(
@@ -160,6 +162,15 @@ class DemandViewSet(ScopedModelViewSet):
 
     def _fresh(self, demand):
         return Response(self.get_serializer(self.get_queryset().get(pk=demand.pk)).data)
+
+    @extend_schema(responses=DemandSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def claimable(self, request):
+        """可认领: open places in the villages the talent (or the liaison's unit) serves this year,
+        not yet claimed by them; soonest due first (the page's list, with the list's filters)."""
+        rows = self.filter_queryset(queries.claimable_demands(request.user).prefetch_related(*CLAIM_PREFETCH))
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(request=None, responses=DemandSerializer)
     @action(detail=True, methods=["post"])
@@ -214,6 +225,32 @@ class DemandViewSet(ScopedModelViewSet):
         return Response({"detail": "已发送认领邀请。"}, status=status.HTTP_201_CREATED)
 
 
+class OwnClaimSerializer(DemandClaimSerializer):
+    demand = serializers.IntegerField(source="demand_id", read_only=True)
+    demand_title = serializers.CharField(source="demand.title", read_only=True)
+    demand_status = serializers.CharField(source="demand.status", read_only=True)
+    due_date = serializers.DateField(source="demand.due_date", read_only=True, allow_null=True)
+    village = serializers.IntegerField(source="demand.village_id", read_only=True)
+    village_name = serializers.CharField(source="demand.village.name", read_only=True)
+
+    class Meta(DemandClaimSerializer.Meta):
+        fields = [*DemandClaimSerializer.Meta.fields, "demand", "demand_title", "demand_status", "due_date"]
+        fields += ["village", "village_name"]
+        read_only_fields = fields
+
+
+class ClaimViewSet(ScopedReadOnlyViewSet):
+    """我的认领: the requesting talent's (or liaison's unit's) active claims on demands still open."""
+
+    queryset = DemandClaim.objects.all()
+    serializer_class = OwnClaimSerializer
+    ordering_fields = ["claimed_at"]
+    lists_own_rows = True  # a subset of the rows in scope: the user's own (tests/test_api_routes.py)
+
+    def get_queryset(self):
+        return queries.my_claims(self.request.user)
+
+
 class NotificationSerializer(serializers.ModelSerializer):
     is_read = serializers.BooleanField(read_only=True)
 
@@ -223,18 +260,14 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
+class NotificationViewSet(ScopedReadOnlyViewSet):
     """The requesting account's own notifications (anyone else's is 404)."""
 
-    permission_classes = [permissions.IsAuthenticated, PasswordChangeNotDue]
     queryset = Notification.objects.all()
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilterSet
     ordering_fields = ["created_at"]
     ordering = ["-created_at", "-id"]
-
-    def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user)
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])

@@ -6,7 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from pairing.api.base import ScopedModelSerializer, ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedRelatedField
+from pairing.api.base import ActionsField, ScopedModelSerializer, ScopedRelatedField, ScopedWorkflowViewSet
 from pairing.models import UrbanTalent, Village
 
 from ..filtersets import TalentEvaluationFilterSet
@@ -25,6 +25,7 @@ class TalentEvaluationSerializer(ScopedModelSerializer):
     )
     evaluated_by = serializers.CharField(source="evaluated_by.display_name", read_only=True, allow_null=True)
     forwarded_by = serializers.CharField(source="forwarded_by.display_name", read_only=True, allow_null=True)
+    actions = ActionsField(service.WORKFLOW)
 
     class Meta:
         model = TalentEvaluation
@@ -47,6 +48,7 @@ class TalentEvaluationSerializer(ScopedModelSerializer):
             "updated_at",
             "forwarded_by",
             "forwarded_at",
+            "actions",
         ]
         read_only_fields = ["change_reason", "evaluated_at", "updated_at", "forwarded_at"]
         # The service checks the one-per-quarter rule with a Chinese message (and the constraint backs it).
@@ -73,23 +75,13 @@ class TalentEvaluationSerializer(ScopedModelSerializer):
         )
 
 
-class ForwardResultSerializer(serializers.Serializer):
-    forwarded = serializers.IntegerField()
-
-
-class TalentEvaluationViewSet(ScopedModelViewSet):
+class TalentEvaluationViewSet(ScopedWorkflowViewSet):
     queryset = TalentEvaluation.objects.select_related("talent", "village", "evaluated_by", "forwarded_by")
     serializer_class = TalentEvaluationSerializer
     filterset_class = TalentEvaluationFilterSet
     ordering_fields = ["year", "quarter", "score", "evaluated_at"]
     ordering = ["-year", "-quarter", "id"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def get_permissions(self):
-        # Forwarding is the township's step, not an edit of the rating: the service checks the role.
-        if self.action == "forward":
-            return [permission() for permission in ScopedReadOnlyViewSet.permission_classes]
-        return super().get_permissions()
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from pairing.api.base import ScopedModelSerializer, ScopedModelViewSet, ScopedRelatedField
+from pairing.api.base import ActionsField, ScopedModelSerializer, ScopedRelatedField, ScopedWorkflowViewSet
 from pairing.models import Pairing, UrbanTalent
 
 from ..choices import ResolutionStatus
@@ -71,6 +71,7 @@ class JointMeetingSerializer(ScopedModelSerializer):
     resolutions = ResolutionSerializer(many=True, read_only=True)
     recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True, allow_null=True)
     finalized_by = serializers.CharField(source="finalized_by.display_name", read_only=True, allow_null=True)
+    actions = ActionsField(service.WORKFLOW)
 
     class Meta:
         model = JointMeeting
@@ -97,6 +98,7 @@ class JointMeetingSerializer(ScopedModelSerializer):
             "updated_at",
             "finalized_by",
             "finalized_at",
+            "actions",
         ]
         read_only_fields = ["status", "created_at", "updated_at", "finalized_at"]
 
@@ -130,7 +132,7 @@ class JointMeetingSerializer(ScopedModelSerializer):
         )
 
 
-class JointMeetingViewSet(ScopedModelViewSet):
+class JointMeetingViewSet(ScopedWorkflowViewSet):
     queryset = JointMeeting.objects.select_related(
         "pairing__village", "pairing__unit", "recorded_by", "finalized_by"
     ).prefetch_related("attendee_talents", "resolutions__updated_by")
@@ -165,7 +167,7 @@ class FollowUpSerializer(serializers.Serializer):
     follow_up_note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class MeetingResolutionViewSet(ScopedModelViewSet):
+class MeetingResolutionViewSet(ScopedWorkflowViewSet):
     queryset = MeetingResolution.objects.select_related("meeting", "updated_by")
     serializer_class = ResolutionSerializer
     filterset_class = MeetingResolutionFilterSet

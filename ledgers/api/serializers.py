@@ -3,11 +3,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from pairing.api.base import ScopedModelSerializer, ScopedRelatedField
+from pairing.api.base import ActionsField, ScopedModelSerializer, ScopedRelatedField
 from pairing.models import CountyUnit, UrbanTalent
 
 from ..models import ActivityParticipant, ActivityPhoto, LedgerMonth, ServiceActivity
 from ..periods import format_month, parse_month
+from ..services import activities, months
 from ..services.activities import ActivityInput, ParticipantInput
 
 
@@ -41,6 +42,7 @@ class ServiceActivitySerializer(ScopedModelSerializer):
     photos = PhotoSerializer(many=True, read_only=True)
     recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True, allow_null=True)
     reviewed_by = serializers.CharField(source="reviewed_by.display_name", read_only=True, allow_null=True)
+    actions = ActionsField(activities.WORKFLOW)
 
     class Meta:
         model = ServiceActivity
@@ -64,6 +66,7 @@ class ServiceActivitySerializer(ScopedModelSerializer):
             "recorded_at",
             "reviewed_by",
             "reviewed_at",
+            "actions",
         ]
         read_only_fields = ["status", "reject_reason", "recorded_at", "reviewed_at"]
 
@@ -121,6 +124,7 @@ class LedgerMonthSerializer(ScopedModelSerializer):
     hours = serializers.DecimalField(source="total_hours", max_digits=10, decimal_places=1, read_only=True)
     participants = serializers.IntegerField(source="total_participants", read_only=True)
     beneficiaries = serializers.IntegerField(source="total_beneficiaries", read_only=True)
+    actions = ActionsField(months.WORKFLOW)
 
     class Meta:
         model = LedgerMonth
@@ -144,6 +148,7 @@ class LedgerMonthSerializer(ScopedModelSerializer):
             "hours",
             "participants",
             "beneficiaries",
+            "actions",
         ]
         read_only_fields = [f for f in fields if f not in ("village", "month")]
         # POST is get-or-create (ensure_month): an existing village+month is not an error.

@@ -8,6 +8,7 @@ router.include_root_view = False
 router.register("activities", views.ServiceActivityViewSet, basename="activity")
 router.register("ledger-months", views.LedgerMonthViewSet, basename="ledger-month")
 router.register("demands", demands.DemandViewSet, basename="demand")
+router.register("claims", demands.ClaimViewSet, basename="claim")
 router.register("notifications", demands.NotificationViewSet, basename="notification")
 router.register("meetings", meetings.JointMeetingViewSet, basename="meeting")
 router.register("meeting-resolutions", meetings.MeetingResolutionViewSet, basename="meeting-resolution")

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from pairing.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
+from pairing.api.base import ScopedReadOnlyViewSet, ScopedWorkflowViewSet
 from pairing.models import Village
 
 from .. import services
@@ -18,7 +18,7 @@ from ..models import LedgerMonth, ServiceActivity
 from . import serializers as s
 
 
-class ServiceActivityViewSet(ScopedModelViewSet):
+class ServiceActivityViewSet(ScopedWorkflowViewSet):
     queryset = ServiceActivity.objects.select_related("village", "recorded_by", "reviewed_by").prefetch_related(
         "participants__talent", "participants__unit", "photos"
     )
@@ -73,7 +73,7 @@ class ServiceActivityViewSet(ScopedModelViewSet):
 class LedgerMonthViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Month rows. POST opens (or returns) a village's month; transitions carry `version`."""
 
-    queryset = LedgerMonth.objects.select_related("village", "submitted_by", "confirmed_by", "reopened_by")
+    queryset = LedgerMonth.objects.select_related("village__township", "submitted_by", "confirmed_by", "reopened_by")
     serializer_class = s.LedgerMonthSerializer
     filterset_class = LedgerMonthFilterSet
     ordering_fields = ["month", "status", "village__code"]

@@ -95,10 +95,6 @@ class ServiceActivity(models.Model):
     def month(self):
         return month_start(self.date)
 
-    @property
-    def is_confirmed(self) -> bool:
-        return self.status == ActivityStatus.CONFIRMED
-
 
 class ActivityParticipant(models.Model):
     """One participant of an activity with their hours: a talent, or the paired unit as a whole."""

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps
 
-from pairing import audit
+from pairing import audit, roles
 from pairing.choices import Role
+from pairing.core.workflows import Step, Workflow
 from pairing.models import AgreementProjectItem, CountyUnit, Pairing, TalentAssignment, UrbanTalent, Village
 from pairing.scoping import can_edit
 from pairing.uploads import random_upload_name, validate_image_upload
@@ -27,7 +28,6 @@ from ..models import ActivityParticipant, ActivityPhoto, ServiceActivity
 from .guards import (
     OUT_OF_SCOPE,
     deny,
-    is_village_secretary_of,
     ledger_service,
     open_month_for_update,
     require_not_future,
@@ -39,7 +39,6 @@ MIN_HOURS = Decimal("0.5")
 MAX_HOURS = Decimal("24")
 MAX_PHOTOS = 9
 THUMBNAIL_SIZE = (320, 320)
-NOT_ALLOWED = "您的角色无权登记服务活动。"
 
 
 @dataclass(frozen=True)
@@ -99,10 +98,52 @@ def _check_participants(*, actor, village: Village, day: datetime.date, particip
         raise ValidationError({"participants": list(dict.fromkeys(errors))})
 
 
+def _may_change(user, activity: ServiceActivity) -> bool:
+    """The village changes any of its activities; a recorder their own until it is confirmed."""
+    if roles.is_secretary_of(user, activity.village_id):
+        return True
+    return activity.recorded_by_id == user.pk and activity.status != ActivityStatus.CONFIRMED
+
+
+_SECRETARY = "本村党组织书记（村务专干）"
+_reviewed = lambda user, activity: roles.is_secretary_of(user, activity.village_id)  # noqa: E731
+
+WORKFLOW = Workflow(
+    "activity",
+    [
+        # `record` is taken on the village: its secretary, a talent serving it, its paired unit's
+        # liaison (the row's scope narrows the village; the date's assignment is checked in the service).
+        Step(
+            "record",
+            "登记服务活动",
+            lambda user, _v: can_edit(user, ServiceActivity),
+            "村党组织、服务人才和结对单位",
+            creates=True,
+        ),
+        Step("edit", "修改该活动", _may_change, "本村或记录人（确认前）"),
+        Step("delete", "删除该活动", _may_change, "本村或记录人（确认前）", confirm="删除后该活动及其照片不可恢复。"),
+        Step(
+            "confirm",
+            "确认活动",
+            _reviewed,
+            _SECRETARY,
+            frozenset({ActivityStatus.PENDING}),
+            confirm="确认后该活动计入本月台账和考核。",
+        ),
+        Step("reject", "退回活动", _reviewed, _SECRETARY, frozenset({ActivityStatus.PENDING}), reason=True),
+    ],
+    noun="该活动",
+    model=ServiceActivity,
+)
+
+
+def allowed_actions(user, activity: ServiceActivity) -> list[str]:
+    return WORKFLOW.allowed(activity, user)
+
+
 def _check_recorder(actor, village: Village, day: datetime.date) -> None:
     """The actor may record for this village: its secretary, a talent serving it, its paired unit."""
-    if not can_edit(actor, ServiceActivity):
-        raise deny(actor, NOT_ALLOWED, object_type="ledgers.serviceactivity")
+    WORKFLOW.require_role("record", village, actor)
     if not Village.objects.visible_to(actor).filter(pk=village.pk).exists():
         raise deny(actor, OUT_OF_SCOPE, object_type="ledgers.serviceactivity")
     if (
@@ -157,7 +198,7 @@ def record_activity(*, actor, village: Village, data: ActivityInput, photos=()) 
     _check_participants(actor=actor, village=village, day=data.date, participants=data.participants)
     activity = ServiceActivity(village=village, recorded_by=actor, recorded_at=timezone.now())
     _apply(activity, data)
-    if is_village_secretary_of(actor, village.pk):
+    if roles.is_secretary_of(actor, village.pk):
         activity.status = ActivityStatus.CONFIRMED
         activity.reviewed_by = actor
         activity.reviewed_at = activity.recorded_at
@@ -169,14 +210,9 @@ def record_activity(*, actor, village: Village, data: ActivityInput, photos=()) 
     return activity
 
 
-def _check_editor(actor, activity: ServiceActivity) -> None:
-    """The village edits any of its activities; a recorder edits their own until it is confirmed."""
+def _check_editor(actor, activity: ServiceActivity, action: str = "edit") -> None:
     require_visible(actor, activity)
-    if is_village_secretary_of(actor, activity.village_id):
-        return
-    if activity.recorded_by_id == actor.pk and activity.status != ActivityStatus.CONFIRMED:
-        return
-    raise deny(actor, "只有本村或记录人（确认前）可以修改该活动。", obj=activity)
+    WORKFLOW.require_role(action, activity, actor)
 
 
 @ledger_service
@@ -192,7 +228,7 @@ def update_activity(*, actor, activity: ServiceActivity, data: ActivityInput, ph
     if actor.role == Role.TALENT and actor.talent_id is not None:
         _check_recorder(actor, activity.village, data.date)
     _apply(activity, data)
-    if not is_village_secretary_of(actor, activity.village_id):
+    if not roles.is_secretary_of(actor, activity.village_id):
         # A corrected record goes back to the village for confirmation.
         activity.status = ActivityStatus.PENDING
         activity.reject_reason = ""
@@ -210,7 +246,7 @@ def update_activity(*, actor, activity: ServiceActivity, data: ActivityInput, ph
 @ledger_service
 def delete_activity(*, actor, activity: ServiceActivity) -> None:
     activity = ServiceActivity.objects.select_related("village").get(pk=activity.pk)
-    _check_editor(actor, activity)
+    _check_editor(actor, activity, "delete")
     month = open_month_for_update(activity.village, activity.date)
     before = _summary(activity)
     files = [name for photo in activity.photos.all() for name in (photo.image.name, photo.thumbnail.name) if name]
@@ -222,13 +258,10 @@ def delete_activity(*, actor, activity: ServiceActivity) -> None:
     transaction.on_commit(lambda: _remove_files(files))
 
 
-def _review(actor, activity: ServiceActivity) -> ServiceActivity:
+def _review(actor, activity: ServiceActivity, action: str) -> ServiceActivity:
     activity = ServiceActivity.objects.select_related("village").get(pk=activity.pk)
     require_visible(actor, activity)
-    if not is_village_secretary_of(actor, activity.village_id):
-        raise deny(actor, "只有本村党组织书记（村务专干）可以确认或退回活动。", obj=activity)
-    if activity.status != ActivityStatus.PENDING:
-        raise ValidationError(f"该活动当前为“{activity.get_status_display()}”，不是待确认状态。")
+    WORKFLOW.check(action, activity, actor)
     # Confirming changes what the month counts, so it needs an open month like any other change.
     touch_month(open_month_for_update(activity.village, activity.date))
     return activity
@@ -251,7 +284,7 @@ def _claim_review(actor, activity: ServiceActivity, **updates) -> ServiceActivit
 
 @ledger_service
 def confirm_activity(*, actor, activity: ServiceActivity) -> ServiceActivity:
-    activity = _review(actor, activity)
+    activity = _review(actor, activity, "confirm")
     return _claim_review(actor, activity, status=ActivityStatus.CONFIRMED, reject_reason="")
 
 
@@ -262,7 +295,7 @@ def reject_activity(*, actor, activity: ServiceActivity, reason: str) -> Service
         raise ValidationError({"reason": "退回时必须填写原因。"})
     if len(reason) > 200:
         raise ValidationError({"reason": "退回原因不能超过 200 字。"})
-    activity = _review(actor, activity)
+    activity = _review(actor, activity, "reject")
     return _claim_review(actor, activity, status=ActivityStatus.REJECTED, reject_reason=reason)
 
 

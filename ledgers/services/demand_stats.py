@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
 
+from pairing.models.directory import pairing_active_in
+
 from ..choices import DemandStatus
 from ..models import Demand
 from ..models.demands import OPEN_STATUSES
@@ -147,10 +149,7 @@ def daily_summary(day: datetime.date, user) -> DailySummary:
     # A unit answers for the villages it is paired with in the day's year. One filter() call, so
     # both conditions and the grouping use the same join to the pairing row.
     year = day.year
-    paired = demands.filter(
-        Q(village__pairings__start_year__lte=year)
-        & (Q(village__pairings__end_year__isnull=True) | Q(village__pairings__end_year__gte=year))
-    )
+    paired = demands.filter(pairing_active_in(year, prefix="village__pairings__"))
     by_unit = _rows(paired, counts, "village__pairings__unit_id", "village__pairings__unit__name", None)
     totals = demands.aggregate(**counts)
     return DailySummary(day=day, villages=by_village, units=by_unit, totals=totals)

@@ -14,18 +14,20 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from pairing import audit
+from pairing import audit, roles
 from pairing.choices import Role, TalentStatus
+from pairing.core.workflows import Step, Workflow
 from pairing.models import AgreementDemandItem, Pairing, Specialty, TalentAssignment, UrbanTalent, User, Village
 
 from ..choices import ActivityStatus, ClaimStatus, DemandStatus, NotificationKind
 from ..models import Demand, DemandClaim, Notification, ServiceActivity
 from ..models.demands import CLAIMABLE_STATUSES, MAX_PEOPLE_WANTED, OPEN_STATUSES
-from .guards import OUT_OF_SCOPE, deny, is_village_secretary_of, ledger_service, require_visible
+from .guards import OUT_OF_SCOPE, deny, ledger_service, require_visible
 from .notifications import notify
 
-ONLY_VILLAGE = "只有本村党组织书记（村务专干）可以发布和办结需求。"
-NOT_A_CLAIMANT = "只有在本村服务的城市人才和结对单位可以认领需求。"
+D = DemandStatus
+SECRETARY = "本村党组织书记（村务专干）"
+CLAIMANTS = "在本村服务的城市人才和结对单位"
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,7 @@ class DemandInput:
 
 def paired_unit_ids(village_id: int, year: int):
     """Units paired with the village in `year` (a subquery)."""
-    return (
-        Pairing.objects.filter(village_id=village_id, start_year__lte=year)
-        .filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
-        .values("unit_id")
-    )
+    return Pairing.objects.active_in(year).filter(village_id=village_id).values("unit_id")
 
 
 def eligible_talents(village_id: int, year: int):
@@ -59,7 +57,7 @@ def eligible_talents(village_id: int, year: int):
 
 def claimant_village_ids(actor, year: int):
     """Villages whose demands the actor may claim in `year` (a subquery; empty for other roles)."""
-    pairings = Pairing.objects.filter(start_year__lte=year).filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
+    pairings = Pairing.objects.active_in(year)
     if actor.role == Role.TALENT and actor.talent_id:
         talent = UrbanTalent.objects.filter(pk=actor.talent_id, status=TalentStatus.ACTIVE)
         assigned = TalentAssignment.objects.filter(talent__in=talent, year=year).values("village_id")
@@ -70,15 +68,129 @@ def claimant_village_ids(actor, year: int):
     return Village.objects.none().values("pk")
 
 
+def own_claim(user, demand: Demand) -> DemandClaim | None:
+    """The user's own claim on the demand (a talent's, or the liaison's unit's), if any."""
+    if user.role == Role.TALENT and user.talent_id:
+        own = {"talent_id": user.talent_id}
+    elif user.role == Role.UNIT_LIAISON and user.unit_id:
+        own = {"unit_id": user.unit_id}
+    else:
+        return None
+    cached = getattr(demand, "_prefetched_objects_cache", {}).get("claims")
+    if cached is not None:
+        return next((c for c in cached if all(getattr(c, k) == v for k, v in own.items())), None)
+    return DemandClaim.objects.filter(demand=demand, **own).first()
+
+
+def _claiming(user, demand: Demand) -> bool:
+    claim = own_claim(user, demand)
+    return claim is not None and claim.status == ClaimStatus.ACTIVE
+
+
+def _secretary(user, demand) -> bool:
+    return roles.is_secretary_of(user, demand.village_id)
+
+
+def _may_serve(user, demand: Demand) -> bool:
+    return roles.serves_village(user, demand.village_id, timezone.localdate().year)
+
+
+def _claim_refusal(user, demand: Demand) -> str:
+    """Why this user may not claim: the message names the year and the village."""
+    year, village = timezone.localdate().year, demand.village
+    if user.role == Role.TALENT and user.talent_id:
+        return f"您{year}年未分配到{village.name}服务，所在单位也未与该村结对，不能认领该需求。"
+    if user.role == Role.UNIT_LIAISON and user.unit_id:
+        return f"贵单位{year}年未与{village.name}结对，不能认领该需求。"
+    return f"只有{CLAIMANTS}可以认领需求。"
+
+
+def _claim_blocked(demand: Demand, user) -> str:
+    if user is not None and _claiming(user, demand):
+        return "您已认领该需求，无需重复认领。"
+    return "该需求的认领名额已满（或已开始办理），不能再认领。"
+
+
+WORKFLOW = Workflow(
+    "demand",
+    [
+        # `publish` is taken on the village the demand will belong to.
+        Step(
+            "publish",
+            "发布需求",
+            lambda user, village: roles.is_secretary_of(user, village.pk),
+            SECRETARY,
+            creates=True,
+        ),
+        Step("edit", "修改需求", _secretary, SECRETARY, frozenset(CLAIMABLE_STATUSES)),
+        Step(
+            "claim",
+            "认领需求",
+            _may_serve,
+            CLAIMANTS,
+            frozenset(CLAIMABLE_STATUSES),
+            when=lambda demand, user: demand.places_left > 0 and not _claiming(user, demand),
+            when_message=_claim_blocked,
+            why_not=_claim_refusal,
+        ),
+        Step(
+            "withdraw",
+            "撤回认领",
+            lambda user, _d: roles.has_role(user, Role.TALENT, Role.UNIT_LIAISON),
+            "认领人",
+            frozenset(CLAIMABLE_STATUSES),
+            when=lambda demand, user: _claiming(user, demand),
+            when_message="您没有该需求的有效认领。",
+            hint="已开始办理的需求请联系村党组织。",
+        ),
+        Step(
+            "start",
+            "开始办理",
+            lambda user, demand: _secretary(user, demand) or _claiming(user, demand),
+            "本村或认领人",
+            frozenset({D.CLAIMED}),
+            confirm="开始办理后认领人不能再撤回认领。",
+        ),
+        Step(
+            "resolve",
+            "标记解决",
+            _secretary,
+            SECRETARY,
+            frozenset({D.CLAIMED, D.IN_PROGRESS}),
+            hint=lambda d: "该需求尚无人认领；无法解决的请关闭并说明原因。" if d.status == D.PUBLISHED else "",
+            confirm="标记解决后该需求计入已解决，不能再修改。",
+        ),
+        Step(
+            "close",
+            "关闭需求",
+            _secretary,
+            SECRETARY,
+            frozenset(OPEN_STATUSES),
+            reason=True,
+            confirm="关闭后该需求计为未解决，认领随之结束，不能重新打开。",
+        ),
+        Step(
+            "invite",
+            "邀请人才认领",
+            _secretary,
+            SECRETARY,
+            when=lambda demand, _user: demand.accepts_claims,
+            when_message="该需求已满员或已开始办理，无需再邀请。",
+        ),
+    ],
+    noun="该需求",
+    model=Demand,
+)
+
+
+def allowed_actions(user, demand: Demand) -> list[str]:
+    return WORKFLOW.allowed(demand, user)
+
+
 def _fresh(actor, demand: Demand) -> Demand:
     row = Demand.objects.select_related("village").get(pk=demand.pk)
     require_visible(actor, row)
     return row
-
-
-def _require_status(demand: Demand, allowed, verb: str) -> None:
-    if demand.status not in allowed:
-        raise ValidationError(f"该需求当前为“{demand.get_status_display()}”，不能{verb}。", code="bad_status")
 
 
 def _summary(demand: Demand) -> dict:
@@ -115,8 +227,7 @@ def publish_demand(*, actor, village: Village, data: DemandInput) -> Demand:
     """The village publishes a demand or task; it is open for claims at once."""
     if not Village.objects.visible_to(actor).filter(pk=village.pk).exists():
         raise deny(actor, OUT_OF_SCOPE, object_type="ledgers.demand")
-    if not is_village_secretary_of(actor, village.pk):
-        raise deny(actor, ONLY_VILLAGE, object_type="ledgers.demand")
+    WORKFLOW.check("publish", village, actor)
     if data.due_date is not None and data.due_date < timezone.localdate():
         raise ValidationError({"due_date": "期望完成日期不能早于今天。"})
     demand = Demand(village=village, published_by=actor, published_at=timezone.now())
@@ -131,10 +242,9 @@ def publish_demand(*, actor, village: Village, data: DemandInput) -> Demand:
 def update_demand(*, actor, demand: Demand, data: DemandInput) -> Demand:
     """The village corrects a demand until work on it starts."""
     demand = _fresh(actor, demand)
-    if not is_village_secretary_of(actor, demand.village_id):
-        raise deny(actor, ONLY_VILLAGE, obj=demand)
+    WORKFLOW.require_role("edit", demand, actor)
     demand = Demand.objects.select_for_update().select_related("village").get(pk=demand.pk)
-    _require_status(demand, CLAIMABLE_STATUSES, "修改")
+    WORKFLOW.require_state("edit", demand, actor)
     before = _summary(demand)
     _apply(demand, data)
     demand.save()
@@ -143,38 +253,17 @@ def update_demand(*, actor, demand: Demand, data: DemandInput) -> Demand:
     return demand
 
 
-def _claimant(actor, demand: Demand, year: int) -> dict:
-    """{'talent': …} or {'unit': …}: who the actor claims for, or a refusal saying why not."""
-    village = demand.village
-    if actor.role == Role.TALENT and actor.talent_id:
-        if not eligible_talents(village.pk, year).filter(pk=actor.talent_id).exists():
-            raise deny(
-                actor,
-                f"您{year}年未分配到{village.name}服务，所在单位也未与该村结对，不能认领该需求。",
-                obj=demand,
-            )
-        return {"talent": actor.talent}
-    if actor.role == Role.UNIT_LIAISON and actor.unit_id:
-        if not paired_unit_ids(village.pk, year).filter(unit_id=actor.unit_id).exists():
-            raise deny(actor, f"贵单位{year}年未与{village.name}结对，不能认领该需求。", obj=demand)
-        return {"unit": actor.unit}
-    raise deny(actor, NOT_A_CLAIMANT, obj=demand)
-
-
-def _own_claim(actor, demand: Demand) -> DemandClaim | None:
-    if actor.role == Role.TALENT and actor.talent_id:
-        return DemandClaim.objects.filter(demand=demand, talent_id=actor.talent_id).first()
-    if actor.role == Role.UNIT_LIAISON and actor.unit_id:
-        return DemandClaim.objects.filter(demand=demand, unit_id=actor.unit_id).first()
-    return None
+def _claimant(actor) -> dict:
+    """{'talent': …} or {'unit': …}: who the actor claims for (a talent, or the liaison's unit)."""
+    return {"talent": actor.talent} if actor.role == Role.TALENT else {"unit": actor.unit}
 
 
 @ledger_service
 def claim_demand(*, actor, demand: Demand) -> DemandClaim:
     """Take one place on the demand, for oneself (a talent) or for one's unit (its liaison)."""
     demand = _fresh(actor, demand)
-    claimant = _claimant(actor, demand, timezone.localdate().year)
-    _require_status(demand, CLAIMABLE_STATUSES, "认领")
+    WORKFLOW.check("claim", demand, actor)
+    claimant = _claimant(actor)
     # The place is taken by a conditional UPDATE: on PostgreSQL a concurrent claim waits for this
     # row and re-checks `claimed_count < people_wanted` against the committed count, so the last
     # place goes to exactly one claimant. It also serialises the duplicate check below.
@@ -207,10 +296,8 @@ def claim_demand(*, actor, demand: Demand) -> DemandClaim:
 def withdraw_claim(*, actor, demand: Demand) -> DemandClaim:
     """Give the place back before work starts; the last withdrawal makes the demand unclaimed again."""
     demand = _fresh(actor, demand)
-    claim = _own_claim(actor, demand)
-    if claim is None or claim.status != ClaimStatus.ACTIVE:
-        raise ValidationError("您没有该需求的有效认领。", code="no_claim")
-    _require_status(demand, CLAIMABLE_STATUSES, "撤回认领（已开始办理的需求请联系村党组织）")
+    WORKFLOW.check("withdraw", demand, actor)
+    claim = own_claim(actor, demand)
     if (
         DemandClaim.objects.filter(pk=claim.pk, status=ClaimStatus.ACTIVE).update(
             status=ClaimStatus.WITHDRAWN, withdrawn_at=timezone.now()
@@ -229,11 +316,6 @@ def withdraw_claim(*, actor, demand: Demand) -> DemandClaim:
     return claim
 
 
-def _is_active_claimant(actor, demand: Demand) -> bool:
-    claim = _own_claim(actor, demand)
-    return claim is not None and claim.status == ClaimStatus.ACTIVE
-
-
 def _move(actor, demand: Demand, allowed, action: str, message: str = "", **updates) -> Demand:
     """Conditional UPDATE on the status: a double tap or a concurrent transition finds nothing to move."""
     before = audit.snapshot(demand)
@@ -250,9 +332,7 @@ def _move(actor, demand: Demand, allowed, action: str, message: str = "", **upda
 def start_demand(*, actor, demand: Demand) -> Demand:
     """Work starts (the village, or someone who claimed it); claims can no longer be withdrawn."""
     demand = _fresh(actor, demand)
-    if not (is_village_secretary_of(actor, demand.village_id) or _is_active_claimant(actor, demand)):
-        raise deny(actor, "只有本村或认领人可以标记开始办理。", obj=demand)
-    _require_status(demand, (DemandStatus.CLAIMED,), "开始办理")
+    WORKFLOW.check("start", demand, actor)
     return _move(
         actor, demand, (DemandStatus.CLAIMED,), "start", status=DemandStatus.IN_PROGRESS, started_at=timezone.now()
     )
@@ -283,17 +363,14 @@ def _check_serving_activity(actor, demand: Demand, activity: ServiceActivity | N
 def resolve_demand(*, actor, demand: Demand, outcome: str, activity: ServiceActivity | None) -> Demand:
     """The village marks the demand resolved, naming the confirmed activity that served it."""
     demand = _fresh(actor, demand)
-    if not is_village_secretary_of(actor, demand.village_id):
-        raise deny(actor, ONLY_VILLAGE, obj=demand)
+    WORKFLOW.require_role("resolve", demand, actor)
     outcome = (outcome or "").strip()
     if not outcome:
         raise ValidationError({"outcome": "请填写办理结果。"})
     if len(outcome) > 2000:
         raise ValidationError({"outcome": "办理结果不能超过 2000 字。"})
-    if demand.status == DemandStatus.PUBLISHED:
-        raise ValidationError("该需求尚无人认领，不能标记为已解决；无法解决的请关闭并说明原因。")
-    allowed = (DemandStatus.CLAIMED, DemandStatus.IN_PROGRESS)
-    _require_status(demand, allowed, "标记解决")
+    WORKFLOW.require_state("resolve", demand, actor)
+    allowed = WORKFLOW["resolve"].states
     served_by = _check_serving_activity(actor, demand, activity)
     now = timezone.now()
     demand = _move(
@@ -316,14 +393,13 @@ def resolve_demand(*, actor, demand: Demand, outcome: str, activity: ServiceActi
 def close_demand(*, actor, demand: Demand, reason: str) -> Demand:
     """The village closes a demand it could not resolve, with the reason (it still counts as collected)."""
     demand = _fresh(actor, demand)
-    if not is_village_secretary_of(actor, demand.village_id):
-        raise deny(actor, ONLY_VILLAGE, obj=demand)
+    WORKFLOW.require_role("close", demand, actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "关闭未解决的需求必须填写原因。"})
     if len(reason) > 200:
         raise ValidationError({"reason": "原因不能超过 200 字。"})
-    _require_status(demand, OPEN_STATUSES, "关闭")
+    WORKFLOW.require_state("close", demand, actor)
     demand = _move(
         actor,
         demand,
@@ -343,10 +419,7 @@ def close_demand(*, actor, demand: Demand, reason: str) -> Demand:
 def invite_talent(*, actor, demand: Demand, talent: UrbanTalent) -> Notification:
     """The village invites a talent who may claim the demand; the talent finds it in the inbox."""
     demand = _fresh(actor, demand)
-    if not is_village_secretary_of(actor, demand.village_id):
-        raise deny(actor, "只有本村党组织书记（村务专干）可以邀请人才认领。", obj=demand)
-    if not demand.accepts_claims:
-        raise ValidationError("该需求已满员或已开始办理，无需再邀请。")
+    WORKFLOW.check("invite", demand, actor)
     year = timezone.localdate().year
     if not eligible_talents(demand.village_id, year).filter(pk=talent.pk).exists():
         raise ValidationError({"talent": f"{talent.name}{year}年不在本村服务，也不属于结对单位，不能邀请。"})

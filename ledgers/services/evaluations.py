@@ -11,16 +11,44 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from pairing import audit
-from pairing.choices import Role
+from pairing import audit, roles
+from pairing.core.workflows import Step, Workflow
 from pairing.models import TalentAssignment, UrbanTalent, Village
 
 from ..models import TalentEvaluation
 from ..periods import quarter_range
-from .guards import OUT_OF_SCOPE, deny, is_village_secretary_of, ledger_service, require_visible
+from .guards import OUT_OF_SCOPE, deny, ledger_service, require_visible
 
-NOT_THE_VILLAGE = "只有该村党组织书记（村务专干）可以评定在本村服务的城市人才。"
-NOT_THE_TOWNSHIP = "只有所属乡镇党委可以把评定结果转送人才所在单位。"
+_SECRETARY = "该村党组织书记（村务专干）"
+
+
+def _village(user, evaluation) -> bool:
+    return roles.is_secretary_of(user, evaluation.village_id)
+
+
+# The village rates (`rate` is taken on the village) and revises; the township forwards to the unit.
+WORKFLOW = Workflow(
+    "evaluation",
+    [
+        Step("rate", "评定在本村服务的城市人才", lambda u, v: roles.is_secretary_of(u, v.pk), _SECRETARY, creates=True),
+        Step("change", "修改评定", _village, _SECRETARY),
+        Step(
+            "forward",
+            "把评定结果转送人才所在单位",
+            lambda user, evaluation: roles.is_officer_of(user, evaluation.village.township_id),
+            "所属乡镇党委",
+            when=lambda evaluation, _user: not evaluation.is_forwarded,
+            when_message="该评定已转送单位。",
+            confirm="转送后人才所在单位即可看到评定结果；此后村里修改评定须填写原因。",
+        ),
+    ],
+    noun="该评定",
+    model=TalentEvaluation,
+)
+
+
+def allowed_actions(user, evaluation: TalentEvaluation) -> list[str]:
+    return WORKFLOW.allowed(evaluation, user)
 
 
 @dataclass(frozen=True)
@@ -47,8 +75,7 @@ def record_evaluation(
     """The village rates a talent who served it in that quarter's year; one per talent-village-quarter."""
     if not Village.objects.visible_to(actor).filter(pk=village.pk).exists():
         raise deny(actor, OUT_OF_SCOPE, object_type="ledgers.talentevaluation")
-    if not is_village_secretary_of(actor, village.pk):
-        raise deny(actor, NOT_THE_VILLAGE, object_type="ledgers.talentevaluation")
+    WORKFLOW.require_role("rate", village, actor)
     if quarter not in (1, 2, 3, 4):
         raise ValidationError({"quarter": "季度应为 1 至 4。"})
     if quarter_range(year, quarter)[0] > timezone.localdate():
@@ -77,8 +104,7 @@ def change_evaluation(
     """Revise a rating; after forwarding only with a reason (kept, and audited with before/after)."""
     evaluation = TalentEvaluation.objects.select_for_update().get(pk=evaluation.pk)
     require_visible(actor, evaluation)
-    if not is_village_secretary_of(actor, evaluation.village_id):
-        raise deny(actor, NOT_THE_VILLAGE, obj=evaluation)
+    WORKFLOW.require_role("change", evaluation, actor)
     reason = (reason or "").strip()
     if len(reason) > 200:
         raise ValidationError({"reason": "修改原因不能超过 200 字。"})
@@ -99,12 +125,6 @@ def change_evaluation(
     return evaluation
 
 
-def _may_forward(actor, evaluation: TalentEvaluation) -> bool:
-    if actor.is_superuser:
-        return True
-    return actor.role == Role.TOWNSHIP_OFFICER and evaluation.village.township_id == actor.township_id
-
-
 @ledger_service
 def forward_evaluations(*, actor, evaluations) -> int:
     """The township passes ratings on to the talents' units; already-forwarded ones are skipped.
@@ -118,8 +138,8 @@ def forward_evaluations(*, actor, evaluations) -> int:
     if len(rows) != len(set(ids)):
         raise deny(actor, OUT_OF_SCOPE, object_type="ledgers.talentevaluation")
     for row in rows:
-        if not _may_forward(actor, row):
-            raise deny(actor, NOT_THE_TOWNSHIP, obj=row)
+        # Role only: forwarding one already forwarded is skipped below, not refused.
+        WORKFLOW.require_role("forward", row, actor)
     now = timezone.now()
     pending = [row for row in rows if row.forwarded_at is None]
     # Conditional update: forwarding twice (double tap, two officers) forwards nothing the second time.

@@ -7,7 +7,6 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
-from pairing.choices import Role
 from pairing.services.base import Denied as SharedDenied
 from pairing.services.base import service
 
@@ -30,14 +29,6 @@ def deny(actor, message: str, obj=None, object_type: str = "") -> Denied:
 
 # One transaction per service; a refusal is audited outside it (pairing.services.base).
 ledger_service = service
-
-
-def has_role(actor, *roles: str) -> bool:
-    return bool(actor and actor.is_authenticated and actor.is_active and (actor.is_superuser or actor.role in roles))
-
-
-def is_village_secretary_of(actor, village_id: int) -> bool:
-    return actor.is_superuser or (actor.role == Role.VILLAGE_SECRETARY and actor.village_id == village_id)
 
 
 def require_visible(actor, obj) -> None:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pairing import audit
-from pairing.choices import Role
+from pairing import audit, roles
+from pairing.core.workflows import Step, Workflow
 from pairing.models import HonoraryVillageHead, Pairing, TalentAssignment, UrbanTalent
 
 from ..choices import MeetingStatus, ResolutionStatus
@@ -20,8 +20,46 @@ from ..models import JointMeeting, MeetingResolution
 from ..periods import SHANGHAI
 from .guards import OUT_OF_SCOPE, deny, ledger_service, require_visible
 
-NOT_A_PARTY = "只有结对双方（村党组织书记、结对单位联络员）可以登记和修改联席会议。"
+PARTIES = "结对双方（村党组织书记、结对单位联络员）"
 FINAL_IS_READ_ONLY = "会议纪要已定稿，不能再修改；只能更新议定事项的落实情况。"
+
+
+def is_party(user, pairing: Pairing) -> bool:
+    return roles.is_party_to(user, village_id=pairing.village_id, unit_id=pairing.unit_id)
+
+
+def _meeting_party(user, meeting: JointMeeting) -> bool:
+    return is_party(user, meeting.pairing)
+
+
+_DRAFT = frozenset({MeetingStatus.DRAFT})
+
+# A meeting belongs to its pairing's two parties; once final, only its resolutions' follow-up
+# changes. `record` is taken on the pairing; the resolution steps on the resolution's meeting.
+WORKFLOW = Workflow(
+    "joint_meeting",
+    [
+        Step("record", "登记联席会议", is_party, PARTIES, creates=True),
+        Step("edit", "修改会议记录", _meeting_party, PARTIES, _DRAFT, hint="只能更新议定事项的落实情况。"),
+        Step("add_resolution", "添加议定事项", _meeting_party, PARTIES, _DRAFT, hint="只能更新议定事项的落实情况。"),
+        Step(
+            "finalize",
+            "定稿会议纪要",
+            _meeting_party,
+            PARTIES,
+            _DRAFT,
+            confirm="定稿后会议纪要不能再修改，只能更新议定事项的落实情况。",
+        ),
+        Step("delete", "删除会议记录", _meeting_party, PARTIES, _DRAFT, confirm="删除后该会议记录及议定事项不可恢复。"),
+        Step("follow_up", "更新落实情况", _meeting_party, PARTIES),
+    ],
+    noun="会议纪要",
+    model=JointMeeting,
+)
+
+
+def allowed_actions(user, meeting: JointMeeting) -> list[str]:
+    return WORKFLOW.allowed(meeting, user)
 
 
 @dataclass(frozen=True)
@@ -43,21 +81,10 @@ def default_chairs(pairing: Pairing) -> tuple[str, str]:
     return (head.name if head else ""), pairing.village.secretary_name
 
 
-def is_party(actor, pairing: Pairing) -> bool:
-    if actor.is_superuser:
-        return True
-    if actor.role == Role.VILLAGE_SECRETARY:
-        return actor.village_id == pairing.village_id
-    if actor.role == Role.UNIT_LIAISON:
-        return actor.unit_id == pairing.unit_id
-    return False
-
-
 def _check_party(actor, pairing: Pairing, obj=None) -> None:
     if not Pairing.objects.visible_to(actor).filter(pk=pairing.pk).exists():
         raise deny(actor, OUT_OF_SCOPE, obj=obj, object_type="ledgers.jointmeeting")
-    if not is_party(actor, pairing):
-        raise deny(actor, NOT_A_PARTY, obj=obj, object_type="ledgers.jointmeeting")
+    WORKFLOW.require_role("record", pairing, actor)
 
 
 def _check_talents(pairing: Pairing, held_at: datetime.datetime, talents) -> None:
@@ -106,18 +133,16 @@ def create_meeting(*, actor, pairing: Pairing, data: MeetingInput) -> JointMeeti
     return meeting
 
 
-def _draft_for_update(actor, meeting: JointMeeting) -> JointMeeting:
+def _draft_for_update(actor, meeting: JointMeeting, action: str) -> JointMeeting:
     meeting = JointMeeting.objects.select_for_update().select_related("pairing__village").get(pk=meeting.pk)
     require_visible(actor, meeting)
-    _check_party(actor, meeting.pairing, obj=meeting)
-    if meeting.is_final:
-        raise ValidationError(FINAL_IS_READ_ONLY, code="final")
+    WORKFLOW.check(action, meeting, actor)
     return meeting
 
 
 @ledger_service
 def update_meeting(*, actor, meeting: JointMeeting, data: MeetingInput) -> JointMeeting:
-    meeting = _draft_for_update(actor, meeting)
+    meeting = _draft_for_update(actor, meeting, "edit")
     before = _summary(meeting)
     _check_talents(meeting.pairing, data.held_at or meeting.held_at, data.attendee_talents)
     _apply(meeting, data)
@@ -129,7 +154,7 @@ def update_meeting(*, actor, meeting: JointMeeting, data: MeetingInput) -> Joint
 
 @ledger_service
 def delete_meeting(*, actor, meeting: JointMeeting) -> None:
-    meeting = _draft_for_update(actor, meeting)
+    meeting = _draft_for_update(actor, meeting, "delete")
     before = _summary(meeting)
     pk = meeting.pk
     meeting.delete()
@@ -140,7 +165,7 @@ def delete_meeting(*, actor, meeting: JointMeeting) -> None:
 @ledger_service
 def finalize_meeting(*, actor, meeting: JointMeeting) -> JointMeeting:
     """Draft → final: the minutes are complete and from now on read-only."""
-    meeting = _draft_for_update(actor, meeting)
+    meeting = _draft_for_update(actor, meeting, "finalize")
     if not meeting.minutes.strip():
         raise ValidationError({"minutes": "请先填写会议纪要再定稿。"})
     if not meeting.unit_chair or not meeting.village_chair:
@@ -180,7 +205,7 @@ def _apply_resolution(resolution: MeetingResolution, data: ResolutionInput, acto
 
 @ledger_service
 def add_resolution(*, actor, meeting: JointMeeting, data: ResolutionInput) -> MeetingResolution:
-    meeting = _draft_for_update(actor, meeting)
+    meeting = _draft_for_update(actor, meeting, "add_resolution")
     resolution = MeetingResolution(meeting=meeting)
     _apply_resolution(resolution, data, actor)
     resolution.save()
@@ -191,7 +216,7 @@ def add_resolution(*, actor, meeting: JointMeeting, data: ResolutionInput) -> Me
 def _resolution_for_update(actor, resolution: MeetingResolution) -> MeetingResolution:
     resolution = MeetingResolution.objects.select_for_update().select_related("meeting__pairing").get(pk=resolution.pk)
     require_visible(actor, resolution)
-    _check_party(actor, resolution.meeting.pairing, obj=resolution)
+    WORKFLOW.require_role("follow_up", resolution.meeting, actor)
     return resolution
 
 

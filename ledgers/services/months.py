@@ -9,16 +9,72 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pairing import audit
-from pairing.choices import Role
+from pairing import audit, roles
 from pairing.concurrency import claim_version
+from pairing.core.workflows import Step, Workflow
 from pairing.exceptions import StaleVersionError
 from pairing.models import Village
 
 from ..choices import ActivityStatus, MonthStatus
 from ..models import LedgerMonth, ServiceActivity
 from ..periods import current_month, month_label, month_range, month_start
-from .guards import deny, ledger_service, require_visible
+from .guards import ledger_service, require_visible
+
+M = MonthStatus
+
+
+def _officer(user, row: LedgerMonth) -> bool:
+    return roles.is_officer_of(user, row.village.township_id)
+
+
+def _county(user, row: LedgerMonth) -> bool:
+    return roles.is_county_admin(user, row.village.township.county_id)
+
+
+WORKFLOW = Workflow(
+    "ledger_month",
+    [
+        Step(
+            "submit",
+            "报送乡镇",
+            lambda user, row: roles.is_secretary_of(user, row.village_id),
+            "本村党组织书记（村务专干）",
+            frozenset({M.OPEN}),
+            confirm="报送后本月台账不能再修改，如需更正须由乡镇党委退回。",
+        ),
+        Step(
+            "confirm",
+            "确认台账",
+            _officer,
+            "所属乡镇党委",
+            frozenset({M.SUBMITTED}),
+            confirm="确认后本月台账即作为考核依据，如需更正须退回村里重新报送。",
+        ),
+        Step(
+            "reopen",
+            "退回村修改",
+            # A locked month is the county's: only it may reopen one.
+            lambda user, row: _county(user, row) or (row.status != M.LOCKED and _officer(user, row)),
+            lambda row: "县委组织部" if row.status == M.LOCKED else "所属乡镇党委或县委组织部",
+            frozenset({M.SUBMITTED, M.CONFIRMED, M.LOCKED}),
+            confirm="退回后该月台账回到村里修改，须重新报送和确认。",
+            reason=True,
+        ),
+        Step(
+            "lock",
+            "归档锁定",
+            _county,
+            "县委组织部",
+            frozenset({M.CONFIRMED}),
+            confirm="锁定后只有县委组织部可以解锁退回。",
+        ),
+    ],
+    noun="该月台账",
+)
+
+
+def allowed_actions(user, row: LedgerMonth) -> list[str]:
+    return WORKFLOW.allowed(row, user)
 
 
 @ledger_service
@@ -35,7 +91,7 @@ def ensure_month(*, actor, village: Village, month: datetime.date) -> LedgerMont
 
 
 def _fresh(actor, ledger_month: LedgerMonth, version) -> LedgerMonth:
-    row = LedgerMonth.objects.select_related("village__township").get(pk=ledger_month.pk)
+    row = LedgerMonth.objects.select_related("village__township__county").get(pk=ledger_month.pk)
     require_visible(actor, row)
     if version is not None and int(version) != row.version:
         raise StaleVersionError("该月台账已被他人更新（版本已变化），请刷新页面后重试。")
@@ -49,18 +105,11 @@ def _transition(actor, row: LedgerMonth, version, action: str, message: str = ""
     return row
 
 
-def _require_status(row: LedgerMonth, *allowed: str, verb: str) -> None:
-    if row.status not in allowed:
-        raise ValidationError(f"{row}当前为“{row.get_status_display()}”，不能{verb}。", code="bad_status")
-
-
 @ledger_service
 def submit_month(*, actor, ledger_month: LedgerMonth, version: int | None) -> LedgerMonth:
     """The village submits its month to the township; no pending activity may be left behind."""
     row = _fresh(actor, ledger_month, version)
-    if not (actor.is_superuser or (actor.role == Role.VILLAGE_SECRETARY and actor.village_id == row.village_id)):
-        raise deny(actor, "只有本村党组织书记（村务专干）可以报送月度台账。", obj=row)
-    _require_status(row, MonthStatus.OPEN, verb="报送")
+    WORKFLOW.check("submit", row, actor)
     if row.month > current_month():
         raise ValidationError("不能报送未来月份的台账。")
     start, end = month_range(row.month)
@@ -74,17 +123,11 @@ def submit_month(*, actor, ledger_month: LedgerMonth, version: int | None) -> Le
     )
 
 
-def _is_township_officer_of(actor, row: LedgerMonth) -> bool:
-    return actor.role == Role.TOWNSHIP_OFFICER and actor.township_id == row.village.township_id
-
-
 @ledger_service
 def confirm_month(*, actor, ledger_month: LedgerMonth, version: int | None) -> LedgerMonth:
     """The township confirms a submitted month; from here on it is frozen until reopened."""
     row = _fresh(actor, ledger_month, version)
-    if not (actor.is_superuser or _is_township_officer_of(actor, row)):
-        raise deny(actor, "只有所属乡镇党委可以确认月度台账。", obj=row)
-    _require_status(row, MonthStatus.SUBMITTED, verb="确认")
+    WORKFLOW.check("confirm", row, actor)
     return _transition(
         actor, row, version, "confirm", status=MonthStatus.CONFIRMED, confirmed_by=actor, confirmed_at=timezone.now()
     )
@@ -94,9 +137,7 @@ def confirm_month(*, actor, ledger_month: LedgerMonth, version: int | None) -> L
 def lock_month(*, actor, ledger_month: LedgerMonth, version: int | None) -> LedgerMonth:
     """The county archives a confirmed month (e.g. once the quarter is scored); only it may reopen."""
     row = _fresh(actor, ledger_month, version)
-    if not (actor.is_superuser or actor.role == Role.COUNTY_ADMIN):
-        raise deny(actor, "只有县委组织部可以归档锁定月度台账。", obj=row)
-    _require_status(row, MonthStatus.CONFIRMED, verb="归档锁定")
+    WORKFLOW.check("lock", row, actor)
     return _transition(actor, row, version, "lock", status=MonthStatus.LOCKED, locked_at=timezone.now())
 
 
@@ -109,15 +150,7 @@ def reopen_month(*, actor, ledger_month: LedgerMonth, version: int | None, reaso
     if len(reason) > 200:
         raise ValidationError({"reason": "退回原因不能超过 200 字。"})
     row = _fresh(actor, ledger_month, version)
-    if actor.is_superuser or actor.role == Role.COUNTY_ADMIN:
-        allowed = (MonthStatus.SUBMITTED, MonthStatus.CONFIRMED, MonthStatus.LOCKED)
-    elif _is_township_officer_of(actor, row):
-        allowed = (MonthStatus.SUBMITTED, MonthStatus.CONFIRMED)
-    else:
-        raise deny(actor, "只有所属乡镇党委可以退回月度台账。", obj=row)
-    if row.status == MonthStatus.LOCKED and row.status not in allowed:
-        raise deny(actor, "该月台账已归档锁定，只有县委组织部可以退回。", obj=row)
-    _require_status(row, *allowed, verb="退回")
+    WORKFLOW.check("reopen", row, actor)
     return _transition(
         actor,
         row,

@@ -6,8 +6,8 @@ Kept minimal on purpose: the half-year report issue attaches the Excel document 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pairing import audit
-from pairing.choices import Role
+from pairing import audit, roles
+from pairing.core.workflows import Step, Workflow
 from pairing.models import Township
 
 from ..choices import ReportStatus
@@ -15,11 +15,38 @@ from ..models import TownshipHalfYearReport
 from ..periods import half_year_range
 from .guards import OUT_OF_SCOPE, deny, ledger_service, require_visible
 
-NOT_THE_TOWNSHIP = "只有本乡镇党委工作人员可以起草和报送本乡镇的半年工作报告。"
+_OFFICER = "本乡镇党委工作人员"
+_DRAFT = frozenset({ReportStatus.DRAFT})
 
 
-def _is_officer_of(actor, township_id: int) -> bool:
-    return actor.is_superuser or (actor.role == Role.TOWNSHIP_OFFICER and actor.township_id == township_id)
+def _officer(user, report) -> bool:
+    return roles.is_officer_of(user, report.township_id)
+
+
+# The township drafts (`draft` is taken on the township), edits and submits; the county reads.
+WORKFLOW = Workflow(
+    "township_report",
+    [
+        Step(
+            "draft", "起草和报送本乡镇的半年工作报告", lambda u, t: roles.is_officer_of(u, t.pk), _OFFICER, creates=True
+        ),
+        Step("edit", "修改工作报告", _officer, _OFFICER, _DRAFT),
+        Step(
+            "submit",
+            "报送县委组织部",
+            _officer,
+            _OFFICER,
+            _DRAFT,
+            confirm="报送后工作报告不能再修改。",
+        ),
+    ],
+    noun="该半年工作报告",
+    model=TownshipHalfYearReport,
+)
+
+
+def allowed_actions(user, report: TownshipHalfYearReport) -> list[str]:
+    return WORKFLOW.allowed(report, user)
 
 
 @ledger_service
@@ -27,8 +54,7 @@ def save_report(*, actor, township: Township, year: int, half: int, summary: str
     """Create or edit the township's draft for a half year (a submitted report no longer changes)."""
     if not Township.objects.visible_to(actor).filter(pk=township.pk).exists():
         raise deny(actor, OUT_OF_SCOPE, object_type="ledgers.townshiphalfyearreport")
-    if not _is_officer_of(actor, township.pk):
-        raise deny(actor, NOT_THE_TOWNSHIP, object_type="ledgers.townshiphalfyearreport")
+    WORKFLOW.require_role("draft", township, actor)
     if half not in (1, 2):
         raise ValidationError({"half": "半年应为上半年或下半年。"})
     if half_year_range(year, half)[0] > timezone.localdate():
@@ -57,8 +83,7 @@ def submit_report(*, actor, report: TownshipHalfYearReport) -> TownshipHalfYearR
     """Draft → submitted to the county organization department."""
     report = TownshipHalfYearReport.objects.select_related("township").get(pk=report.pk)
     require_visible(actor, report)
-    if not _is_officer_of(actor, report.township_id):
-        raise deny(actor, NOT_THE_TOWNSHIP, obj=report)
+    WORKFLOW.require_role("submit", report, actor)
     if not report.summary.strip():
         raise ValidationError({"summary": "请先填写工作报告摘要再报送。"})
     before = audit.snapshot(report)

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
+from pairing.core.refusals import add_errors, flash_refusal
 from pairing.filtering import parse_id
 from pairing.generic_views import filtered_page
 from pairing.models import TalentAssignment, Village
-from pairing.scoping import can_edit
 
 from .. import services
 from ..choices import ActivityStatus
@@ -26,7 +26,7 @@ from ..filtersets import ServiceActivityFilterSet
 from ..forms.activities import ActivityForm, ReasonForm
 from ..models import ActivityParticipant, ActivityPhoto, ServiceActivity
 from ..periods import format_month
-from .common import add_form_errors, flash_error, tom_select_available
+from .common import tom_select_available
 
 LIST_RELATED = ("village__township", "recorded_by")
 LIST_PREFETCH = ("participants__talent", "participants__unit", "photos")
@@ -43,7 +43,7 @@ def activity_list(request):
         "ledgers/activity_list.html",
         {
             **listing,
-            "can_record": can_edit(request.user, ServiceActivity),
+            "can_record": services.activities.WORKFLOW.may("record", None, request.user),
         },
     )
 
@@ -55,7 +55,8 @@ def _recording_village(request):
         return user.village, None
     if user.role == Role.TALENT:
         assignment = (
-            TalentAssignment.objects.filter(talent_id=user.talent_id, year=timezone.localdate().year)
+            TalentAssignment.objects.visible_to(user)
+            .filter(talent_id=user.talent_id, year=timezone.localdate().year)
             .select_related("village")
             .first()
         )
@@ -72,8 +73,7 @@ def _recording_village(request):
 
 
 def activity_create(request):
-    if not can_edit(request.user, ServiceActivity):
-        raise PermissionDenied("您的角色无权登记服务活动。")
+    services.activities.WORKFLOW.require_role("record", None, request.user)
     village, choices = _recording_village(request)
     if village is None:
         return render(request, "ledgers/activity_choose_village.html", {"villages": choices})
@@ -84,7 +84,7 @@ def activity_create(request):
                 actor=request.user, village=village, data=form.activity_input(), photos=form.cleaned_data["photos"]
             )
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             if activity.status == ActivityStatus.CONFIRMED:
                 messages.success(request, "活动已登记并计入本月台账。")
@@ -100,16 +100,15 @@ def activity_create(request):
 
 def activity_detail(request, pk):
     activity = get_object_or_404(_activities(request.user), pk=pk)
-    user = request.user
-    is_secretary = user.role == Role.VILLAGE_SECRETARY and user.village_id == activity.village_id
-    is_recorder = activity.recorded_by_id == user.pk and activity.status != ActivityStatus.CONFIRMED
+    actions = services.activities.allowed_actions(request.user, activity)
     return render(
         request,
         "ledgers/activity_detail.html",
         {
             "activity": activity,
-            "can_change": is_secretary or is_recorder,
-            "can_review": is_secretary and activity.status == ActivityStatus.PENDING,
+            "actions": actions,
+            "can_change": "edit" in actions,
+            "can_review": "confirm" in actions,
             "reason_form": ReasonForm(),
             "month_url": reverse("ledgers:month_ledger", args=[activity.village_id, format_month(activity.month)]),
         },
@@ -133,7 +132,7 @@ def activity_edit(request, pk):
                 actor=request.user, activity=activity, data=form.activity_input(), photos=form.cleaned_data["photos"]
             )
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect(activity)
@@ -149,7 +148,7 @@ def _post_action(request, pk, run, success: str):
     try:
         run(activity)
     except (ValidationError, PermissionDenied) as exc:
-        flash_error(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, success)
     return activity
@@ -160,7 +159,7 @@ def activity_delete(request, pk):
     activity = _post_action(
         request, pk, lambda a: services.delete_activity(actor=request.user, activity=a), "活动已删除。"
     )
-    if ServiceActivity.objects.filter(pk=activity.pk).exists():
+    if _activities(request.user).filter(pk=activity.pk).exists():
         return redirect(activity)
     return redirect("ledgers:activity_list")
 
@@ -194,7 +193,7 @@ def photo_add(request, pk):
             for upload in uploads:
                 services.add_photo(actor=request.user, activity=activity, upload=upload)
     except (ValidationError, PermissionDenied) as exc:
-        flash_error(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, f"已上传 {len(uploads)} 张照片。")
     return redirect(activity)
@@ -206,7 +205,7 @@ def photo_delete(request, pk):
     try:
         services.delete_photo(actor=request.user, photo=photo)
     except (ValidationError, PermissionDenied) as exc:
-        flash_error(request, exc)
+        flash_refusal(request, exc)
     return redirect(photo.activity)
 
 
@@ -230,7 +229,9 @@ def photo_file(request, pk, size):
 def pending(request):
     """The village's queue of activities recorded by talents or the unit, waiting for it."""
     queryset = _activities(request.user).filter(status=ActivityStatus.PENDING).order_by("date", "pk")
-    can_review = request.user.role == Role.VILLAGE_SECRETARY
+    # Everything in the queue is pending; the village's secretary reviews all of it, others none.
+    first = queryset.first()
+    can_review = first is not None and services.activities.WORKFLOW.may("confirm", first, request.user)
     return render(
         request,
         "ledgers/pending.html",
@@ -247,7 +248,7 @@ def my_services(request):
     waiting = [a for a in own if a.status != ActivityStatus.CONFIRMED]
     year = timezone.localdate().year
     # The talent's own hours and months this year (not the other participants' hours).
-    mine = ActivityParticipant.objects.filter(
+    mine = ActivityParticipant.objects.visible_to(user).filter(
         talent_id=user.talent_id, activity__status=ActivityStatus.CONFIRMED, activity__date__year=year
     )
     year_totals = mine.aggregate(times=Count("pk"), hours=Coalesce(Sum("hours"), Decimal("0")))

@@ -57,21 +57,13 @@ def board(request):
     today = timezone.localdate()
     period = _period(request)
     figures = compliance.board(request.user, period, today)
-    townships = {}
-    for rule_figures in figures:
-        for t in rule_figures.townships:
-            townships.setdefault(t.township_id, (t.code, t.township))
-    matrix = [
-        (tid, name, [(rf.rule.code, next((t for t in rf.townships if t.township_id == tid), None)) for rf in figures])
-        for tid, (code, name) in sorted(townships.items(), key=lambda item: item[1][0])
-    ]
     return render(
         request,
         "ledgers/compliance/board.html",
         {
             "period": period,
             "figures": figures,
-            "matrix": matrix,
+            "matrix": compliance.by_township(figures),
             "quick": _quick_periods(today),
             "meeting_deadline": compliance.meeting_deadline(period),
             "meeting_overdue": compliance.meeting_overdue(period, today),

@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
@@ -15,31 +15,24 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
+from pairing.core.refusals import add_errors, flash_refusal
 from pairing.generic_views import filtered_page
 from pairing.models import Township, UrbanTalent, Village
+from pairing.roles import has_role
 from pairing.views.home import Panel, PanelItem, panel_provider
 
+from .. import queries
 from ..choices import ClaimStatus, DemandStatus
 from ..filtersets import DemandFilterSet
 from ..forms.demands import CloseForm, DemandForm, ResolveForm
 from ..models import Demand, DemandClaim
-from ..models.demands import CLAIMABLE_STATUSES, OPEN_STATUSES
+from ..models.demands import OPEN_STATUSES
 from ..services import demands as services
 from ..services.demand_matching import suggest_talents
 from ..services.demand_stats import daily_summary, resolution_rate, resolution_rates, year_bounds
-from .common import add_form_errors, flash_error
 
 CLAIMANT_ROLES = (Role.TALENT, Role.UNIT_LIAISON)
-SUGGESTION_ROLES = (Role.VILLAGE_SECRETARY, Role.TOWNSHIP_OFFICER, Role.COUNTY_ADMIN)
 ORDERINGS = {"published_at", "-published_at", "due_date", "-due_date", "status", "village__code"}
-
-
-def _demands(user):
-    return Demand.objects.visible_to(user).select_related("village__township").prefetch_related("specialties")
-
-
-def _is_secretary(user, demand) -> bool:
-    return user.is_superuser or (user.role == Role.VILLAGE_SECRETARY and user.village_id == demand.village_id)
 
 
 def _rate_level(user) -> str | None:
@@ -63,7 +56,7 @@ def demand_list(request):
     listing = filtered_page(
         request,
         DemandFilterSet,
-        _demands(user),
+        queries.demands(user),
         ordering=(ordering, "-pk") if ordering in ORDERINGS else ("-published_at", "-pk"),
     )
     year = _year(request)
@@ -80,15 +73,15 @@ def demand_list(request):
             "headline": resolution_rate(scoped, start, end),
             "breakdown": resolution_rates(scoped, start, end, level) if level else [],
             "level_label": {"township": "乡镇", "village": "村（社区）"}.get(level or "", ""),
-            "can_publish": user.role == Role.VILLAGE_SECRETARY,
+            "can_publish": bool(user.village_id) and services.WORKFLOW.may("publish", user.village, user),
         },
     )
 
 
 def _village_for_publishing(user) -> Village:
-    if user.role != Role.VILLAGE_SECRETARY or user.village_id is None:
-        raise PermissionDenied("只有村党组织书记（村务专干）可以发布需求。")
-    return get_object_or_404(Village.objects.visible_to(user), pk=user.village_id)
+    village = Village.objects.visible_to(user).filter(pk=user.village_id).first() if user.village_id else None
+    services.WORKFLOW.require_role("publish", village or Village(), user)
+    return village
 
 
 def demand_create(request):
@@ -98,7 +91,7 @@ def demand_create(request):
         try:
             demand = services.publish_demand(actor=request.user, village=village, data=form.demand_input())
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "需求已发布，本村服务的城市人才和结对单位可以认领。")
             return redirect(demand)
@@ -106,9 +99,8 @@ def demand_create(request):
 
 
 def demand_edit(request, pk):
-    demand = get_object_or_404(_demands(request.user), pk=pk)
-    if not _is_secretary(request.user, demand):
-        raise PermissionDenied("只有本村党组织书记（村务专干）可以修改需求。")
+    demand = get_object_or_404(queries.demands(request.user), pk=pk)
+    services.WORKFLOW.require_role("edit", demand, request.user)
     form = DemandForm(
         request.POST or None, user=request.user, village=demand.village, initial=DemandForm.initial_from(demand)
     )
@@ -116,62 +108,42 @@ def demand_edit(request, pk):
         try:
             services.update_demand(actor=request.user, demand=demand, data=form.demand_input())
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect(demand)
     return render(request, "ledgers/demands/form.html", {"form": form, "village": demand.village, "demand": demand})
 
 
-def _own_claim(user, claims):
-    for claim in claims:
-        if (user.role == Role.TALENT and claim.talent_id == user.talent_id) or (
-            user.role == Role.UNIT_LIAISON and claim.unit_id == user.unit_id
-        ):
-            return claim
-    return None
-
-
-def _may_claim(user, demand) -> bool:
-    year = timezone.localdate().year
-    if user.role == Role.TALENT and user.talent_id:
-        return services.eligible_talents(demand.village_id, year).filter(pk=user.talent_id).exists()
-    if user.role == Role.UNIT_LIAISON and user.unit_id:
-        return services.paired_unit_ids(demand.village_id, year).filter(unit_id=user.unit_id).exists()
-    return False
-
-
 def demand_detail(request, pk):
     user = request.user
     demand = get_object_or_404(
-        _demands(user).select_related("served_by", "published_by", "agreement_item__agreement"), pk=pk
+        queries.demands(user)
+        .select_related("served_by", "published_by", "agreement_item__agreement")
+        .prefetch_related(Prefetch("claims", DemandClaim.objects.select_related("talent__unit", "unit", "claimed_by"))),
+        pk=pk,
     )
-    claims = list(demand.claims.select_related("talent__unit", "unit", "claimed_by"))
-    own = _own_claim(user, claims)
-    own_active = own is not None and own.status == ClaimStatus.ACTIVE
-    secretary = _is_secretary(user, demand)
-    claimable = demand.accepts_claims and not own_active and user.role in CLAIMANT_ROLES
-    show_suggestions = demand.accepts_claims and (user.is_superuser or user.role in SUGGESTION_ROLES)
+    claims = list(demand.claims.all())
+    actions = services.allowed_actions(user, demand)
     context = {
         "demand": demand,
         "claims": claims,
         "active_claims": [c for c in claims if c.status in (ClaimStatus.ACTIVE, ClaimStatus.COMPLETED)],
-        "own_claim": own,
+        "own_claim": services.own_claim(user, demand),
         "overdue": demand.is_overdue(),
-        "can_claim": claimable and _may_claim(user, demand),
-        "can_withdraw": own_active and demand.status in CLAIMABLE_STATUSES,
-        "can_start": demand.status == DemandStatus.CLAIMED and (secretary or own_active),
-        "can_resolve": secretary and demand.status in (DemandStatus.CLAIMED, DemandStatus.IN_PROGRESS),
-        "can_close": secretary and demand.status in OPEN_STATUSES,
-        "can_edit": secretary and demand.status in CLAIMABLE_STATUSES,
-        "can_invite": secretary and demand.accepts_claims,
-        "suggestions": suggest_talents(demand, user) if show_suggestions else None,
+        "actions": actions,
+        "suggestions": suggest_talents(demand, user) if "invite" in actions or _suggesting(user, demand) else None,
     }
-    if context["can_resolve"]:
+    if "resolve" in actions:
         context["resolve_form"] = ResolveForm(user=user, demand=demand)
-    if context["can_close"]:
+    if "close" in actions:
         context["close_form"] = CloseForm()
     return render(request, "ledgers/demands/detail.html", context)
+
+
+def _suggesting(user, demand) -> bool:
+    """Township and county staff see who would fit an open demand (the village also invites them)."""
+    return demand.accepts_claims and has_role(user, Role.TOWNSHIP_OFFICER, Role.COUNTY_ADMIN)
 
 
 def _back(request, demand):
@@ -213,7 +185,7 @@ def demand_action(request, pk, action):
         else:
             raise Http404
     except (ValidationError, PermissionDenied) as exc:
-        flash_error(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, DONE[action])
     return _back(request, demand)
@@ -226,54 +198,21 @@ def demand_invite(request, pk):
     try:
         services.invite_talent(actor=request.user, demand=demand, talent=talent)
     except (ValidationError, PermissionDenied) as exc:
-        flash_error(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, f"已向{talent.name}发送认领邀请。")
     return redirect(demand)
 
 
-def claimable_demands(user):
-    """Open places in the villages the talent (or the liaison's unit) may serve this year."""
-    year = timezone.localdate().year
-    if user.role == Role.TALENT and user.talent_id:
-        mine = DemandClaim.objects.filter(talent_id=user.talent_id, status=ClaimStatus.ACTIVE)
-    elif user.role == Role.UNIT_LIAISON and user.unit_id:
-        mine = DemandClaim.objects.filter(unit_id=user.unit_id, status=ClaimStatus.ACTIVE)
-    else:
-        return Demand.objects.none()
-    return (
-        _demands(user)
-        .filter(status__in=CLAIMABLE_STATUSES, claimed_count__lt=F("people_wanted"))
-        .filter(village_id__in=services.claimant_village_ids(user, year))
-        .exclude(pk__in=mine.values("demand_id"))
-    )
-
-
-def my_claims(user):
-    if user.role == Role.TALENT and user.talent_id:
-        own = {"talent_id": user.talent_id}
-    elif user.role == Role.UNIT_LIAISON and user.unit_id:
-        own = {"unit_id": user.unit_id}
-    else:
-        return DemandClaim.objects.none()
-    return (
-        DemandClaim.objects.visible_to(user)
-        .filter(status=ClaimStatus.ACTIVE, demand__status__in=OPEN_STATUSES, **own)
-        .select_related("demand__village")
-        .order_by("demand__due_date", "pk")
-    )
-
-
 def claimable(request):
     """The talent's phone page: what they may claim (one tap each) and what they have claimed."""
     user = request.user
-    if user.role not in CLAIMANT_ROLES:
+    if not has_role(user, *CLAIMANT_ROLES):
         raise PermissionDenied("此页面供城市人才和结对单位联络员认领需求。")
-    rows = claimable_demands(user).order_by(F("due_date").asc(nulls_last=True), "-published_at", "pk")
     return render(
         request,
         "ledgers/demands/claimable.html",
-        {"demands": rows, "claims": my_claims(user), "today": timezone.localdate()},
+        {"demands": queries.claimable_demands(user), "claims": queries.my_claims(user), "today": timezone.localdate()},
     )
 
 
@@ -303,10 +242,10 @@ def demand_panel(request) -> Panel | None:
     """Talents and liaisons: open claims and demands to claim; secretaries: unclaimed and overdue."""
     user = request.user
     list_url = reverse("ledgers:demand_list")
-    if user.role in CLAIMANT_ROLES:
+    if has_role(user, *CLAIMANT_ROLES):
         items = [
-            PanelItem("我的在办认领", my_claims(user).count(), reverse("ledgers:demand_claimable")),
-            PanelItem("可认领的需求", claimable_demands(user).count(), reverse("ledgers:demand_claimable")),
+            PanelItem("我的在办认领", queries.my_claims(user).count(), reverse("ledgers:demand_claimable")),
+            PanelItem("可认领的需求", queries.claimable_demands(user).count(), reverse("ledgers:demand_claimable")),
         ]
         return Panel("需求认领", items, order=20, style="counts")
     if user.role == Role.VILLAGE_SECRETARY:

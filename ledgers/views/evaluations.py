@@ -9,16 +9,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
+from pairing.core.refusals import add_errors, flash_refusal
 from pairing.filtering import parse_id
 from pairing.generic_views import filtered_page
-from pairing.models import TalentAssignment, UrbanTalent
+from pairing.models import TalentAssignment, UrbanTalent, Village
+from pairing.roles import has_role
 
 from ..filtersets import TalentEvaluationFilterSet
 from ..forms.meetings import EvaluationForm
 from ..models import TalentEvaluation
 from ..periods import quarter_label, quarter_of
 from ..services import evaluations as service
-from .common import add_form_errors, flash_error
 
 
 def _evaluations(user):
@@ -52,8 +53,8 @@ def evaluation_list(request):
         "ledgers/evaluations/list.html",
         {
             **listing,
-            "can_forward": request.user.role == Role.TOWNSHIP_OFFICER,
-            "is_village": request.user.role == Role.VILLAGE_SECRETARY,
+            "can_forward": has_role(request.user, Role.TOWNSHIP_OFFICER),
+            "is_village": has_role(request.user, Role.VILLAGE_SECRETARY),
         },
     )
 
@@ -61,8 +62,7 @@ def evaluation_list(request):
 def evaluation_quarter(request):
     """The village's worksheet for one quarter: every talent serving it, rated or not yet."""
     user = request.user
-    if user.role != Role.VILLAGE_SECRETARY:
-        raise PermissionDenied(service.NOT_THE_VILLAGE)
+    service.WORKFLOW.require_role("rate", user.village or Village(), user)
     year, quarter = _year_quarter(request)
     assignments = (
         TalentAssignment.objects.visible_to(user)
@@ -86,8 +86,7 @@ def evaluation_quarter(request):
 
 def evaluation_create(request):
     user = request.user
-    if user.role != Role.VILLAGE_SECRETARY:
-        raise PermissionDenied(service.NOT_THE_VILLAGE)
+    service.WORKFLOW.require_role("rate", user.village or Village(), user)
     year, quarter = _year_quarter(request)
     talent_id = parse_id(request.GET.get("talent") or request.POST.get("talent"))
     if talent_id is None:
@@ -105,7 +104,7 @@ def evaluation_create(request):
                 data=form.evaluation_input(),
             )
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存评定，乡镇党委汇总后转送人才所在单位。")
             return redirect(
@@ -120,15 +119,11 @@ def evaluation_create(request):
 
 def evaluation_detail(request, pk):
     evaluation = get_object_or_404(_evaluations(request.user), pk=pk)
-    user = request.user
+    actions = service.allowed_actions(request.user, evaluation)
     return render(
         request,
         "ledgers/evaluations/detail.html",
-        {
-            "evaluation": evaluation,
-            "can_change": user.role == Role.VILLAGE_SECRETARY and user.village_id == evaluation.village_id,
-            "can_forward": user.role == Role.TOWNSHIP_OFFICER and not evaluation.is_forwarded,
-        },
+        {"evaluation": evaluation, "can_change": "change" in actions, "can_forward": "forward" in actions},
     )
 
 
@@ -145,7 +140,7 @@ def evaluation_edit(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已修改评定。")
             return redirect(evaluation)
@@ -168,7 +163,7 @@ def evaluation_forward(request):
     try:
         count = service.forward_evaluations(actor=request.user, evaluations=chosen)
     except (ValidationError, PermissionDenied) as exc:
-        flash_error(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, f"已转送 {count} 条评定至人才所在单位。")
     next_url = request.POST.get("next") or ""

@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pairing.core.refusals import add_errors, attempt
 from pairing.filtering import parse_id
 from pairing.generic_views import filtered_page
 from pairing.models import Pairing
@@ -17,7 +18,6 @@ from ..filtersets import JointMeetingFilterSet
 from ..forms.meetings import FollowUpForm, MeetingForm, ResolutionForm
 from ..models import JointMeeting, MeetingResolution
 from ..services import meetings as service
-from .common import add_form_errors, flash_error
 
 
 def _meetings(user):
@@ -29,8 +29,8 @@ def _meetings(user):
 def _party_pairings(user):
     """Pairings the user records meetings for: visible, active this year, and the user is a party."""
     year = timezone.localdate().year
-    pairings = Pairing.objects.visible_to(user).select_related("village", "unit").order_by("village__code")
-    pairings = pairings.filter(start_year__lte=year).exclude(end_year__lt=year)
+    pairings = Pairing.objects.visible_to(user).active_in(year).select_related("village", "unit")
+    pairings = pairings.order_by("village__code")
     return [p for p in pairings if service.is_party(user, p)]
 
 
@@ -48,7 +48,7 @@ def meeting_list(request):
 
 def meeting_create(request):
     if not can_edit(request.user, JointMeeting):
-        raise PermissionDenied(service.NOT_A_PARTY)
+        raise PermissionDenied(service.WORKFLOW.refusal("record"))
     choices = _party_pairings(request.user)
     chosen = request.GET.get("pairing") or request.POST.get("pairing")
     if not chosen and len(choices) == 1:
@@ -66,7 +66,7 @@ def meeting_create(request):
         try:
             meeting = service.create_meeting(actor=request.user, pairing=pairing, data=form.meeting_input())
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "联席会议已登记（纪要草稿）。可继续添加议定事项，纪要完整后定稿。")
             return redirect(meeting)
@@ -75,7 +75,7 @@ def meeting_create(request):
 
 def meeting_detail(request, pk):
     meeting = get_object_or_404(_meetings(request.user).prefetch_related("attendee_talents"), pk=pk)
-    is_party = service.is_party(request.user, meeting.pairing)
+    actions = service.allowed_actions(request.user, meeting)
     resolutions = list(meeting.resolutions.select_related("updated_by"))
     return render(
         request,
@@ -86,8 +86,9 @@ def meeting_detail(request, pk):
                 (r, FollowUpForm(initial={"follow_up_status": r.follow_up_status, "follow_up_note": r.follow_up_note}))
                 for r in resolutions
             ],
-            "is_party": is_party,
-            "can_change": is_party and not meeting.is_final,
+            "actions": actions,
+            "is_party": "follow_up" in actions,
+            "can_change": "edit" in actions,
             "resolution_form": ResolutionForm(),
         },
     )
@@ -95,7 +96,8 @@ def meeting_detail(request, pk):
 
 def meeting_edit(request, pk):
     meeting = get_object_or_404(_meetings(request.user), pk=pk)
-    if meeting.is_final:
+    service.WORKFLOW.require_role("edit", meeting, request.user)
+    if not service.WORKFLOW.may("edit", meeting, request.user):
         messages.error(request, service.FINAL_IS_READ_ONLY)
         return redirect(meeting)
     form = MeetingForm(
@@ -105,34 +107,24 @@ def meeting_edit(request, pk):
         try:
             service.update_meeting(actor=request.user, meeting=meeting, data=form.meeting_input())
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect(meeting)
     return render(request, "ledgers/meetings/form.html", {"form": form, "pairing": meeting.pairing, "meeting": meeting})
 
 
-def _run(request, run, success: str) -> bool:
-    try:
-        run()
-    except (ValidationError, PermissionDenied) as exc:
-        flash_error(request, exc)
-        return False
-    messages.success(request, success)
-    return True
-
-
 @require_POST
 def meeting_finalize(request, pk):
     meeting = get_object_or_404(_meetings(request.user), pk=pk)
-    _run(request, lambda: service.finalize_meeting(actor=request.user, meeting=meeting), "会议纪要已定稿。")
+    attempt(request, lambda: service.finalize_meeting(actor=request.user, meeting=meeting), "会议纪要已定稿。")
     return redirect(meeting)
 
 
 @require_POST
 def meeting_delete(request, pk):
     meeting = get_object_or_404(_meetings(request.user), pk=pk)
-    if _run(request, lambda: service.delete_meeting(actor=request.user, meeting=meeting), "会议记录已删除。"):
+    if attempt(request, lambda: service.delete_meeting(actor=request.user, meeting=meeting), "会议记录已删除。"):
         return redirect("ledgers:meeting_list")
     return redirect(meeting)
 
@@ -144,7 +136,7 @@ def resolution_add(request, pk):
     if not form.is_valid():
         messages.error(request, "议定事项填写有误：" + "；".join(e for errors in form.errors.values() for e in errors))
         return redirect(meeting)
-    _run(
+    attempt(
         request,
         lambda: service.add_resolution(actor=request.user, meeting=meeting, data=form.resolution_input()),
         "已添加议定事项。",
@@ -161,7 +153,7 @@ def resolution_follow_up(request, pk):
     resolution = _resolution(request, pk)
     form = FollowUpForm(request.POST)
     if form.is_valid():
-        _run(
+        attempt(
             request,
             lambda: service.follow_up_resolution(
                 actor=request.user,
@@ -179,7 +171,7 @@ def resolution_follow_up(request, pk):
 @require_POST
 def resolution_delete(request, pk):
     resolution = _resolution(request, pk)
-    _run(request, lambda: service.delete_resolution(actor=request.user, resolution=resolution), "已删除议定事项。")
+    attempt(request, lambda: service.delete_resolution(actor=request.user, resolution=resolution), "已删除议定事项。")
     return redirect(resolution.meeting)
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pairing import audit
 from pairing.choices import Role
+from pairing.core.refusals import flash_refusal
 from pairing.exceptions import StaleVersionError
 from pairing.generic_views import filtered_page
 from pairing.models import Village
@@ -22,7 +23,6 @@ from ..filtersets import LedgerMonthFilterSet
 from ..ledger import ledger_rows, month_activities, month_row, totals
 from ..models import LedgerMonth
 from ..periods import current_month, format_month, month_label, month_range, month_start, parse_month
-from .common import flash_error
 
 
 def _village_month(request, village_id, month):
@@ -31,24 +31,6 @@ def _village_month(request, village_id, month):
         return village, parse_month(month)
     except ValidationError:
         raise Http404 from None
-
-
-def _actions(user, row: LedgerMonth) -> list[tuple[str, str, bool]]:
-    """(action, button label, needs a reason) the user may take on this month now."""
-    role = Role.COUNTY_ADMIN if user.is_superuser else user.role
-    actions = []
-    if row.status == MonthStatus.OPEN and role == Role.VILLAGE_SECRETARY and user.village_id == row.village_id:
-        actions.append(("submit", "报送乡镇", False))
-    in_township = role == Role.TOWNSHIP_OFFICER and user.township_id == row.village.township_id
-    if row.status == MonthStatus.SUBMITTED and in_township:
-        actions.append(("confirm", "确认台账", False))
-    if row.status in (MonthStatus.SUBMITTED, MonthStatus.CONFIRMED) and (in_township or role == Role.COUNTY_ADMIN):
-        actions.append(("reopen", "退回村修改", True))
-    if row.status == MonthStatus.CONFIRMED and role == Role.COUNTY_ADMIN:
-        actions.append(("lock", "归档锁定", False))
-    if row.status == MonthStatus.LOCKED and role == Role.COUNTY_ADMIN:
-        actions.append(("reopen", "解锁并退回", True))
-    return actions
 
 
 def month_ledger(request, village_id, month):
@@ -72,7 +54,7 @@ def month_ledger(request, village_id, month):
             "month_param": format_month(first),
             "rows": ledger_rows(activities),
             "totals": totals(activities),
-            "actions": _actions(request.user, row),
+            "actions": services.months.WORKFLOW.buttons(row, request.user),
             "pending_count": pending_count,
             "previous_month": format_month(previous),
             "next_month": format_month(following) if following <= current_month() else "",
@@ -103,7 +85,7 @@ def month_action(request, village_id, month, action):
             else:
                 services.reopen_month(actor=request.user, ledger_month=row, version=version, reason=reason)
     except (ValidationError, PermissionDenied, StaleVersionError) as exc:
-        flash_error(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, done[action])
     return redirect("ledgers:month_ledger", village.pk, format_month(first))

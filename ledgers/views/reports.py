@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
+from pairing.core.refusals import add_errors, flash_refusal
 from pairing.models import Township
 
 from ..forms.meetings import ReportForm
 from ..models import TownshipHalfYearReport
 from ..periods import half_label, half_of
 from ..services import reports as service
-from .common import add_form_errors, flash_error
 
 REPORT_ROLES = (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER)
 
@@ -69,7 +69,9 @@ def report_edit(request, township_id, year, half):
     township = get_object_or_404(Township.objects.visible_to(request.user), pk=township_id)
     if half not in (1, 2):
         raise Http404
-    report = TownshipHalfYearReport.objects.filter(township=township, year=year, half=half).first()
+    report = (
+        TownshipHalfYearReport.objects.visible_to(request.user).filter(township=township, year=year, half=half).first()
+    )
     form = ReportForm(request.POST or None, initial={"summary": report.summary if report else ""})
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,7 +79,7 @@ def report_edit(request, township_id, year, half):
                 actor=request.user, township=township, year=year, half=half, summary=form.cleaned_data["summary"]
             )
         except (ValidationError, PermissionDenied) as exc:
-            add_form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存草稿。")
             return redirect(report)
@@ -93,10 +95,11 @@ def report_detail(request, pk):
     report = get_object_or_404(
         TownshipHalfYearReport.objects.visible_to(request.user).select_related("township", "submitted_by"), pk=pk
     )
-    user = request.user
-    is_officer = user.role == Role.TOWNSHIP_OFFICER and user.township_id == report.township_id
+    actions = service.allowed_actions(request.user, report)
     return render(
-        request, "ledgers/reports/detail.html", {"report": report, "can_change": is_officer and not report.is_submitted}
+        request,
+        "ledgers/reports/detail.html",
+        {"report": report, "can_change": "edit" in actions, "can_submit": "submit" in actions},
     )
 
 
@@ -107,7 +110,7 @@ def report_submit(request, pk):
     try:
         service.submit_report(actor=request.user, report=report)
     except (ValidationError, PermissionDenied) as exc:
-        flash_error(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, "已报送县委组织部。")
     return redirect(report)

@@ -8,7 +8,7 @@ stale; item writes may send `agreement_version` for the same check.
 """
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..services import agreements as svc
 from ..views.agreements import scan_response
-from .base import ScopedModelSerializer, ScopedRelatedField
+from .base import ActionsField, ScopedModelSerializer, ScopedReadOnlyViewSet, ScopedRelatedField
 
 DETAIL_PREFETCH = ("resources", "demands", "projects__demands", "projects__resources", "transitions", "revisions")
 
@@ -93,17 +93,8 @@ class DemandTrackSerializer(serializers.Serializer):
     agreement_version = serializers.IntegerField(required=False, min_value=1)
 
 
-class ItemViewSet(
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.ReadOnlyModelViewSet,
-):
-    permission_classes = [permissions.IsAuthenticated]
+class ItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
-
-    def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user)
 
     def _save(self, serializer, item):
         data = dict(serializer.validated_data)
@@ -195,7 +186,7 @@ class AgreementSerializer(ScopedModelSerializer):
     township = serializers.IntegerField(source="pairing.village.township_id", read_only=True)
     township_name = serializers.CharField(source="pairing.village.township.name", read_only=True)
     has_scan = serializers.SerializerMethodField()
-    actions = serializers.SerializerMethodField()
+    actions = ActionsField(svc.WORKFLOW)
 
     class Meta:
         model = Agreement
@@ -207,10 +198,6 @@ class AgreementSerializer(ScopedModelSerializer):
 
     def get_has_scan(self, obj) -> bool:
         return bool(obj.scan)
-
-    def get_actions(self, obj) -> list[str]:
-        """What the requesting user may do now (the services decide again on each request)."""
-        return sorted(svc.allowed_actions(self.context["request"].user, obj))
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -281,18 +268,17 @@ class RevisionSerializer(serializers.ModelSerializer):
         fields = ["amendment_no", "created_at", "document"]
 
 
-class AgreementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AgreementViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Agreements in the user's scope; create a draft, change its terms, and move it on."""
 
     queryset = Agreement.objects.select_related("pairing__unit", "pairing__village__township")
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilterSet
-    permission_classes = [permissions.IsAuthenticated]
     ordering_fields = ["year", "status", "updated_at", "pairing__village__code"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        queryset = super().get_queryset().visible_to(self.request.user)
+        queryset = super().get_queryset()
         return queryset.prefetch_related(*DETAIL_PREFETCH) if self.action == "retrieve" else queryset
 
     def get_serializer_class(self):

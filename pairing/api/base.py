@@ -1,4 +1,4 @@
-"""The base of every API resource: scoped queryset, role check on writes, writes via services.
+"""The base of every API resource: scoped queryset, default permissions, writes via services.
 
 A concrete viewset declares queryset, serializer_class and filterset_class; scoping happens here
 once (SECURITY.md 7). Related-object fields only accept rows the user can see, so naming a village
@@ -15,13 +15,13 @@ declares the viewset's paginated list with its filters.
 """
 
 from django.db import models
-from rest_framework import permissions, serializers, viewsets
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.settings import api_settings
 
-from .. import audit
-from ..choices import AuditResult
-from ..scoping import can_edit
 from ..services.directory import delete_object, save_object
-from .permissions import PasswordChangeNotDue
+from .permissions import CanCreateModel, CanEditModel
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -43,41 +43,57 @@ class ScopedModelSerializer(serializers.ModelSerializer):
     serializer_related_field = ScopedRelatedField
 
 
-class CanEditModel(permissions.BasePermission):
-    """Reading is governed by row scope; writing also needs a role that edits this model."""
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class ActionsField(serializers.Field):
+    """`actions`: what the requesting user may do to the row now, from the workflow's declaration:
+    the same list the page turns into buttons (the service decides again on every request)."""
 
-    message = "您的角色无权修改此类数据。"
+    def __init__(self, workflow, **kwargs):
+        self.workflow = workflow
+        super().__init__(source="*", read_only=True, **kwargs)
 
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        model = view.get_queryset().model
-        if can_edit(request.user, model):
-            return True
-        # Denied access is an audit event (SECURITY.md 12); this runs before any row is touched.
-        audit.record(
-            action="denied",
-            actor=request.user,
-            object_type=model._meta.label_lower,
-            result=AuditResult.DENIED,
-            message=f"{request.method} {request.path}",
-        )
-        return False
+    def to_representation(self, obj):
+        return self.workflow.allowed(obj, self.context["request"].user)
 
 
-class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [permissions.IsAuthenticated, PasswordChangeNotDue]
+class ScopedQuerysetMixin:
+    """Row scope, once for every API view: the rows are `visible_to(request.user)` (SECURITY.md 7).
+
+    Permissions are the project defaults (settings.REST_FRAMEWORK: signed in, no password change
+    due); who may change what is the business of the service each write calls, which refuses with
+    403 and audits the refusal. A view needing another permission names it in one line."""
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Scope before content: a write to a row out of scope is 404 whatever its body says, rather
+        # than a validation error from an action that reads its payload before looking the row up.
+        if request.method not in SAFE_METHODS and self.kwargs.get(self.lookup_url_kwarg or self.lookup_field):
+            self.get_object()
 
-class ScopedModelViewSet(viewsets.ModelViewSet):
-    permission_classes = [permissions.IsAuthenticated, PasswordChangeNotDue, CanEditModel]
+
+class ScopedReadOnlyViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ScopedWorkflowViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
+    """Scoped rows of a workflow: every write calls the workflow's service (perform_* and actions),
+    which declares who may do what. Only creating is gated up front, by the model's creator roles."""
+
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, CanCreateModel]
+    read_actions: tuple[str, ...] = ()
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
-    def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user)
+
+class ScopedModelViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
+    """Directory rows: writes are the directory service's save_object and delete_object (role,
+    field and scope rules), and the role is checked up front (CanEditModel)."""
+
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, CanEditModel]
+    read_actions: tuple[str, ...] = ()
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def _split_m2m(self, model, data: dict) -> tuple[dict, dict]:
         m2m_names = {f.name for f in model._meta.many_to_many}

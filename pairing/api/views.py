@@ -1,6 +1,6 @@
 from django.contrib.auth import authenticate, logout, update_session_auth_hash
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework import permissions, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -8,7 +8,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from .. import audit
-from ..choices import AuditResult, Role
+from ..choices import AuditResult
 from ..filtersets import (
     CountyFilterSet,
     CountyUnitFilterSet,
@@ -31,6 +31,7 @@ from ..models import (
     Village,
 )
 from ..services.accounts import change_password
+from ..services.directory import reveal
 from . import serializers as s
 from .base import ScopedModelViewSet
 
@@ -68,10 +69,14 @@ class TokenView(APIView):
         return Response({"token": token.key})
 
 
+# me/, auth/password/ and auth/logout/ answer while a password change is due (the only ones).
+SIGNED_IN_ONLY = [permissions.IsAuthenticated]
+
+
 class LogoutView(APIView):
     """End the API session: the token is deleted (by the user_logged_out receiver) and the logout audited."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = SIGNED_IN_ONLY
 
     @extend_schema(request=None, responses=s.LogoutResponseSerializer, tags=["auth"])
     def post(self, request):
@@ -83,7 +88,7 @@ class LogoutView(APIView):
 class PasswordChangeView(APIView):
     """Change one's own password; every other token of the user ends and a fresh one is returned."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = SIGNED_IN_ONLY
 
     @extend_schema(request=s.PasswordChangeSerializer, responses=s.TokenResponseSerializer, tags=["auth"])
     def post(self, request):
@@ -98,7 +103,7 @@ class PasswordChangeView(APIView):
 
 
 class MeView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = SIGNED_IN_ONLY
 
     @extend_schema(responses=s.MeSerializer, tags=["auth"])
     def get(self, request):
@@ -138,42 +143,15 @@ class UrbanTalentViewSet(ScopedModelViewSet):
     serializer_class = s.UrbanTalentSerializer
     filterset_class = UrbanTalentFilterSet
     ordering_fields = ["name", "unit__name", "status"]
-
-    def get_permissions(self):
-        # Revealing is reading, not editing: every role that sees the talent may ask (and is audited).
-        if self.action == "reveal":
-            return [permissions.IsAuthenticated()]
-        return super().get_permissions()
+    read_actions = ("reveal",)
 
     @extend_schema(request=None, responses=s.TalentRevealSerializer, tags=["talents"])
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
-        """Show the full phone (and the ID number to county admins and the talent); each reveal is audited."""
+        """The full numbers this user may see (the phone; the ID number to county admins and the
+        talent themselves); each reveal is audited."""
         talent = self.get_object()
-        fields = revealable_fields(request.user, talent)
-        if not fields:
-            audit.record(action="reveal", actor=request.user, obj=talent, result=AuditResult.DENIED)
-            raise exceptions.PermissionDenied("您的角色无权查看完整个人信息。")
-        data = {name: getattr(talent, name) for name in fields}
-        labels = {"phone": "手机号码", "id_number": "身份证号码"}
-        audit.record(
-            action="reveal",
-            actor=request.user,
-            obj=talent,
-            message="查看完整个人信息：" + "、".join(labels[name] for name in fields),
-        )
-        return Response(data)
-
-
-def revealable_fields(user, talent) -> tuple[str, ...]:
-    """Which full personal numbers of `talent` the user may see (SECURITY.md 15; the row is in scope)."""
-    if user.is_superuser or user.role == Role.COUNTY_ADMIN:
-        return ("phone", "id_number")
-    if user.role == Role.TALENT:
-        return ("phone", "id_number") if user.talent_id == talent.pk else ()
-    if user.role in (Role.TOWNSHIP_OFFICER, Role.VILLAGE_SECRETARY, Role.UNIT_LIAISON):
-        return ("phone",)
-    return ()
+        return Response(reveal(actor=request.user, obj=talent, fields=talent.revealable_fields(request.user)))
 
 
 class TalentAssignmentViewSet(ScopedModelViewSet):

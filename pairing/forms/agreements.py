@@ -8,7 +8,7 @@ write based on an outdated page is refused with a Chinese message instead of ove
 from django import forms
 from django.utils import timezone
 
-from ..choices import AgreementStatus, DemandItemStatus, ProjectStatus
+from ..choices import DemandItemStatus, ProjectStatus
 from ..models import (
     Agreement,
     AgreementDemandItem,
@@ -17,9 +17,9 @@ from ..models import (
     Pairing,
     Township,
 )
+from ..queries import OVERVIEW_STATUSES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-NOT_STARTED = "none"
 
 
 class VersionForm(forms.Form):
@@ -74,9 +74,7 @@ class OverviewFilterForm(forms.Form):
 
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)
     township = forms.ModelChoiceField(label="乡镇", queryset=Township.objects.none(), required=False)
-    status = forms.ChoiceField(
-        label="协议状态", required=False, choices=[("", "全部"), (NOT_STARTED, "未起草"), *AgreementStatus.choices]
-    )
+    status = forms.ChoiceField(label="协议状态", required=False, choices=[("", "全部"), *OVERVIEW_STATUSES])
     q = forms.CharField(label="搜索", required=False, max_length=50)
 
     def __init__(self, *args, user, **kwargs):

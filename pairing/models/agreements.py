@@ -86,10 +86,6 @@ class Agreement(DetailUrlMixin, VersionedModel):
     def title(self) -> str:
         return f"{self.pairing.unit.name}与{self.pairing.village.name}{self.year}年度结对共建协议"
 
-    @property
-    def is_editable(self) -> bool:
-        return self.status == AgreementStatus.DRAFT
-
     def year_bounds(self) -> tuple[datetime.date, datetime.date]:
         return datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
 
@@ -246,10 +242,6 @@ class AgreementProjectItem(AgreementItem):
 
     def __str__(self):
         return self.name
-
-    @property
-    def is_unfinished(self) -> bool:
-        return self.status in (ProjectStatus.PLANNED, ProjectStatus.IN_PROGRESS)
 
     def clean(self):
         errors = {}

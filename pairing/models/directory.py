@@ -17,7 +17,8 @@ from ..choices import (
     VillageKind,
     VillageOrgKind,
 )
-from ..scoping import Scope, ScopedManager
+from ..core.reveal import Revealable
+from ..scoping import Scope, ScopedManager, ScopedQuerySet
 from ..validators import (
     mask_id_number,
     mask_phone,
@@ -109,7 +110,7 @@ class Township(DetailUrlMixin, models.Model):
             validate_child_code(self.code, self.county.code, "code", "县（区）")
 
 
-class Village(DetailUrlMixin, models.Model):
+class Village(DetailUrlMixin, Revealable, models.Model):
     """An administrative village or community (行政村/社区) with its party organization."""
 
     township = models.ForeignKey(Township, models.PROTECT, related_name="villages", verbose_name="所属乡镇")
@@ -212,7 +213,7 @@ class Specialty(models.Model):
         return self.name
 
 
-class UrbanTalent(DetailUrlMixin, models.Model):
+class UrbanTalent(DetailUrlMixin, Revealable, models.Model):
     """An urban talent (城市人才): a cadre or professional who serves a village."""
 
     county = models.ForeignKey(County, models.PROTECT, related_name="talents", verbose_name="所属县（区）")
@@ -277,13 +278,14 @@ class UrbanTalent(DetailUrlMixin, models.Model):
     def __str__(self):
         return self.name
 
+    def may_reveal(self, user, field_name: str) -> bool:
+        """A talent may see their own numbers in full, besides the roles every masked field allows."""
+        own = user is not None and user.is_authenticated and user.role == Role.TALENT and user.talent_id == self.pk
+        return super().may_reveal(user, field_name) or (own and field_name in self.masked_fields)
+
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
-
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id_number(self.id_number)
 
     def clean(self):
         errors = {}
@@ -344,6 +346,20 @@ class TalentAssignment(DetailUrlMixin, models.Model):
             raise ValidationError({"village": "服务村不在该人才所属县（区）。"})
 
 
+def pairing_active_in(year: int, prefix: str = "") -> Q:
+    """The condition "the pairing is in force during `year`", on a pairing reached through `prefix`
+    (e.g. "village__pairings__") when the query starts from another model."""
+    return Q(**{f"{prefix}start_year__lte": year}) & (
+        Q(**{f"{prefix}end_year__isnull": True}) | Q(**{f"{prefix}end_year__gte": year})
+    )
+
+
+class PairingQuerySet(ScopedQuerySet):
+    def active_in(self, year: int) -> "PairingQuerySet":
+        """Pairings in force during `year` (started by then, not ended before)."""
+        return self.filter(pairing_active_in(year))
+
+
 class Pairing(DetailUrlMixin, models.Model):
     """A county unit paired with a village (结对关系), from a start year."""
 
@@ -363,7 +379,7 @@ class Pairing(DetailUrlMixin, models.Model):
         talent="village__assignments__talent",
     )
     editor_roles = frozenset({Role.COUNTY_ADMIN})
-    objects = ScopedManager()
+    objects = models.Manager.from_queryset(PairingQuerySet)()
     history = HistoricalRecords()
 
     class Meta:
@@ -386,6 +402,7 @@ class Pairing(DetailUrlMixin, models.Model):
         return f"{self.unit} ↔ {self.village}"
 
     def is_active_in(self, year: int) -> bool:
+        """The same rule as `pairing_active_in`, on a loaded row."""
         return self.start_year <= year and (self.end_year is None or year <= self.end_year)
 
     def clean(self):
@@ -398,7 +415,7 @@ class Pairing(DetailUrlMixin, models.Model):
             raise ValidationError(errors)
 
 
-class HonoraryVillageHead(DetailUrlMixin, models.Model):
+class HonoraryVillageHead(DetailUrlMixin, Revealable, models.Model):
     """A person of the unit named honorary village head (名誉村长) of a paired village."""
 
     pairing = models.ForeignKey(Pairing, models.CASCADE, related_name="honorary_heads", verbose_name="结对关系")

@@ -13,12 +13,12 @@ A refusal writes nothing except, for denials, an audit record written after the 
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from .. import audit
+from .. import audit, roles
 from ..choices import (
     AgreementAction,
     AgreementStatus,
@@ -27,6 +27,7 @@ from ..choices import (
     Role,
 )
 from ..concurrency import claim_version
+from ..core.workflows import Step, Workflow
 from ..exceptions import StaleVersionError
 from ..models import (
     Agreement,
@@ -42,33 +43,68 @@ from ..uploads import random_upload_name, validate_scan_upload
 from .base import service
 
 S = AgreementStatus
-PARTIES = frozenset({Role.VILLAGE_SECRETARY, Role.UNIT_LIAISON})
+# The pairing's two parties. Row scope already limits a secretary or liaison to their own
+# pairings' agreements, so the role is the whole condition.
+PARTY_ROLES = (Role.VILLAGE_SECRETARY, Role.UNIT_LIAISON)
+PARTY_LABEL = "村党组织书记/村务专干、县直单位联络员/名誉村长"
 
-# action -> (states it may start from, roles that may take it)
-RULES: dict[str, tuple[frozenset, frozenset]] = {
-    "create": (frozenset(), PARTIES),
-    "edit": (frozenset({S.DRAFT}), PARTIES),
-    "submit": (frozenset({S.DRAFT}), frozenset({Role.VILLAGE_SECRETARY})),
-    "confirm": (frozenset({S.SUBMITTED}), frozenset({Role.UNIT_LIAISON})),
-    "reject": (frozenset({S.SUBMITTED, S.CONFIRMED}), PARTIES),
-    "sign": (frozenset({S.CONFIRMED}), PARTIES),
-    "amend": (frozenset({S.SIGNED}), PARTIES),
-    "track": (frozenset({S.SIGNED}), PARTIES),
-    "close": (frozenset({S.SIGNED}), frozenset({Role.COUNTY_ADMIN})),
-    "carry_over": (frozenset({S.SIGNED, S.CLOSED}), PARTIES),
-}
-ACTION_LABELS = {
-    "create": "起草协议",
-    "edit": "修改协议和清单",
-    "submit": "提交协议",
-    "confirm": "确认协议",
-    "reject": "退回协议",
-    "sign": "登记签署",
-    "amend": "变更协议",
-    "track": "更新项目进度和需求状态",
-    "close": "关闭协议",
-    "carry_over": "结转下一年度",
-}
+
+def _party(user, _obj) -> bool:
+    return roles.has_role(user, *PARTY_ROLES)
+
+
+def _step(action, label, states, who=_party, who_label=PARTY_LABEL, **extra) -> Step:
+    return Step(action, label, who, who_label, frozenset(states) if states is not None else None, **extra)
+
+
+WORKFLOW = Workflow(
+    "agreement",
+    [
+        _step("create", "起草协议", None, creates=True),
+        _step(
+            "edit",
+            "修改协议和清单",
+            {S.DRAFT},
+            hint=lambda a: "已签署的协议只能通过“变更”修改。" if a.status == S.SIGNED else "",
+        ),
+        _step(
+            "submit",
+            "提交协议",
+            {S.DRAFT},
+            lambda user, _a: roles.has_role(user, Role.VILLAGE_SECRETARY),
+            "村党组织书记/村务专干",
+            confirm="提交后由结对单位确认，提交期间本村不能再修改协议和清单；如需修改，须由单位退回。",
+        ),
+        _step(
+            "confirm",
+            "确认协议",
+            {S.SUBMITTED},
+            lambda user, _a: roles.has_role(user, Role.UNIT_LIAISON),
+            "县直单位联络员/名誉村长",
+            confirm="确认后双方即可登记签署；确认即表示单位同意协议和三个清单的内容。",
+        ),
+        _step("reject", "退回协议", {S.SUBMITTED, S.CONFIRMED}),
+        _step(
+            "sign",
+            "登记签署",
+            {S.CONFIRMED},
+            confirm="登记签署后协议生效，内容只能通过“变更”修改，原签署版本存档备查。",
+        ),
+        _step("amend", "变更协议", {S.SIGNED}, confirm="变更后协议回到草拟状态，须重新提交、确认和签署。"),
+        _step("track", "更新项目进度和需求状态", {S.SIGNED}),
+        _step(
+            "close",
+            "关闭协议",
+            {S.SIGNED},
+            lambda user, _a: roles.has_role(user, Role.COUNTY_ADMIN),
+            "县委组织部工作人员",
+            confirm="关闭后本年度协议归档，不能再更新项目进度或变更。",
+        ),
+        _step("carry_over", "结转下一年度", {S.SIGNED, S.CLOSED}),
+    ],
+    noun="协议",
+    model=Agreement,
+)
 LIST_LABELS = {"resources": "资源清单", "demands": "需求清单", "projects": "结对共建项目清单"}
 ITEM_MODELS = {
     "resource": AgreementResourceItem,
@@ -83,23 +119,9 @@ DEFAULT_TERMS = """一、双方本着“资源共享、优势互补、共建共�
 五、本协议自签署之日起至当年12月31日有效；一式三份，双方各执一份，报县委组织部备案一份。"""
 
 
-def role_allows(user, action: str) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.role in RULES[action][1]
-
-
-def allowed_actions(user, agreement: Agreement) -> set[str]:
-    """Actions `user` may take on `agreement` now (for buttons; the services check again)."""
-    return {
-        action
-        for action, (states, _roles) in RULES.items()
-        if action != "create" and agreement.status in states and role_allows(user, action)
-    }
-
-
-def _roles_text(action: str) -> str:
-    return "、".join(Role(role).label for role in sorted(RULES[action][1]))
+def allowed_actions(user, agreement: Agreement) -> list[str]:
+    """Actions `user` may take on `agreement` now (buttons and the API's `actions`)."""
+    return WORKFLOW.allowed(agreement, user)
 
 
 def _snapshot(obj) -> dict:
@@ -121,30 +143,16 @@ def _load(actor, agreement: Agreement) -> Agreement:
         raise Http404 from None
 
 
-def _require_role(actor, action: str) -> None:
-    if not role_allows(actor, action):
-        raise PermissionDenied(f"只有{_roles_text(action)}可以{ACTION_LABELS[action]}。")
-
-
 def _require_version(agreement: Agreement, expected_version) -> None:
     if expected_version is not None and int(expected_version) != agreement.version:
         raise StaleVersionError("该协议已被他人修改，请刷新页面后重试。")
 
 
-def _require_state(agreement: Agreement, action: str) -> None:
-    if agreement.status not in RULES[action][0]:
-        hint = "已签署的协议只能通过“变更”修改。" if action == "edit" and agreement.status == S.SIGNED else ""
-        raise ValidationError(
-            f"协议当前状态为“{agreement.get_status_display()}”，不能{ACTION_LABELS[action]}。{hint}",
-            code="wrong_state",
-        )
-
-
 def _begin(actor, agreement: Agreement, action: str, expected_version) -> Agreement:
     current = _load(actor, agreement)
-    _require_role(actor, action)
+    WORKFLOW.require_role(action, current, actor)
     _require_version(current, expected_version)
-    _require_state(current, action)
+    WORKFLOW.require_state(action, current)
     return current
 
 
@@ -210,7 +218,7 @@ def create_agreement(*, actor, pairing: Pairing, year: int, terms: str = "") -> 
     """Start a pairing's agreement for `year` as a draft (at most one per pairing and year)."""
     if not Pairing.objects.visible_to(actor).filter(pk=pairing.pk).exists():
         raise Http404
-    _require_role(actor, "create")
+    WORKFLOW.require_role("create", pairing, actor)
     pairing = Pairing.objects.select_related("unit", "village__township").get(pk=pairing.pk)
     if not pairing.is_active_in(year):
         raise ValidationError({"year": f"该结对关系在{year}年度不在结对期内，不能起草协议。"})

@@ -8,12 +8,13 @@ a row out of scope (or create one there) raises and rolls back, so nothing is wr
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import Http404
 
 from .. import audit
+from ..choices import AuditResult
 from ..models import HonoraryVillageHead, Pairing, UrbanTalent
 from ..scoping import can_edit, field_violations, is_visible
 from .base import Denied, service
@@ -117,9 +118,19 @@ def appoint_honorary_head(
     return save_object(actor=actor, obj=head)
 
 
-@service
-def change_talent_status(*, actor, talent: UrbanTalent, status: str, reason: str) -> UrbanTalent:
-    """Mark a talent replaced or withdrawn (000 §六2), or active again; the model requires a reason."""
-    talent.status = status
-    talent.status_reason = reason.strip()
-    return save_object(actor=actor, obj=talent)
+REVEAL_REFUSED = "您的角色无权查看完整个人信息。"
+
+
+def reveal(*, actor, obj: models.Model, fields) -> dict[str, str]:
+    """The full values of masked `fields` of `obj` (the row's own `may_reveal` decides), audited
+    either way; the record names the fields, never the values. Not a @service: nothing is written
+    but the audit record, which must survive a refusal."""
+    if not is_visible(actor, obj):
+        raise Http404
+    fields = tuple(fields)
+    labels = "、".join(str(obj._meta.get_field(name).verbose_name) for name in fields if name in obj.masked_fields)
+    if not fields or not all(obj.may_reveal(actor, name) for name in fields):
+        audit.record(action="reveal", actor=actor, obj=obj, result=AuditResult.DENIED, message=labels)
+        raise PermissionDenied(REVEAL_REFUSED)
+    audit.record(action="reveal", actor=actor, obj=obj, message=f"查看完整个人信息：{labels}")
+    return {name: getattr(obj, name) for name in fields}

@@ -9,24 +9,24 @@ outdated page (the `version` it carries is stale) changes nothing and says so.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from ..choices import AgreementStatus, Role
+from .. import queries
+from ..choices import AgreementStatus
+from ..core.refusals import add_errors, attempt, flash_refusal
 from ..exceptions import StaleVersionError
 from ..filtering import parse_id
 from ..forms import agreements as f
-from ..models import Agreement, AgreementRevision, Pairing
+from ..models import Agreement, AgreementRevision
+from ..roles import has_role
 from ..services import agreements as svc
 
 S = AgreementStatus
-OVERVIEW_STATUSES = [(f.NOT_STARTED, "未起草"), *S.choices]
-SIGNED_STATES = (S.SIGNED, S.CLOSED)
 SCAN_TYPES = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",
@@ -52,11 +52,6 @@ SUCCESS = {
 }
 
 
-def active_in(year: int) -> Q:
-    """Pairings in force during `year`."""
-    return Q(start_year__lte=year) & (Q(end_year__isnull=True) | Q(end_year__gte=year))
-
-
 def scan_response(storage, name: str) -> FileResponse:
     """A stored scan as a download, typed from our own extension list and never served as HTML."""
     extension = name[name.rfind(".") :].lower() if "." in name else ""
@@ -75,22 +70,6 @@ def _agreement(request, pk) -> Agreement:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _attempt(request, call, success: str):
-    """Run a service call; turn its refusals into a Chinese message. Returns the result or None."""
-    try:
-        result = call()
-    except StaleVersionError as exc:
-        messages.error(request, exc.message)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or "您没有执行该操作的权限。")
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, success)
-        return result
-    return None
-
-
 def _form_errors(form) -> str:
     """A form's errors as one Chinese sentence, each prefixed with its field's label."""
     parts = []
@@ -103,65 +82,15 @@ def _form_errors(form) -> str:
 # --- overview ---------------------------------------------------------------------------------
 
 
-def overview_rows(pairings) -> tuple[list[dict], dict]:
-    """Signing progress per township: pairings by agreement status, counts and percentages."""
-    grouped = (
-        pairings.values(
-            "village__township_id", "village__township__name", "village__township__code", "agreement_status"
-        )
-        .annotate(n=Count("pk"))
-        .order_by("village__township__code")
-    )
-    by_township: dict[int, dict] = {}
-    for row in grouped:
-        entry = by_township.setdefault(
-            row["village__township_id"],
-            {"id": row["village__township_id"], "name": row["village__township__name"], "counts": {}},
-        )
-        entry["counts"][row["agreement_status"]] = row["n"]
-    totals = {"name": "合计", "counts": {}}
-    for entry in by_township.values():
-        for status, n in entry["counts"].items():
-            totals["counts"][status] = totals["counts"].get(status, 0) + n
-    rows = list(by_township.values())
-    for entry in [*rows, totals]:
-        total = sum(entry["counts"].values())
-        entry["total"] = total
-        entry["cells"] = [
-            {"status": s, "n": entry["counts"].get(s, 0), "pct": _pct(entry["counts"].get(s, 0), total)}
-            for s, _ in OVERVIEW_STATUSES
-        ]
-        entry["signed"] = sum(entry["counts"].get(s, 0) for s in SIGNED_STATES)
-        entry["signed_pct"] = _pct(entry["signed"], total)
-    return rows, totals
-
-
-def _pct(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.1f}%" if whole else "—"
-
-
-def annotated_pairings(user, year: int):
-    """The user's pairings in force in `year`, each with its agreement's status (or 'none')."""
-    agreements = Agreement.objects.filter(pairing=OuterRef("pk"), year=year).order_by()
-    return (
-        Pairing.objects.visible_to(user)
-        .filter(active_in(year))
-        .annotate(
-            agreement_status=Coalesce(Subquery(agreements.values("status")[:1]), Value(f.NOT_STARTED)),
-            agreement_pk=Subquery(agreements.values("pk")[:1]),
-        )
-    )
-
-
 @require_GET
 def overview(request):
     form = f.OverviewFilterForm(request.GET or None, user=request.user)
     year = form.year_or_current()
-    pairings = annotated_pairings(request.user, year)
+    pairings = queries.annotated_pairings(request.user, year)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if data.get("township"):
         pairings = pairings.filter(village__township=data["township"])
-    summary, totals = overview_rows(pairings)
+    summary, totals = queries.signing_progress(pairings)
     rows = pairings
     if data.get("status"):
         rows = rows.filter(agreement_status=data["status"])
@@ -169,7 +98,7 @@ def overview(request):
         rows = rows.filter(Q(unit__name__icontains=data["q"]) | Q(village__name__icontains=data["q"]))
     rows = rows.select_related("unit", "village__township").order_by("village__township__code", "village__code", "unit")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    status_labels = dict(OVERVIEW_STATUSES)
+    status_labels = dict(queries.OVERVIEW_STATUSES)
     for pairing in page.object_list:
         pairing.agreement_status_label = status_labels[pairing.agreement_status]
     return render(
@@ -180,9 +109,9 @@ def overview(request):
             "year": year,
             "summary": summary,
             "totals": totals,
-            "statuses": OVERVIEW_STATUSES,
+            "statuses": queries.OVERVIEW_STATUSES,
             "page_obj": page,
-            "can_create": svc.role_allows(request.user, "create"),
+            "can_create": svc.WORKFLOW.may("create", None, request.user),
             "breadcrumbs": [("三清单一协议", "")],
         },
     )
@@ -194,7 +123,7 @@ def create(request):
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("pairing:agreement_overview")
-    agreement = _attempt(
+    agreement = attempt(
         request,
         lambda: svc.create_agreement(
             actor=request.user, pairing=form.cleaned_data["pairing"], year=form.cleaned_data["year"]
@@ -274,7 +203,7 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
     return {
         "agreement": agreement,
         "allowed": allowed,
-        "workflow": allowed - {"edit", "track"},
+        "workflow": [action for action in allowed if action not in ("edit", "track")],
         "editing": editing,
         "tracking": tracking,
         "resource_rows": rows("resource", resources),
@@ -286,7 +215,7 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
         "action_forms": action_forms,
         "transitions": agreement.transitions.all(),
         "revisions": agreement.revisions.defer("document"),
-        "is_party": user.is_superuser or user.role in (Role.VILLAGE_SECRETARY, Role.UNIT_LIAISON),
+        "is_party": has_role(user, *svc.PARTY_ROLES),
         "breadcrumbs": [
             ("三清单一协议", f"{reverse('pairing:agreement_overview')}?year={agreement.year}"),
             (f"{agreement.year}年 {agreement.pairing.village.name}", ""),
@@ -311,7 +240,7 @@ def terms(request, pk):
     form = f.TermsForm(request.POST, user=request.user)
     if not form.is_valid():
         return _render_with_errors(request, agreement, {"terms": form})
-    _attempt(
+    attempt(
         request,
         lambda: svc.update_terms(
             actor=request.user,
@@ -347,7 +276,7 @@ def transition(request, pk, action):
             village_signatory=data["village_signatory"],
         ),
     }
-    _attempt(request, calls[action], SUCCESS[action])
+    attempt(request, calls[action], SUCCESS[action])
     return redirect(agreement)
 
 
@@ -356,7 +285,7 @@ def carry_over(request, pk):
     agreement = _agreement(request, pk)
     form = f.CarryOverForm(request.POST, user=request.user)
     form.is_valid()
-    following = _attempt(
+    following = attempt(
         request,
         lambda: svc.carry_over(
             actor=request.user,
@@ -399,23 +328,15 @@ def item_save(request, pk, kind, item_pk=None):
                 **links,
             )
         except (StaleVersionError, PermissionDenied) as exc:
-            messages.error(request, getattr(exc, "message", "") or str(exc))
+            flash_refusal(request, exc)
             return redirect(anchor)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect(anchor)
     key = f"{kind}-{item_pk}" if item_pk else f"add-{kind}"
     return _render_with_errors(request, agreement, {key: form})
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_POST
@@ -424,7 +345,7 @@ def item_delete(request, pk, kind, item_pk):
     item = _item(request, agreement, kind, item_pk)
     version = request.POST.get("agreement_version", "")
     expected = parse_id(version)
-    _attempt(request, lambda: svc.delete_item(actor=request.user, item=item, expected_version=expected), "已删除。")
+    attempt(request, lambda: svc.delete_item(actor=request.user, item=item, expected_version=expected), "已删除。")
     return redirect(f"{agreement.get_absolute_url()}#list-{kind}")
 
 
@@ -456,7 +377,7 @@ def item_track(request, pk, kind, item_pk):
         )
     else:
         raise Http404
-    _attempt(request, call, "进度已更新。")
+    attempt(request, call, "进度已更新。")
     return redirect(f"{agreement.get_absolute_url()}#list-{kind}")
 
 
@@ -473,11 +394,11 @@ def _print(request, agreement, document, revision=None):
 
 @require_GET
 def print_view(request, pk):
-    agreement = _agreement(request, pk)
-    agreement = (
-        Agreement.objects.select_related("pairing__unit", "pairing__village__township")
-        .prefetch_related("resources", "demands", "projects__demands", "projects__resources")
-        .get(pk=agreement.pk)
+    agreement = get_object_or_404(
+        Agreement.objects.visible_to(request.user)
+        .select_related("pairing__unit", "pairing__village__township")
+        .prefetch_related("resources", "demands", "projects__demands", "projects__resources"),
+        pk=pk,
     )
     return _print(request, agreement, agreement.as_document())
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.generic import FormView
 
 from .. import filtersets as fs
+from ..core.refusals import add_errors
 from ..forms import directory as forms
 from ..generic_views import (
     Column,
@@ -22,7 +23,6 @@ from ..generic_views import (
     RelatedSection,
     RequireEditRoleMixin,
     ScopedFormMixin,
-    add_errors,
 )
 from ..models import (
     CountyUnit,

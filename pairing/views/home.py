@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from ..choices import Role
+from ..choices import AuditAction, Role
 from ..context_processors import can_read_audit_log, role_sees
 from ..models import AuditEvent, CountyUnit, Pairing, TalentAssignment, Township, UrbanTalent, Village
 
@@ -106,9 +106,7 @@ def recent_audit_events(request) -> Panel | None:
 
 
 def action_label(action: str) -> str:
-    from .audit_log import ACTION_LABELS
-
-    return ACTION_LABELS.get(action, action)
+    return AuditAction(action).label if action in AuditAction.values else action
 
 
 def home(request):

@@ -186,3 +186,29 @@ def test_two_talents_racing_for_the_last_place_one_wins():
     demand.refresh_from_db()
     assert demand.claimed_count == 2 == demand.people_wanted
     assert DemandClaim.objects.filter(demand=demand, status=ClaimStatus.ACTIVE).count() == 2
+
+
+def test_the_api_lists_what_the_talent_may_claim_and_their_claims_as_the_page_does(cast, api, client):
+    from ledgers import queries
+
+    open_demand = publish(cast, title="可认领的需求")
+    claimed = publish(cast, title="已认领的需求")
+    claim_demand(actor=cast.frank, demand=claimed)
+    api.force_authenticate(cast.frank)
+    claimable = api.get("/api/v1/demands/claimable/").json()
+    assert [row["id"] for row in claimable["results"]] == [open_demand.pk]
+    assert claimable["results"][0]["actions"] == ["claim"]
+    mine = api.get("/api/v1/claims/").json()
+    assert [row["demand"] for row in mine["results"]] == [claimed.pk]
+    assert [d.pk for d in queries.claimable_demands(cast.frank)] == [open_demand.pk]
+    client.force_login(cast.frank)
+    page = client.get("/ledgers/demands/claimable/").content.decode()
+    assert "可认领的需求" in page and "已认领的需求" in page  # the page shows both lists
+
+
+def test_the_claimable_list_is_empty_for_roles_that_do_not_claim(cast, api):
+    publish(cast)
+    for user in (cast.alice, cast.bob, cast.dave, cast.grace):
+        api.force_authenticate(user)
+        assert api.get("/api/v1/demands/claimable/").json()["count"] == 0
+        assert api.get("/api/v1/claims/").json()["count"] == 0

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from pairing.choices import AgreementStatus
 from pairing.models import Agreement, Pairing, Village
-from pairing.views.agreements import annotated_pairings
+from pairing.queries import annotated_pairings
 from tests.pairing.test_agreements_support import YEAR, fake_pdf_upload, fill_lists, make_agreement, pdf_upload
 
 S = AgreementStatus

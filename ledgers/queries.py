@@ -1,0 +1,54 @@
+"""Read queries shared by pages, the API, exports and jobs: the user (and parameters) in, a scoped
+queryset out. Views and viewsets hold no query logic of their own (ARCHITECTURE.md "Reads")."""
+
+from django.db.models import F
+from django.utils import timezone
+
+from pairing.choices import Role
+
+from .choices import ClaimStatus
+from .models import Demand, DemandClaim
+from .models.demands import CLAIMABLE_STATUSES, OPEN_STATUSES
+from .services.demands import claimant_village_ids
+
+
+def demands(user):
+    """Demands the user may see, with what every listing shows."""
+    return Demand.objects.visible_to(user).select_related("village__township").prefetch_related("specialties")
+
+
+def _own_claims(user):
+    if user.role == Role.TALENT and user.talent_id:
+        return DemandClaim.objects.filter(talent_id=user.talent_id)
+    if user.role == Role.UNIT_LIAISON and user.unit_id:
+        return DemandClaim.objects.filter(unit_id=user.unit_id)
+    return None
+
+
+def claimable_demands(user, year: int | None = None):
+    """Open places in the villages the talent (or the liaison's unit) may serve in `year` (default
+    this year) that the user has not claimed yet; soonest due first."""
+    own = _own_claims(user)
+    if own is None:
+        return Demand.objects.none()
+    year = year or timezone.localdate().year
+    return (
+        demands(user)
+        .filter(status__in=CLAIMABLE_STATUSES, claimed_count__lt=F("people_wanted"))
+        .filter(village_id__in=claimant_village_ids(user, year))
+        .exclude(pk__in=own.filter(status=ClaimStatus.ACTIVE).values("demand_id"))
+        .order_by(F("due_date").asc(nulls_last=True), "-published_at", "pk")
+    )
+
+
+def my_claims(user):
+    """The user's active claims on demands still open (a talent's own, or the liaison's unit's)."""
+    own = _own_claims(user)
+    if own is None:
+        return DemandClaim.objects.none()
+    return (
+        DemandClaim.objects.visible_to(user)
+        .filter(pk__in=own.values("pk"), status=ClaimStatus.ACTIVE, demand__status__in=OPEN_STATUSES)
+        .select_related("demand__village")
+        .order_by("demand__due_date", "pk")
+    )
