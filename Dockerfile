@@ -3,7 +3,7 @@
 FROM node:20-slim AS assets
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY tools ./tools
+COPY tools/vendor.mjs ./tools/
 RUN npm ci --no-audit --no-fund && npm run vendor
 
 FROM python:3.11-slim

@@ -25,7 +25,13 @@ SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET):
     raise ImproperlyConfigured("PORTAL_MODE=production needs SECRET_KEY of at least 50 random characters")
 
-DEBUG = env_bool("DEBUG", not PRODUCTION)
+# Demo accounts exist (and can log in) only in demo mode (SECURITY.md 5).
+DEMO_MODE = env_bool("DEMO_MODE", False)
+
+# The demo shows the product to the people who will use it: its error pages are the portal's Chinese
+# ones, not Django's English technical pages listing the URL map. So DEBUG is off by default there
+# too; a developer who wants the technical pages sets DEBUG=1.
+DEBUG = env_bool("DEBUG", not PRODUCTION and not DEMO_MODE)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in PORTAL_MODE=production")
 
@@ -33,9 +39,6 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("PORTAL_MODE=production needs ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-
-# Demo accounts exist (and can log in) only in demo mode (SECURITY.md 5).
-DEMO_MODE = env_bool("DEMO_MODE", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -162,8 +165,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 CSRF_FAILURE_VIEW = "pairing.views.errors.csrf_failure"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files are never served by URL: photos and scans go through their views' scope checks.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -176,6 +180,9 @@ STORAGES = {
         )
     },
 }
+# runserver serves static files only with DEBUG on; in development with DEBUG off (the demo) WhiteNoise
+# serves them straight from the app and project folders, as collectstatic would have gathered them.
+WHITENOISE_USE_FINDERS = not PRODUCTION and not DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 REST_FRAMEWORK = {

@@ -175,8 +175,12 @@ def build(ctx) -> None:
         recorder = secretary if secretary and secretary.village_id == village.pk else None
         for age, first in enumerate(reversed(months)):
             status = _month_status(rng, age, on_time)
-            last_day = min(next_month(first) - datetime.timedelta(days=1), ctx.today)
+            month_end = next_month(first) - datetime.timedelta(days=1)
+            last_day = min(month_end, ctx.today)
             days = (last_day - first).days + 1
+            # The current month has run only `days` of its days, so it has that share of a month's
+            # services (on the 1st, about one day's worth, not the whole month dated today).
+            share = days / ((month_end - first).days + 1)
 
             def a_day(first=first, days=days):
                 return first + datetime.timedelta(days=rng.randrange(days))
@@ -186,6 +190,8 @@ def build(ctx) -> None:
             for talent_id in assigned[(village.pk, first.year)]:
                 if rng.random() < serve_chance:
                     slots.extend([talent_id] * rng.choices([1, 2, 3], [0.58, 0.36, 0.06])[0])
+            if share < 1:
+                slots = [talent_id for talent_id in slots if rng.random() < share]
             rng.shuffle(slots)
             while slots:
                 group = []
@@ -201,7 +207,7 @@ def build(ctx) -> None:
                 )
             # The paired unit's monthly contact (000 §四(一)1), missed now and then.
             for pairing in pairings[village.pk]:
-                if pairing.is_active_in(first.year) and rng.random() < serve_chance:
+                if pairing.is_active_in(first.year) and rng.random() < serve_chance * share:
                     batch.add(
                         _activity(ctx, village, ActivityKind.UNIT_CONTACT, a_day(), status, recorder),
                         [ActivityParticipant(unit_id=pairing.unit_id, hours=rng.choice(HOURS[:4]))],

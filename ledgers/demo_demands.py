@@ -119,13 +119,15 @@ def build(ctx) -> None:
     recent = today - datetime.timedelta(days=RECENT_DAYS)
     open_states = [DemandStatus.PUBLISHED, DemandStatus.CLAIMED, DemandStatus.IN_PROGRESS]
     for position, village_id in enumerate(villages):
+        resolved_in = {}  # year -> resolved demands built for this village
         # Resolved: built backwards from a sample of each year's activities that served the village,
         # about 12–18 a year (pro rata for the current year).
         for year in (ctx.year - 1, ctx.year):
             pool = [a for a in served.get(village_id, []) if a[0].year == year]
             share = 1.0 if year < ctx.year else (today.timetuple().tm_yday / 365)
             wanted = max(2, round(rng.randint(12, 18) * share))
-            for day, activity_id, talent_ids in rng.sample(pool, min(len(pool), wanted)):
+            resolved_in[year] = min(len(pool), wanted)
+            for day, activity_id, talent_ids in rng.sample(pool, resolved_in[year]):
                 published = max(datetime.date(year, 1, 1), day - datetime.timedelta(days=rng.randint(1, 20)))
                 resolved = min(today, day + datetime.timedelta(days=rng.randint(0, 3)))
                 index = add(
@@ -143,17 +145,28 @@ def build(ctx) -> None:
                 claims.append(
                     (index, {"talent_id": rng.choice(talent_ids), "status": ClaimStatus.COMPLETED, "day": claim_day})
                 )
-        # Closed unresolved: rare, and only old ones.
+        # Closed unresolved: one for every twenty resolved in a year (rounded at random), which keeps
+        # last year's rate near the ~95% of seed 003 at every scale. Only old ones (published 60 days
+        # before the recent window), so the current year gets them pro rata of its old enough part.
         # The first village always gets one, so even the small demo shows every state.
-        if position == 0 or rng.random() < 0.12:
-            published = since + datetime.timedelta(days=rng.randint(0, max((recent - since).days - 60, 1)))
-            add(
-                village_id,
-                published,
-                DemandStatus.CLOSED,
-                close_reason=rng.choice(CLOSE_REASONS),
-                closed_at=_aware(ctx, published + datetime.timedelta(days=rng.randint(20, 60)), 10),
-            )
+        for year in (ctx.year - 1, ctx.year):
+            first = datetime.date(year, 1, 1)
+            last = min(datetime.date(year, 12, 31), recent - datetime.timedelta(days=60))
+            if last <= first:
+                continue
+            old_part = (last - first).days / max((min(today, datetime.date(year, 12, 31)) - first).days, 1)
+            count = int(resolved_in[year] / 20 * old_part + rng.random())
+            if position == 0 and year < ctx.year:
+                count = max(count, 1)
+            for _ in range(count):
+                published = first + datetime.timedelta(days=rng.randint(0, (last - first).days))
+                add(
+                    village_id,
+                    published,
+                    DemandStatus.CLOSED,
+                    close_reason=rng.choice(CLOSE_REASONS),
+                    closed_at=_aware(ctx, min(today, published + datetime.timedelta(days=rng.randint(20, 60))), 10),
+                )
         # Open: recent, in every open state; some past their due date.
         draws = [rng.choice(open_states) for _ in range(rng.choice([0, 0, 0, 0, 0, 0, 0, 1, 1, 2]))]
         if position < len(open_states):  # every open state appears, whatever the scale

@@ -39,7 +39,7 @@ class PasswordChangeRequiredMiddleware:
     there until it has changed. Logout, static files and the API (which has its own token rules) pass.
     """
 
-    exempt_prefixes = ("/static/", "/media/", "/api/", "/health/")
+    exempt_prefixes = ("/static/", "/api/", "/health/")
     exempt_url_names = ("pairing:password_change", "pairing:logout")
 
     def __init__(self, get_response):

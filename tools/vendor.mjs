@@ -1,6 +1,13 @@
 // Copies the third-party front-end files the portal serves from node_modules/ into static/vendor/.
 // Plain node, no dependencies: run by `npm run vendor` after `npm ci` (county intranets have no CDN).
-import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
+//
+// Source-map references are stripped from every copied .js and .css file. The production build's
+// ManifestStaticFilesStorage rewrites each `sourceMappingURL` to a hashed name and stops with an
+// error when the map is not there; which maps a package ships changes from release to release
+// (tom-select and swagger-ui reference maps beside files we copy), so copying maps would break on
+// the next upgrade. Nobody debugs the libraries' minified code on a county intranet, and the maps
+// would double the size of static/vendor/. Stripping works whatever a release ships.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -12,9 +19,7 @@ const vendor = join(root, "static", "vendor");
 const FILES = {
   bootstrap: [
     ["bootstrap/dist/css/bootstrap.min.css", "bootstrap.min.css"],
-    ["bootstrap/dist/css/bootstrap.min.css.map", "bootstrap.min.css.map"],
     ["bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap.bundle.min.js"],
-    ["bootstrap/dist/js/bootstrap.bundle.min.js.map", "bootstrap.bundle.min.js.map"],
     ["bootstrap/LICENSE", "LICENSE"],
   ],
   "tom-select": [
@@ -32,6 +37,23 @@ const FILES = {
   ],
 };
 
+// `//# sourceMappingURL=…` on a line of its own (JS) and `/*# sourceMappingURL=… */` (CSS and JS);
+// `@` is the old spelling of `#`.
+const SOURCE_MAP = /^[ \t]*(?:\/\/[#@][ \t]*sourceMappingURL=[^\r\n]*|\/\*[#@][ \t]*sourceMappingURL=[^*]*\*\/)[ \t]*$/gm;
+
+function copy(from, to) {
+  if (!/\.(?:css|js|mjs)$/.test(to)) {
+    copyFileSync(from, to);
+    return;
+  }
+  const text = readFileSync(from, "utf8").replace(SOURCE_MAP, "");
+  if (/^[ \t]*(?:\/\/|\/\*)[#@][ \t]*sourceMappingURL=/m.test(text)) {
+    // A reference this pattern does not know: fail here rather than in collectstatic.
+    throw new Error(`${from}: unrecognised sourceMappingURL comment`);
+  }
+  writeFileSync(to, text);
+}
+
 let missing = 0;
 rmSync(vendor, { recursive: true, force: true });
 for (const [folder, files] of Object.entries(FILES)) {
@@ -43,7 +65,7 @@ for (const [folder, files] of Object.entries(FILES)) {
       missing += 1;
       continue;
     }
-    copyFileSync(from, join(vendor, folder, name));
+    copy(from, join(vendor, folder, name));
   }
 }
 if (missing) {

@@ -208,7 +208,7 @@ class DemandViewSet(ScopedWorkflowViewSet):
         return self._fresh(services.close_demand(actor=request.user, demand=demand, **form.validated_data))
 
     @extend_schema(request=None, responses=DemandSuggestionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def suggestions(self, request, pk=None):
         """Talents ranked for this demand, with the reason (empty once it accepts no more claims)."""
         demand = self.get_object()

@@ -19,12 +19,12 @@ class TalentEvaluationSerializer(ScopedModelSerializer):
     village = ScopedRelatedField(queryset=Village.objects.all())
     talent_name = serializers.CharField(source="talent.name", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
-    unit = serializers.IntegerField(source="talent.unit_id", read_only=True, default=None)
+    unit = serializers.IntegerField(source="talent.unit_id", read_only=True, allow_null=True)
     reason = serializers.CharField(
         write_only=True, required=False, allow_blank=True, max_length=200, help_text="已转送单位后修改时必填"
     )
-    evaluated_by = serializers.CharField(source="evaluated_by.display_name", read_only=True, default=None)
-    forwarded_by = serializers.CharField(source="forwarded_by.display_name", read_only=True, default=None)
+    evaluated_by = serializers.CharField(source="evaluated_by.display_name", read_only=True, allow_null=True)
+    forwarded_by = serializers.CharField(source="forwarded_by.display_name", read_only=True, allow_null=True)
     actions = ActionsField(service.WORKFLOW)
 
     class Meta:

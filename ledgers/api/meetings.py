@@ -19,7 +19,7 @@ from ..services import meetings as service
 
 class ResolutionSerializer(ScopedModelSerializer):
     meeting = ScopedRelatedField(queryset=JointMeeting.objects.all())
-    updated_by = serializers.CharField(source="updated_by.display_name", read_only=True, default=None)
+    updated_by = serializers.CharField(source="updated_by.display_name", read_only=True, allow_null=True)
 
     class Meta:
         model = MeetingResolution
@@ -69,8 +69,8 @@ class JointMeetingSerializer(ScopedModelSerializer):
     unit_chair = serializers.CharField(max_length=30, required=False, help_text="默认为结对关系的现任名誉村长")
     village_chair = serializers.CharField(max_length=30, required=False, help_text="默认为村党组织书记")
     resolutions = ResolutionSerializer(many=True, read_only=True)
-    recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True, default=None)
-    finalized_by = serializers.CharField(source="finalized_by.display_name", read_only=True, default=None)
+    recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True, allow_null=True)
+    finalized_by = serializers.CharField(source="finalized_by.display_name", read_only=True, allow_null=True)
     actions = ActionsField(service.WORKFLOW)
 
     class Meta:

@@ -15,8 +15,8 @@ from ..services.activities import ActivityInput, ParticipantInput
 class ParticipantSerializer(serializers.ModelSerializer):
     talent = ScopedRelatedField(queryset=UrbanTalent.objects.all(), required=False, allow_null=True)
     unit = ScopedRelatedField(queryset=CountyUnit.objects.all(), required=False, allow_null=True)
-    talent_name = serializers.CharField(source="talent.name", read_only=True, default="")
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
+    talent_name = serializers.CharField(source="talent.name", read_only=True, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
     hours = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=Decimal("0.5"), max_value=Decimal("24"))
 
     class Meta:
@@ -40,8 +40,8 @@ class ServiceActivitySerializer(ScopedModelSerializer):
     month = serializers.SerializerMethodField()
     participants = ParticipantSerializer(many=True)
     photos = PhotoSerializer(many=True, read_only=True)
-    recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True, default=None)
-    reviewed_by = serializers.CharField(source="reviewed_by.display_name", read_only=True, default=None)
+    recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True, allow_null=True)
+    reviewed_by = serializers.CharField(source="reviewed_by.display_name", read_only=True, allow_null=True)
     actions = ActionsField(activities.WORKFLOW)
 
     class Meta:
@@ -116,15 +116,14 @@ class LedgerMonthSerializer(ScopedModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
     township = serializers.IntegerField(source="village.township_id", read_only=True)
     month = serializers.CharField(help_text="YYYY-MM")
-    submitted_by = serializers.CharField(source="submitted_by.display_name", read_only=True, default=None)
-    confirmed_by = serializers.CharField(source="confirmed_by.display_name", read_only=True, default=None)
-    reopened_by = serializers.CharField(source="reopened_by.display_name", read_only=True, default=None)
-    activities = serializers.IntegerField(source="total_activities", read_only=True, default=None)
-    hours = serializers.DecimalField(
-        source="total_hours", max_digits=10, decimal_places=1, read_only=True, default=None
-    )
-    participants = serializers.IntegerField(source="total_participants", read_only=True, default=None)
-    beneficiaries = serializers.IntegerField(source="total_beneficiaries", read_only=True, default=None)
+    submitted_by = serializers.CharField(source="submitted_by.display_name", read_only=True, allow_null=True)
+    confirmed_by = serializers.CharField(source="confirmed_by.display_name", read_only=True, allow_null=True)
+    reopened_by = serializers.CharField(source="reopened_by.display_name", read_only=True, allow_null=True)
+    # The month's totals, which the viewset attaches to every row it answers with (ledger.attach_totals).
+    activities = serializers.IntegerField(source="total_activities", read_only=True)
+    hours = serializers.DecimalField(source="total_hours", max_digits=10, decimal_places=1, read_only=True)
+    participants = serializers.IntegerField(source="total_participants", read_only=True)
+    beneficiaries = serializers.IntegerField(source="total_beneficiaries", read_only=True)
     actions = ActionsField(months.WORKFLOW)
 
     class Meta:

@@ -386,7 +386,7 @@ class AgreementViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return self._respond(agreement, status.HTTP_201_CREATED)
 
     @extend_schema(responses=RevisionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def revisions(self, request, pk=None):
         """Every signed version, frozen as it was signed."""
         agreement = self.get_object()

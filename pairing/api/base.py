@@ -5,6 +5,13 @@ once (SECURITY.md 7). Related-object fields only accept rows the user can see, s
 or unit outside one's scope is a field error and nothing is written (SECURITY.md 8). Fields that
 only one role decides (a talent's status, its county) are listed in the model's `role_fields`;
 the directory service refuses another role's change to them (SECURITY.md 9).
+
+The schema is the mini-program's contract (it is generated from /api/schema/), so serializers say
+what responses hold. A read-only field over a relation that may be empty (`recorded_by.display_name`,
+`unit.name`) says `allow_null=True`, never `default=`: the schema then declares it nullable, and DRF
+leaves defaults out of partial updates, so a `default=` field vanished from PATCH responses. An
+action that answers a plain list says `pagination_class=None, filter_backends=[]`, or the schema
+declares the viewset's paginated list with its filters.
 """
 
 from django.db import models

@@ -99,7 +99,7 @@ class SpecialtySerializer(serializers.ModelSerializer):
 
 
 class UrbanTalentSerializer(ScopedModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
     phone = phone_field()
     id_number = MaskedField(
         mask=mask_id_number, normalize=normalize_id_number, max_length=18, required=False, allow_blank=True

@@ -29,11 +29,14 @@ def seeded(settings):
 def test_demands_in_every_state_with_a_realistic_resolution_rate(seeded):
     assert "ledgers.demo_demands.build" in seeded and "需求任务" in seeded
     assert set(Demand.objects.values_list("status", flat=True)) == set(DemandStatus.values)
-    for year in (2025, 2026):
+    # Last year is complete: about 95% resolved. This year also holds the recent open demands (in the
+    # small demo at least one in each open state and two for the demo talent, whatever the luck), so
+    # it resolves less so far; neither is ever 100%.
+    for year, lowest in ((2025, 88), (2026, 80)):
         start, end = year_bounds(year)
         rate = resolution_rate(Demand.objects.all(), start, end)
         assert rate.collected > 20
-        assert 88 <= rate.rate <= 99, (year, rate)
+        assert lowest <= rate.rate <= 99, (year, rate)
     today = timezone.datetime.fromisoformat(TODAY).date()
     assert Demand.objects.filter(status__in=["published", "claimed", "in_progress"], due_date__lt=today).exists()
 

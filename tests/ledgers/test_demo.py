@@ -1,5 +1,6 @@
 """The ledger's seed_demo builder: three years, realistic density, months in every state."""
 
+import datetime
 from collections import Counter
 from io import StringIO
 
@@ -75,3 +76,50 @@ def test_reset_removes_the_demo_ledger(settings):
     call_command("seed_demo", "--scale", "small", "--today", TODAY, "--reset", stdout=StringIO(), stderr=StringIO())
     assert ServiceActivity.objects.count() > 0  # rebuilt, not duplicated
     assert LedgerMonth.objects.count() == 10 * 36
+
+
+# --- the current month, built by the ledger builder alone --------------------------------------------------
+
+
+def build_ledger(monkeypatch, today: str) -> dict:
+    """The directory and the ledger builder for `today`, over two months (the current and the last)
+    of a county with enough talents for daily counts to mean something; returns date -> activities."""
+    import random
+
+    from django.core.management.base import OutputWrapper
+
+    from ledgers import demo as ledger_demo
+    from pairing import demo
+
+    monkeypatch.setattr(ledger_demo, "MONTHS", 2)
+    ctx = demo.DemoContext(
+        rng=random.Random("1/pairing.demo.build_directory"),
+        scale=demo.Scale("test", counties=1, townships=3, villages=30, units=12, talents=1500),
+        today=datetime.date.fromisoformat(today),
+        stdout=OutputWrapper(StringIO()),
+    )
+    demo.build_directory(ctx)
+    ctx.rng = random.Random("1/ledgers.demo.build")
+    ledger_demo.build(ctx)
+    return Counter(ServiceActivity.objects.values_list("date", flat=True))
+
+
+def test_on_the_first_of_a_month_the_current_month_holds_one_days_activities(monkeypatch):
+    per_day = build_ledger(monkeypatch, "2026-12-01")
+    november = [per_day[day] for day in per_day if day.month == 11]
+    usual = sum(november) / 30
+    assert usual > 20  # enough to compare
+    assert max(per_day) == datetime.date(2026, 12, 1)
+    # About a usual day's worth dated today, not the whole month's (30 times as many).
+    assert 0.5 * usual <= per_day[datetime.date(2026, 12, 1)] <= 2 * usual
+
+
+def test_mid_month_the_current_months_activities_spread_over_the_days_so_far(monkeypatch):
+    per_day = build_ledger(monkeypatch, "2026-12-15")
+    november = sum(n for day, n in per_day.items() if day.month == 11)
+    december = {day: n for day, n in per_day.items() if day.month == 12}
+    assert sorted(december) == [datetime.date(2026, 12, d) for d in range(1, 16)]  # every day so far, none later
+    # Half a month so far holds about half a month's activities, each day about a usual day's.
+    assert 0.75 * november * 15 / 30 <= sum(december.values()) <= 1.25 * november * 15 / 30
+    usual = november / 30
+    assert all(0.4 * usual <= n <= 2 * usual for n in december.values()), december
