@@ -228,13 +228,15 @@ def photo_file(request, pk, size):
 
 
 def pending(request):
-    """The village's queue of activities recorded by talents or the unit, waiting for it."""
-    queryset = _activities(request.user).filter(status=ActivityStatus.PENDING).order_by("date", "pk")
+    """The village's queue of activities recorded by talents or the unit, waiting for it, oldest
+    first, a page at a time (a county has hundreds waiting; a city thousands)."""
+    queryset = _activities(request.user).filter(status=ActivityStatus.PENDING)
+    listing = filtered_page(request, ServiceActivityFilterSet, queryset, ordering=("date", "pk"))
     can_review = request.user.role == Role.VILLAGE_SECRETARY
     return render(
         request,
         "ledgers/pending.html",
-        {"activities": queryset, "can_review": can_review, "reason_form": ReasonForm()},
+        {**listing, "can_review": can_review, "reason_form": ReasonForm()},
     )
 
 
