@@ -1,7 +1,8 @@
 import django_filters
+from django.urls import reverse_lazy
 
 from .choices import PoliticalStatus, TalentStatus, UnitKind, VillageKind
-from .filtering import PortalFilterSet, YearFilter
+from .filtering import PortalFilterSet, ScopedChoiceWidget, YearFilter
 from .models import (
     County,
     CountyUnit,
@@ -24,13 +25,22 @@ from .models.agreements import (
 def scoped_choice(model, select_related: tuple[str, ...] = (), **kwargs) -> django_filters.ModelChoiceFilter:
     """A foreign-key filter whose choices (and accepted ids) are the rows the requesting user sees,
     so a filter form never lists, and a filter never confirms, a row outside the user's scope.
-    `select_related` names what the choice labels (`str(row)`) read, so a rendered list is one query."""
+    `select_related` names what the choice labels (`str(row)`) read, so a rendered list is one query.
+    On a page its select lists every row of a small scope and searches a large one remotely
+    (`choices_widget`)."""
 
     def queryset(request):
         rows = model.objects.visible_to(getattr(request, "user", None))
         return rows.select_related(*select_related) if select_related else rows
 
+    kwargs.setdefault("widget", choices_widget(model))
     return django_filters.ModelChoiceFilter(queryset=queryset, **kwargs)
+
+
+def choices_widget(model, attrs=None) -> ScopedChoiceWidget:
+    """A select for rows of `model` that searches the `pairing:choices` endpoint once the user's
+    scope is too large to list (see CHOICE_SOURCES)."""
+    return ScopedChoiceWidget(reverse_lazy("pairing:choices", args=[model._meta.model_name]), attrs)
 
 
 class CountyFilterSet(PortalFilterSet):
@@ -128,6 +138,22 @@ class HonoraryVillageHeadFilterSet(PortalFilterSet):
     class Meta:
         model = HonoraryVillageHead
         fields = ["pairing", "village", "unit", "current"]
+
+
+def choice_sources() -> dict[str, tuple]:
+    """What the choices endpoint answers for: model name -> (model, the FilterSet whose `q`
+    searches it as its list page does, what its label `str(row)` reads)."""
+    return {
+        model._meta.model_name: (model, filterset, select_related)
+        for model, filterset, select_related in (
+            (County, CountyFilterSet, ()),
+            (Township, TownshipFilterSet, ()),
+            (Village, VillageFilterSet, ()),
+            (CountyUnit, CountyUnitFilterSet, ()),
+            (UrbanTalent, UrbanTalentFilterSet, ()),
+            (Pairing, PairingFilterSet, ("unit", "village")),
+        )
+    }
 
 
 # --- Three lists and one agreement ------------------------------------------------------------

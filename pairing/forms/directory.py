@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from ..choices import Role
+from ..filtersets import choices_widget
 from ..models import (
     CountyUnit,
     HonoraryVillageHead,
@@ -34,7 +35,11 @@ def scope_choices(form: forms.Form, user) -> None:
             field.queryset = field.queryset.visible_to(user)
             field.error_messages["invalid_choice"] = OUT_OF_SCOPE_CHOICE.format(label=field.label)
             if field.queryset.model in SEARCHABLE:
-                field.widget.attrs["data-tom-select"] = "1"
+                # Every option of a city's 50,000 talents made a form take 19 s: a large scope is
+                # searched remotely instead (the widget lists a small one in full).
+                field.widget = choices_widget(field.queryset.model, {**field.widget.attrs, "data-tom-select": "1"})
+                field.widget.is_required = field.required
+                field.queryset = field.queryset  # hands the choices to the new widget
         elif isinstance(field, forms.ModelMultipleChoiceField):
             field.widget.attrs["data-tom-select"] = "1"
 
