@@ -76,6 +76,7 @@ class ScopedChoiceWidget(forms.Select):
     """
 
     limit = 200
+    template_name = "pairing/widgets/scoped_select.html"
 
     def __init__(self, url, attrs=None):
         super().__init__(attrs)
