@@ -67,12 +67,13 @@ class IdFilter(django_filters.NumberFilter):
 
 
 class ScopedChoiceWidget(forms.Select):
-    """The <select> of a filter over a scoped model (villages, units, pairings, talents).
+    """The <select> of a filter or form field over a scoped model (villages, units, talents…).
 
     When the user's scope holds at most `limit` rows (a county's townships, a small county's
     villages) every row is an option, as in a plain select. Beyond that only the chosen row is
     rendered and tom-select loads matches from `data-choices-url` as the user types: a city-wide
-    page listed 4,353 options (180 KB) in its filter form. Either way one query renders it.
+    page listed 4,353 options (180 KB) in its filter form, a new assignment form 50,000 talents.
+    One query renders it (two when a chosen row of a large scope must be fetched).
     """
 
     limit = 200

@@ -39,7 +39,7 @@ def scoped_choice(model, select_related: tuple[str, ...] = (), **kwargs) -> djan
 
 def choices_widget(model, attrs=None) -> ScopedChoiceWidget:
     """A select for rows of `model` that searches the `pairing:choices` endpoint once the user's
-    scope is too large to list (see CHOICE_SOURCES)."""
+    scope is too large to list (see choice_sources)."""
     return ScopedChoiceWidget(reverse_lazy("pairing:choices", args=[model._meta.model_name]), attrs)
 
 
