@@ -13,7 +13,9 @@ from .models import (
     Notification,
     ServiceActivity,
     TalentEvaluation,
+    TalentServiceMonth,
     TownshipHalfYearReport,
+    UnitContactMonth,
 )
 
 
@@ -108,3 +110,20 @@ class TownshipHalfYearReportAdmin(ReadOnlyAdmin):
     list_display = ["township", "year", "half", "status", "submitted_at"]
     list_filter = ["year", "half", "status"]
     list_select_related = ["township"]
+
+
+@admin.register(TalentServiceMonth)
+class TalentServiceMonthAdmin(ReadOnlyAdmin):
+    # Derived from the confirmed activities (ledgers.services.service_months); read-only here.
+    list_display = ["talent", "village", "month", "activities", "hours"]
+    list_filter = ["month"]
+    search_fields = ["talent__name", "village__name"]
+    list_select_related = ["talent", "village"]
+
+
+@admin.register(UnitContactMonth)
+class UnitContactMonthAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "village", "month", "activities"]
+    list_filter = ["month"]
+    search_fields = ["unit__name", "village__name"]
+    list_select_related = ["unit", "village"]

@@ -17,6 +17,7 @@ from pairing.models import Pairing, TalentAssignment, Village
 from .choices import ActivityKind, ActivityStatus, MonthStatus
 from .models import ActivityParticipant, LedgerMonth, ServiceActivity
 from .periods import month_start, next_month
+from .services.service_months import rebuild_service_months
 
 MONTHS = 36
 # (share of villages, chance a talent serves in a given month, chance the month is closed on time)
@@ -215,6 +216,8 @@ def build(ctx) -> None:
             month_rows.append(_month_row(ctx, rng, village, first, last_day, status, recorder, township_officer))
     batch.flush()
     LedgerMonth.objects.bulk_create(month_rows, batch_size=ctx.batch_size)
+    # Bulk inserts bypass the services, which keep the monthly rollup: rebuild it once for all.
+    rebuild_service_months([v.pk for v in villages], batch_size=max(ctx.batch_size, 2000))
     ctx.log(f"  工作台账：{batch.written} 条服务活动，{len(month_rows)} 个村月台账")
 
 

@@ -1,7 +1,8 @@
 import django_filters
+from django.urls import reverse_lazy
 
 from .choices import PoliticalStatus, TalentStatus, UnitKind, VillageKind
-from .filtering import PortalFilterSet, YearFilter, visible_rows
+from .filtering import PortalFilterSet, ScopedChoiceWidget, YearFilter, visible_rows
 from .models import (
     County,
     CountyUnit,
@@ -22,9 +23,18 @@ from .models.agreements import (
 
 
 def scoped_choice(model, select_related: tuple[str, ...] = (), **kwargs) -> django_filters.ModelChoiceFilter:
-    """A foreign-key filter among the user's rows (`visible_rows`). `select_related` names what the
-    choice labels (`str(row)`) read, so a rendered list is one query."""
+    """A foreign-key filter among the user's rows (`visible_rows`): a filter form never lists, and a
+    filter never confirms, a row outside the user's scope. `select_related` names what the choice
+    labels (`str(row)`) read, so a rendered list is one query. On a page its select lists every row
+    of a small scope and searches a large one remotely (`choices_widget`)."""
+    kwargs.setdefault("widget", choices_widget(model))
     return django_filters.ModelChoiceFilter(queryset=visible_rows(model, select_related), **kwargs)
+
+
+def choices_widget(model, attrs=None) -> ScopedChoiceWidget:
+    """A select for rows of `model` that searches the `pairing:choices` endpoint once the user's
+    scope is too large to list (see choice_sources)."""
+    return ScopedChoiceWidget(reverse_lazy("pairing:choices", args=[model._meta.model_name]), attrs)
 
 
 class CountyFilterSet(PortalFilterSet):
@@ -120,6 +130,22 @@ class HonoraryVillageHeadFilterSet(PortalFilterSet):
     class Meta:
         model = HonoraryVillageHead
         fields = ["pairing", "village", "unit", "current"]
+
+
+def choice_sources() -> dict[str, tuple]:
+    """What the choices endpoint answers for: model name -> (model, the FilterSet whose `q`
+    searches it as its list page does, what its label `str(row)` reads)."""
+    return {
+        model._meta.model_name: (model, filterset, select_related)
+        for model, filterset, select_related in (
+            (County, CountyFilterSet, ()),
+            (Township, TownshipFilterSet, ()),
+            (Village, VillageFilterSet, ()),
+            (CountyUnit, CountyUnitFilterSet, ()),
+            (UrbanTalent, UrbanTalentFilterSet, ()),
+            (Pairing, PairingFilterSet, ("unit", "village")),
+        )
+    }
 
 
 # --- Three lists and one agreement ------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Pages of the pairing app. Each views module owns its urlpatterns; this file only joins them."""
 
-from .views import accounts, agreements, audit_log, directory, home
+from .views import accounts, agreements, audit_log, choices, directory, home
 
 app_name = "pairing"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     *home.urlpatterns,
     *accounts.urlpatterns,
     *directory.urlpatterns,
+    *choices.urlpatterns,
     *audit_log.urlpatterns,
     *agreements.urlpatterns,
 ]

@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from ledgers.choices import EvaluationRating
+from ledgers.choices import EvaluationRating, MonthStatus
 from ledgers.models import JointMeeting, LedgerMonth, Notification, TalentEvaluation
 from ledgers.periods import current_month, quarter_of
 from ledgers.services import record_activity
@@ -51,9 +51,19 @@ def rows(cast):
     record_activity(
         actor=cast.dave, village=cast.village_a1, data=activity_input(talents=[cast.talent_t], title="政策宣讲")
     )
-    LedgerMonth.objects.create(
-        village=cast.village_a1, month=(current_month() - datetime.timedelta(days=1)).replace(day=1)
-    )
+    last_month = (current_month() - datetime.timedelta(days=1)).replace(day=1)
+    LedgerMonth.objects.create(village=cast.village_a1, month=last_month)
+    # Two months waiting for township A's confirmation, two services waiting for village A1's.
+    for village in (cast.village_a1, cast.village_a2):
+        LedgerMonth.objects.create(
+            village=village,
+            month=(last_month - datetime.timedelta(days=1)).replace(day=1),
+            status=MonthStatus.SUBMITTED,
+        )
+    for title in ("自报服务一", "自报服务二"):
+        record_activity(
+            actor=cast.frank, village=cast.village_a1, data=activity_input(talents=[cast.talent_t], title=title)
+        )
     JointMeeting.objects.create(
         pairing=cast.pairing_v_b1,
         held_at=built.meeting.held_at,

@@ -5,7 +5,9 @@ from .meetings import JointMeeting, MeetingResolution
 from .months import LedgerMonth
 from .notifications import Notification
 from .reports import TownshipHalfYearReport
+from .service_months import TalentServiceMonth, UnitContactMonth
 
 __all__ = ["ActivityParticipant", "ActivityPhoto", "LedgerMonth", "ServiceActivity"]
 __all__ += ["JointMeeting", "MeetingResolution", "TalentEvaluation", "TownshipHalfYearReport"]
 __all__ += ["Demand", "DemandClaim", "Notification"]
+__all__ += ["TalentServiceMonth", "UnitContactMonth"]

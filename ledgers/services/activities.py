@@ -35,6 +35,7 @@ from .guards import (
     require_visible,
     touch_month,
 )
+from .service_months import refresh_service_months
 
 MIN_HOURS = Decimal("0.5")
 MAX_HOURS = Decimal("24")
@@ -213,6 +214,7 @@ def record_activity(*, actor, village: Village, data: ActivityInput, photos=()) 
     activity.save()
     _write_participants(activity, data.participants)
     touch_month(month)
+    refresh_service_months(village.pk, [activity.date])
     audit.record(action="create", actor=actor, obj=activity, changes=audit.diff(None, _summary(activity)))
     if photos:
         add_photos(actor=actor, activity=activity, uploads=photos)
@@ -232,7 +234,8 @@ def update_activity(*, actor, activity: ServiceActivity, data: ActivityInput, ph
     _check_editor(actor, activity)
     _check_dates(activity.village, data)
     before = _summary(activity)
-    months = {open_month_for_update(activity.village, day) for day in (activity.date, data.date)}
+    days = (activity.date, data.date)
+    months = {open_month_for_update(activity.village, day) for day in days}
     _check_participants(actor=actor, village=activity.village, day=data.date, participants=data.participants)
     if actor.role == Role.TALENT and actor.talent_id is not None:
         _check_recorder(actor, activity.village, data.date)
@@ -247,6 +250,7 @@ def update_activity(*, actor, activity: ServiceActivity, data: ActivityInput, ph
     _write_participants(activity, data.participants)
     for month in months:
         touch_month(month)
+    refresh_service_months(activity.village_id, days)
     audit.record(action="update", actor=actor, obj=activity, changes=audit.diff(before, _summary(activity)))
     if photos:
         add_photos(actor=actor, activity=activity, uploads=photos)
@@ -264,6 +268,7 @@ def delete_activity(*, actor, activity: ServiceActivity) -> None:
     activity.delete()
     activity.pk = pk
     touch_month(month)
+    refresh_service_months(activity.village_id, [activity.date])
     audit.record(action="delete", actor=actor, obj=activity, changes=audit.diff(before, None))
     transaction.on_commit(lambda: _remove_files(files))
 
@@ -287,6 +292,7 @@ def _claim_review(actor, activity: ServiceActivity, **updates) -> ServiceActivit
     if changed != 1:
         raise ValidationError("该活动已被处理，请刷新页面。")
     activity.refresh_from_db()
+    refresh_service_months(activity.village_id, [activity.date])
     action = "confirm" if activity.status == ActivityStatus.CONFIRMED else "reject"
     audit.record(action=action, actor=actor, obj=activity, changes=audit.diff(before, audit.snapshot(activity)))
     return activity

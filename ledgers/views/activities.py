@@ -222,15 +222,17 @@ def photo_file(request, pk, size):
 
 
 def pending(request):
-    """The village's queue of activities recorded by talents or the unit, waiting for it."""
-    queryset = _activities(request.user).filter(status=ActivityStatus.PENDING).order_by("date", "pk")
+    """The village's queue of activities recorded by talents or the unit, waiting for it, oldest
+    first, a page at a time (a county has hundreds waiting; a city thousands)."""
+    queryset = _activities(request.user).filter(status=ActivityStatus.PENDING)
+    listing = filtered_page(request, ServiceActivityFilterSet, queryset, ordering=("date", "pk"))
     # Everything in the queue is pending; the village's secretary reviews all of it, others none.
     first = queryset.first()
     can_review = first is not None and services.activities.WORKFLOW.may("confirm", first, request.user)
     return render(
         request,
         "ledgers/pending.html",
-        {"activities": queryset, "can_review": can_review, "reason_form": ReasonForm()},
+        {**listing, "can_review": can_review, "reason_form": ReasonForm()},
     )
 
 

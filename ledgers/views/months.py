@@ -100,13 +100,13 @@ def month_list(request):
 
 def month_queue(request):
     """The township's queue: submitted months waiting for its confirmation, oldest first."""
-    rows = (
+    queryset = (
         LedgerMonth.objects.visible_to(request.user)
         .filter(status=MonthStatus.SUBMITTED)
         .select_related("village__township", "submitted_by")
-        .order_by("month", "village__code")
     )
-    return render(request, "ledgers/month_queue.html", {"rows": rows})
+    listing = filtered_page(request, LedgerMonthFilterSet, queryset, ordering=("month", "village__code"), per_page=30)
+    return render(request, "ledgers/month_queue.html", listing)
 
 
 def month_print(request, village_id, month):

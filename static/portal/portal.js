@@ -9,7 +9,7 @@
     if (typeof TomSelect === "undefined") return;
     root.querySelectorAll("select[data-tom-select]").forEach(function (el) {
       if (el.tomselect) return;
-      new TomSelect(el, {
+      var options = {
         maxOptions: 200,
         allowEmptyOption: true,
         placeholder: el.dataset.placeholder || (el.multiple ? "输入关键字搜索，可多选" : undefined),
@@ -17,8 +17,32 @@
         render: {
           no_results: function () { return '<div class="no-results">没有匹配的选项</div>'; },
         },
-      });
+      };
+      // A large scope renders only the chosen option: the rest come from the server as one types.
+      if (el.dataset.choicesUrl) Object.assign(options, remoteChoices(el.dataset.choicesUrl));
+      new TomSelect(el, options);
     });
+  }
+
+  function remoteChoices(url) {
+    return {
+      valueField: "value",
+      labelField: "text",
+      searchField: ["text"],
+      preload: "focus",
+      loadThrottle: 250,
+      load: function (query, callback) {
+        var separator = url.indexOf("?") === -1 ? "?" : "&";
+        fetch(url + separator + "q=" + encodeURIComponent(query), { credentials: "same-origin" })
+          .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+          .then(function (data) { callback(data.results); })
+          .catch(function () { callback(); });
+      },
+      render: {
+        no_results: function () { return '<div class="no-results">没有匹配的选项</div>'; },
+        loading: function () { return '<div class="spinner-border spinner-border-sm m-2" role="status"><span class="visually-hidden">加载中</span></div>'; },
+      },
+    };
   }
 
   document.addEventListener("DOMContentLoaded", function () { enhanceSelects(document); });

@@ -20,6 +20,7 @@ from ledgers.models import (
     TownshipHalfYearReport,
 )
 from ledgers.periods import SHANGHAI, month_range
+from ledgers.services.service_months import rebuild_service_months
 from pairing.choices import AgreementStatus, TalentStatus
 from pairing.models import (
     Agreement,
@@ -138,6 +139,9 @@ def build_dataset(cast, extra_talents: int = 0):
     # Noise in the other county, which nobody in the first county may see.
     LedgerMonth.objects.create(village=cast.other_village, month=datetime.date(YEAR, 2, 1), status=MonthStatus.OPEN)
     TalentAssignment.objects.create(talent=cast.other_talent, village=cast.other_village, year=YEAR)
+    # The activities above were written with the ORM, not through the services that keep the
+    # monthly rollup the talent and unit rules read; build it as the demo builder does.
+    rebuild_service_months(Village.objects.values_list("pk", flat=True))
 
 
 # -- the naive computation: plain Python over every row, written without the board's code -----

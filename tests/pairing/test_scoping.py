@@ -2,6 +2,7 @@
 
 import pytest
 
+from ledgers.models import Demand, ServiceActivity, TalentEvaluation
 from pairing.models import AuditEvent, CountyUnit, Pairing, Township, UrbanTalent, Village
 
 
@@ -60,3 +61,35 @@ class TestOtherModels:
         AuditEvent.objects.create(action="test", county_id=cast.county.pk)
         assert AuditEvent.objects.visible_to(cast.grace).count() == 1
         assert AuditEvent.objects.visible_to(cast.alice).count() == 0
+
+
+@pytest.mark.django_db
+class TestTheShapeOfTheScopeQuery:
+    """How a scope reaches the database matters at city scale (1.4 M activities): PostgreSQL scans
+    a whole table for an OR of two `IN (subquery)` conditions, and for a `pk IN (subquery)` over
+    conditions that need no subquery at all."""
+
+    def test_a_scope_with_two_alternatives_is_a_union_of_two_id_sets(self, cast):
+        sql = str(ServiceActivity.objects.visible_to(cast.frank).query)
+
+        assert "UNION" in sql
+        assert " OR " not in sql
+
+    def test_a_tuple_of_to_many_lookups_is_a_union_too(self, cast):
+        sql = str(Demand.objects.visible_to(cast.frank).query)
+
+        assert "UNION" in sql
+        assert " OR " not in sql
+
+    def test_a_callable_scope_on_to_one_relations_filters_the_joined_rows(self, cast):
+        sql = str(TalentEvaluation.objects.visible_to(cast.erin).query)
+
+        assert sql.count("SELECT") == 1  # no `pk IN (SELECT ...)` around the condition
+
+    def test_a_lookup_across_a_to_many_relation_stays_a_subquery_without_duplicates(self, cast):
+        Pairing.objects.create(unit=cast.unit_u, village=cast.village_a2, start_year=2020)
+
+        visible = Township.objects.visible_to(cast.erin)  # through villages__pairings__unit
+
+        assert "SELECT" in str(visible.query).split("WHERE", 1)[1]
+        assert visible.count() == 1 == len(list(visible))
