@@ -1,9 +1,9 @@
 """One front-end convention, checked over every form and every list page rather than a sample:
 
 - every form and filter form of the apps renders through the one field template: each control has
-  a label (or a fieldset legend), no form declares its own Bootstrap classes, an empty choice reads
-  "请选择…" (forms) or "全部" (filters), never `---------`, and every select of rows carries
-  `data-tom-select` (the one hook portal.js initialises tom-select by);
+  a label (or a fieldset legend) that reads its name and nothing else, no form declares its own
+  Bootstrap classes, an empty choice reads "请选择…" (forms) or "全部" (filters), never `---------`,
+  and every select of rows carries `data-tom-select` (the one hook portal.js initialises tom-select by);
 - every list page draws its filters with the shared partial: each control has a visible label;
 - tom-select is loaded once, by base.html, and no template initialises it on its own.
 """
@@ -49,6 +49,12 @@ def form_problems(form) -> list[str]:
     problems += [f"{name}: unlabelled {c}" for c in unlabelled_controls(document)]
     if DASHES in html:
         problems.append(f"{name}: an empty choice reads {DASHES}")
+    for field in form.visible_fields():
+        # The label reads the field's name and nothing else (the required mark sits beside it), so
+        # what a person reads, a screen reader announces and a test looks for by label is the same.
+        label = document.xpath(f"//label[@for='{field.id_for_label}']") if field.id_for_label else []
+        if label and label[0].text_content() != str(field.label):
+            problems.append(f"{name}.{field.name}: the label reads {label[0].text_content()!r}")
     for field_name, field in form.fields.items():
         if isinstance(field, forms.ModelChoiceField) and isinstance(field.widget, (forms.Select, forms.SelectMultiple)):
             select = document.xpath(f"//select[@name='{form.add_prefix(field_name)}']")

@@ -13,7 +13,7 @@
         maxOptions: 200,
         allowEmptyOption: true,
         placeholder: el.dataset.placeholder || (el.multiple ? "输入关键字搜索，可多选" : undefined),
-        plugins: el.multiple ? ["remove_button"] : [],
+        plugins: el.multiple ? { remove_button: { title: "移除" } } : [],
         render: {
           no_results: function () { return '<div class="no-results">没有匹配的选项</div>'; },
         },
@@ -21,6 +21,10 @@
       // A large scope renders only the chosen option: the rest come from the server as one types.
       if (el.dataset.choicesUrl) Object.assign(options, remoteChoices(el.dataset.choicesUrl));
       new TomSelect(el, options);
+      // The original select stays in the form (it carries the value) but only tom-select's combobox,
+      // named by the field's label, is the control: a screen reader should not meet a second,
+      // unnamed copy of it.
+      el.setAttribute("aria-hidden", "true");
     });
   }
 

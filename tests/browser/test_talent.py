@@ -47,7 +47,7 @@ def test_a_talent_claims_a_demand_and_records_the_service(cast, open_page):
     page.get_by_role("link", name="＋ 登记活动").click()
     expect(page.get_by_label("参与的城市人才")).to_have_count(0)  # a talent records their own service
     page.get_by_text("小微服务", exact=True).click()
-    page.get_by_label("活动日期").fill(today().isoformat())  # TODO(issue 8 item 1): should show today already
+    expect(page.get_by_label("活动日期")).to_have_value(today().isoformat())  # today, already filled in
     page.get_by_label("活动名称").fill("为留守老人测量血压")
     page.get_by_label("活动内容").fill("为 12 位留守老人测量血压并建立健康档案")
     page.get_by_label("本人服务时长（小时）").fill("3")

@@ -5,7 +5,6 @@ import re
 from zoneinfo import ZoneInfo
 
 import openpyxl
-import pytest
 from playwright.sync_api import expect
 
 from ledgers.choices import MonthStatus
@@ -85,11 +84,6 @@ def test_a_township_officer_confirms_months_reopens_one_and_downloads_the_ledger
     assert sheet.title == f"{a1_last.month:%Y年%m月}" and format_month(a1_last.month) in download.url
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (issue 8 item 4): the ledger's 确认情况 prints the UTC date of the confirmation "
-    "(ledgers/ledger.py confirmation_text), so a confirmation at 07:30 in Shanghai shows the day before",
-)
 def test_the_month_ledger_shows_the_shanghai_date_of_a_confirmation(cast, open_page):
     day = scenes.last_month().replace(day=10)
     activity = record(cast.dave, cast.village_a1, day=day, talents=(cast.talent_t,), title="入户走访")

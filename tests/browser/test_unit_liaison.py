@@ -15,7 +15,7 @@ from tests.ledgers.helpers import png_bytes
 
 from . import scenes
 from .conftest import shot
-from .pages import flash, open_menu
+from .pages import flash, open_menu, pick
 
 
 def meeting_time() -> datetime.datetime:
@@ -79,7 +79,8 @@ def test_a_liaison_adds_a_resource_signs_the_agreement_and_records_a_joint_meeti
     page.get_by_label("召开时间").fill(held_at.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("会议地点").fill("甲一村党群服务中心")
     expect(page.get_by_label("主持人（名誉村长）")).to_have_value("王局长")
-    page.get_by_label("参会城市人才").select_option(label="张三")
+    expect(page.get_by_role("combobox", name="参会城市人才")).to_be_visible()  # the picker is named by its label
+    pick(page, "id_attendee_talents", "张三")
     page.get_by_label("参会人数").fill("9")
     page.get_by_label("会议议题").fill("研究明年茶园提质增效项目")
     page.get_by_label("会议纪要").fill("一、通报上半年共建项目进度。\n二、议定明年春季开展茶园病虫害绿色防控培训。")

@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from ledgers.choices import ActivityStatus, DemandStatus, MonthStatus
@@ -34,9 +33,7 @@ def test_a_secretary_records_confirms_publishes_and_submits_the_month(cast, open
     expect(page.get_by_role("heading", level=1)).to_contain_text("登记服务活动")
 
     page.get_by_text("主题活动", exact=True).click()
-    # TODO(issue 8 item 1): the date should already show today; it renders as 2026/12/02, which a
-    # date input cannot show (the xfail tests below). Until then the secretary types it.
-    page.get_by_label("活动日期").fill(today().isoformat())
+    expect(page.get_by_label("活动日期")).to_have_value(today().isoformat())  # today, already filled in
     page.get_by_label("活动名称").fill("主题党日：学习四中全会精神")
     page.get_by_label("活动内容").fill("组织党员学习全会精神，张三、赵敏讲解惠农政策")
     pick(page, "id_talents", "张三")
@@ -100,11 +97,6 @@ def test_a_secretary_records_confirms_publishes_and_submits_the_month(cast, open
     shot(page, "secretary-month-submitted")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (issue 8 item 1): under zh-hans the date renders as value='2026/12/02', which a date input "
-    "cannot show, so the field looks empty and a first save fails as 必填",
-)
 def test_the_record_form_shows_today_as_the_activity_date(cast, open_page):
     page = open_page(cast.dave)
     page.goto("/ledgers/activities/new/")

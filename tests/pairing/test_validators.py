@@ -312,3 +312,48 @@ class TestLookAlikeDigits:
         except ValidationError:
             return
         assert result.isascii() and len(result) == 18
+
+
+# -- models: a bad number is reported once, at its field --------------------------------------
+
+
+@pytest.mark.django_db
+class TestModelsReportABadNumberOnce:
+    """The field validators report a bad number; the models' clean() only stores good ones normalized
+    (it used to raise the same error again, so a form showed it twice, or once more at the top)."""
+
+    def errors(self, instance, exclude=()) -> dict[str, list[str]]:
+        with pytest.raises(ValidationError) as exc:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        return exc.value.message_dict
+
+    def test_a_talent_phone_and_id_number(self, cast):
+        talent = cast.talent_t
+        talent.phone, talent.id_number = "1380013800", "110105194912310021"
+        errors = self.errors(talent)
+        assert errors["phone"] == ["手机号码格式不正确：应为11位大陆手机号，以13-19开头。"]
+        assert errors["id_number"] == ["身份证号码校验位不正确，请核对。"]
+
+    def test_a_village_secretary_phone(self, cast):
+        village = cast.village_a1
+        village.secretary_phone = "1380013800"
+        assert self.errors(village) == {"secretary_phone": ["手机号码格式不正确：应为11位大陆手机号，以13-19开头。"]}
+
+    def test_an_honorary_head_phone(self, cast):
+        head = cast.head_u_a1
+        head.phone = "12800138000"
+        assert self.errors(head) == {"phone": ["手机号码格式不正确：应为11位大陆手机号，以13-19开头。"]}
+
+    def test_a_good_number_is_stored_normalized(self, cast):
+        talent = cast.talent_t
+        talent.id_number = "11010519491231002x"
+        talent.full_clean(validate_unique=False, validate_constraints=False)
+        assert talent.id_number == "11010519491231002X"
+
+    def test_the_talent_form_shows_the_phone_error_once(self, cast):
+        from pairing.forms.directory import UrbanTalentForm
+
+        data = {"county": cast.county.pk, "name": "孙八", "gender": "male", "political_status": "member"}
+        form = UrbanTalentForm(data={**data, "phone": "1380013800", "status": "active"}, user=cast.alice)
+        assert form.errors["phone"] == ["手机号码格式不正确：应为11位大陆手机号，以13-19开头。"]
+        assert "__all__" not in form.errors
