@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "pairing.audit.AuditContextMiddleware",
+    "pairing.core.audit.AuditContextMiddleware",
     "pairing.middleware.AbsoluteSessionLifetimeMiddleware",
     "pairing.middleware.LoginRequiredByDefaultMiddleware",
     "pairing.middleware.PasswordChangeRequiredMiddleware",
@@ -199,16 +199,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
         # A due password change blocks the API as it blocks the pages (SECURITY.md 1).
-        "pairing.api.permissions.PasswordChangeNotDue",
+        "pairing.core.api.permissions.PasswordChangeNotDue",
     ],
-    "DEFAULT_PAGINATION_CLASS": "pairing.api.pagination.PortalPagination",
+    "DEFAULT_PAGINATION_CLASS": "pairing.core.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "pairing.api.exceptions.portal_exception_handler",
+    "EXCEPTION_HANDLER": "pairing.core.api.exceptions.portal_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_THROTTLE_RATES": {"anon": "30/minute"},
@@ -220,7 +220,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "县委组织部党建结对共建平台接口（小程序与系统对接）。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated", "pairing.api.permissions.PasswordChangeNotDue"],
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.IsAuthenticated",
+        "pairing.core.api.permissions.PasswordChangeNotDue",
+    ],
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/favicon.ico",
     # validatorUrl None: Swagger UI would otherwise load a badge from validator.swagger.io (no internet).

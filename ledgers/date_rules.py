@@ -10,8 +10,8 @@ import datetime
 
 from django.utils import timezone
 
+from pairing.core.local_time import local_date, today
 from pairing.date_rules import DateRule, Window, until_today
-from pairing.local_time import local_date, today
 from pairing.models import Pairing, TalentAssignment
 
 from .periods import half_label, half_of, half_year_range, quarter_label, quarter_range

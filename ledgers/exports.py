@@ -2,7 +2,7 @@
 
 Government-table layout: a title row, the village and month, one header row repeated on every
 printed page, bordered body rows in 仿宋, a totals row, A4 landscape fitted to the page width.
-Every user-entered string goes through ledgers.excel.set_text (formula-safe, clean XML).
+Every user-entered string goes through pairing.core.excel.set_text (formula-safe, clean XML).
 """
 
 import io
@@ -11,10 +11,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from pairing import local_time
-from pairing.local_time import local_text
+from pairing.core import local_time
+from pairing.core.excel import set_text
+from pairing.core.local_time import local_text
 
-from .excel import set_text
 from .ledger import LedgerRow, Totals
 from .periods import month_label
 

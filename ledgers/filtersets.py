@@ -9,10 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pairing.choices import DemandCategory
-from pairing.filtering import IdFilter, PortalFilterSet, YearFilter
+from pairing.core.filtering import IdFilter, PortalFilterSet, YearFilter
+from pairing.core.widgets import DateInput, MonthInput
 from pairing.filtersets import scoped_choice
 from pairing.models import Specialty, Township, Village
-from pairing.widgets import DateInput, MonthInput
 
 from .choices import (
     ActivityKind,

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from pairing.local_time import local_text
+from pairing.core.local_time import local_text
 
 from .choices import ActivityStatus, MonthStatus
 from .models import ActivityParticipant, LedgerMonth, ServiceActivity

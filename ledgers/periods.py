@@ -6,7 +6,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pairing.local_time import SHANGHAI
+from pairing.core.local_time import SHANGHAI
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from . import audit
+from pairing.core import audit
+
 from .choices import AuditAction
 from .models import (
     AuditEvent,

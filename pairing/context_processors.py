@@ -7,8 +7,9 @@ costs nothing on pages whose query counts are pinned.
 from django.conf import settings
 from django.urls import reverse
 
+from pairing.core.views import role_sees
+
 from .choices import Role
-from .generic_views import role_sees
 from .models import CountyUnit, HonoraryVillageHead, Pairing, TalentAssignment, Township, UrbanTalent, Village
 
 # (model, list URL name, menu label), in menu order

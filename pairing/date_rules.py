@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from .local_time import chinese_date, local_date, local_text, today
+from pairing.core.local_time import chinese_date, local_date, local_text, today
 
 
 @dataclass(frozen=True)

@@ -664,7 +664,7 @@ def delete_demo_data(stdout: OutputWrapper | None = None) -> int:
     from django.apps import apps
     from django.db.models import Q
 
-    from .scoping import Scope
+    from pairing.core.scoping import Scope
 
     county_ids = list(demo_counties().values_list("pk", flat=True))
     deleted = 0

@@ -1,8 +1,9 @@
 import django_filters
 from django.urls import reverse_lazy
 
+from pairing.core.filtering import PortalFilterSet, ScopedChoiceWidget, YearFilter, visible_rows
+
 from .choices import PoliticalStatus, TalentStatus, UnitKind, VillageKind
-from .filtering import PortalFilterSet, ScopedChoiceWidget, YearFilter, visible_rows
 from .models import (
     County,
     CountyUnit,

@@ -96,7 +96,7 @@ class MethodNotAllowedPageMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if response.status_code == 405 and not response.content and not request.path_info.startswith("/api/"):
-            # Imported here: pairing.api.permissions imports this module while DRF is still loading.
+            # Imported here: pairing.core.api.permissions imports this module while DRF is still loading.
             from .views.errors import method_not_allowed
 
             return method_not_allowed(request, response.get("Allow", ""))

@@ -7,7 +7,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
-from . import audit
+from pairing.core import audit
+
 from .choices import AuditResult
 
 

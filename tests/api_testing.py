@@ -29,8 +29,8 @@ from django.db import connection
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 
+from pairing.core.scoping import can_edit
 from pairing.models import AuditEvent
-from pairing.scoping import can_edit
 
 CAST_USERS = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "zoe")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

@@ -11,10 +11,10 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from pairing.api.base import ScopedModelViewSet
 from pairing.choices import Role
+from pairing.core.api.base import ScopedModelViewSet
+from pairing.core.scoping import can_edit
 from pairing.models import User
-from pairing.scoping import can_edit
 from tests.factories import make_user
 from tests.routes import api_routes
 

@@ -60,7 +60,7 @@ def check(form_with_initial, form_with_data, name: str, kind: str) -> list[str]:
     label = f"{type(form_with_initial).__qualname__}.{name}"
     input_type, rendered = value_attribute(str(form_with_initial[name]))
     if input_type != kind:
-        problems.append(f'{label}: <input type="{input_type}">, not "{kind}" (use a widget from pairing.widgets)')
+        problems.append(f'{label}: <input type="{input_type}">, not "{kind}" (use a widget from pairing.core.widgets)')
     if not re.fullmatch(ISO[kind], rendered) or rendered != text:
         problems.append(f'{label}: renders value="{rendered}", not "{text}"')
     form_with_data.is_valid()

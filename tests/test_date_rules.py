@@ -21,7 +21,7 @@ from ledgers.services import demands as demand_services
 from ledgers.services import meetings as meeting_services
 from pairing import date_rules as pairing_rules
 from pairing.choices import AgreementStatus
-from pairing.local_time import SHANGHAI, local_date
+from pairing.core.local_time import SHANGHAI, local_date
 from pairing.models import Agreement
 from tests.ledgers.helpers import api_payload
 from tests.pairing.test_agreements_support import make_agreement, pdf_upload

@@ -69,7 +69,7 @@ def test_an_impossible_id_is_a_chinese_400(api, cast, url, name, value):
     ],
 )
 def test_parse_id_takes_positive_64_bit_ascii_integers_only(raw, expected):
-    from pairing.filtering import parse_id
+    from pairing.core.filtering import parse_id
 
     assert parse_id(raw) == expected
 

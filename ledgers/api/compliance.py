@@ -13,8 +13,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pairing.api.pagination import PortalPagination
-from pairing.filtering import parse_id
+from pairing.core.api.pagination import PortalPagination
+from pairing.core.filtering import parse_id
 
 from .. import compliance
 

@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from pairing.api.base import (
+from pairing.core.api.base import (
     ActionsField,
     ScopedModelSerializer,
     ScopedReadOnlyViewSet,

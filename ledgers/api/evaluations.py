@@ -6,7 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from pairing.api.base import ActionsField, ScopedModelSerializer, ScopedRelatedField, ScopedWorkflowViewSet
+from pairing.core.api.base import ActionsField, ScopedModelSerializer, ScopedRelatedField, ScopedWorkflowViewSet
 from pairing.models import UrbanTalent, Village
 
 from ..filtersets import TalentEvaluationFilterSet

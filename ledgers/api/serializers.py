@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from pairing.api.base import ActionsField, ScopedModelSerializer, ScopedRelatedField
+from pairing.core.api.base import ActionsField, ScopedModelSerializer, ScopedRelatedField
 from pairing.models import CountyUnit, UrbanTalent
 
 from ..models import ActivityParticipant, ActivityPhoto, LedgerMonth, ServiceActivity

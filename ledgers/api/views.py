@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from pairing.api.base import ScopedReadOnlyViewSet, ScopedWorkflowViewSet
+from pairing.core.api.base import ScopedReadOnlyViewSet, ScopedWorkflowViewSet
 from pairing.models import Village
 
 from .. import services

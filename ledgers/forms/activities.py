@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pairing.choices import Role
+from pairing.core.uploads import validate_image_upload
+from pairing.core.widgets import ChoiceTiles, DateInput
 from pairing.models import AgreementProjectItem, CountyUnit, UrbanTalent
-from pairing.uploads import validate_image_upload
-from pairing.widgets import ChoiceTiles, DateInput
 
 from ..choices import ActivityKind
 from ..services.activities import MAX_PHOTOS, ActivityInput, ParticipantInput

@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 
 from pairing.choices import DemandCategory
-from pairing.local_time import local_date
+from pairing.core.local_time import local_date
+from pairing.core.widgets import ChoiceTiles, DateInput, MultipleChoiceTiles
 from pairing.models import AgreementDemandItem, Specialty
-from pairing.widgets import ChoiceTiles, DateInput, MultipleChoiceTiles
 
 from ..choices import ActivityStatus, DemandType
 from ..models import ServiceActivity

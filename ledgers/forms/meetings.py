@@ -7,8 +7,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from pairing.core.widgets import DateInput, DateTimeInput
 from pairing.models import Pairing, UrbanTalent
-from pairing.widgets import DateInput, DateTimeInput
 
 from ..choices import EvaluationRating, ResolutionStatus
 from ..services.evaluations import EvaluationInput

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pairing.choices import Role
+from pairing.core.scoping import Scope, ScopedModel
 from pairing.models import AgreementProjectItem, CountyUnit, TalentAssignment, UrbanTalent, Village
-from pairing.scoping import Scope, ScopedModel
 
 from ..choices import ActivityKind, ActivityStatus
 from ..periods import month_start

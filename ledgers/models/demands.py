@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pairing.choices import DemandCategory, Role
+from pairing.core.scoping import Scope, ScopedModel
 from pairing.models import AgreementDemandItem, CountyUnit, Specialty, UrbanTalent, Village
-from pairing.scoping import Scope, ScopedModel
 
 from ..choices import ClaimStatus, DemandStatus, DemandType
 from .activities import ServiceActivity

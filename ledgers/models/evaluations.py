@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pairing.choices import Role
+from pairing.core.scoping import Scope, ScopedModel
 from pairing.models import UrbanTalent, Village
-from pairing.scoping import Scope, ScopedModel
 
 from ..choices import EvaluationRating
 from ..periods import quarter_label

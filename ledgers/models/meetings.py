@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pairing.choices import Role
-from pairing.local_time import local_text
+from pairing.core.local_time import local_text
+from pairing.core.scoping import ScopedModel
 from pairing.models import Pairing, UrbanTalent
-from pairing.scoping import ScopedModel
 
 from ..choices import MeetingStatus, ResolutionStatus
 

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from pairing.concurrency import VersionedModel
+from pairing.core.concurrency import VersionedModel
+from pairing.core.scoping import Scope, ScopedModel
 from pairing.models import Village
-from pairing.scoping import Scope, ScopedModel
 
 from ..choices import MonthStatus
 from ..periods import format_month, month_label

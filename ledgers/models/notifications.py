@@ -2,7 +2,7 @@
 
 Generic on purpose: the reminders feature writes the same rows. An inbox is personal, so the
 scope is "own only" for every role, superusers included; the model therefore has no `Scope` and
-decides in its own `visible_to` (pairing.generic_views.role_sees allows for that).
+decides in its own `visible_to` (pairing.core.views.role_sees allows for that).
 """
 
 from django.conf import settings

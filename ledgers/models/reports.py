@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pairing.choices import Role
+from pairing.core.scoping import Scope, ScopedModel
 from pairing.models import Township
-from pairing.scoping import Scope, ScopedModel
 
 from ..choices import ReportStatus
 from ..periods import half_label

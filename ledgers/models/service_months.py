@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from django.db import models
 
+from pairing.core.scoping import Scope, ScopedManager
 from pairing.models import CountyUnit, UrbanTalent, Village
-from pairing.scoping import Scope, ScopedManager
 
 _SCOPE = dict(county="village__township__county", township="village__township", village="village")
 

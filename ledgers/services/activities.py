@@ -16,13 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps
 
-from pairing import audit, date_rules, roles
+from pairing import date_rules, roles
 from pairing.choices import Role
+from pairing.core import audit
+from pairing.core.scoping import can_edit
+from pairing.core.services import on_rollback
+from pairing.core.uploads import random_upload_name, validate_image_upload
 from pairing.core.workflows import Step, Workflow
 from pairing.models import AgreementProjectItem, CountyUnit, Pairing, TalentAssignment, UrbanTalent, Village
-from pairing.scoping import can_edit
-from pairing.services.base import on_rollback
-from pairing.uploads import random_upload_name, validate_image_upload
 
 from ..choices import ActivityStatus
 from ..date_rules import RULES as DATE_RULES

@@ -14,10 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from pairing import audit, date_rules, roles
+from pairing import date_rules, roles
 from pairing.choices import Role, TalentStatus
+from pairing.core import audit
+from pairing.core.local_time import local_date
 from pairing.core.workflows import Step, Workflow
-from pairing.local_time import local_date
 from pairing.models import AgreementDemandItem, Pairing, Specialty, TalentAssignment, UrbanTalent, User, Village
 
 from ..choices import ActivityStatus, ClaimStatus, DemandStatus, NotificationKind

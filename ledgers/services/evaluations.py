@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from pairing import audit, date_rules, roles
+from pairing import date_rules, roles
+from pairing.core import audit
+from pairing.core.local_time import local_iso
 from pairing.core.workflows import Step, Workflow
-from pairing.local_time import local_iso
 from pairing.models import TalentAssignment, UrbanTalent, Village
 
 from ..date_rules import RULES as DATE_RULES

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404
 
-from pairing.services.base import Denied as SharedDenied
-from pairing.services.base import service
+from pairing.core.services import Denied as SharedDenied
+from pairing.core.services import service
 
 from ..models import LedgerMonth
 from ..periods import month_label, month_start
@@ -26,7 +26,7 @@ def deny(actor, message: str, obj=None, object_type: str = "") -> Denied:
     return Denied(message, actor=actor, obj=obj, object_type=object_type)
 
 
-# One transaction per service; a refusal is audited outside it (pairing.services.base).
+# One transaction per service; a refusal is audited outside it (pairing.core.services).
 ledger_service = service
 
 

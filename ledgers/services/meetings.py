@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pairing import audit, date_rules, roles
+from pairing import date_rules, roles
+from pairing.core import audit
+from pairing.core.local_time import local_date
 from pairing.core.workflows import Step, Workflow
-from pairing.local_time import local_date
 from pairing.models import HonoraryVillageHead, Pairing, TalentAssignment, UrbanTalent
 
 from ..choices import MeetingStatus, ResolutionStatus

@@ -9,8 +9,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pairing import audit, roles
-from pairing.concurrency import claim_version
+from pairing import roles
+from pairing.core import audit
+from pairing.core.concurrency import claim_version
 from pairing.core.workflows import Step, Workflow
 from pairing.exceptions import StaleVersionError
 from pairing.models import Village

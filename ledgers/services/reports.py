@@ -6,7 +6,8 @@ Kept minimal on purpose: the half-year report issue attaches the Excel document 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pairing import audit, roles
+from pairing import roles
+from pairing.core import audit
 from pairing.core.workflows import Step, Workflow
 from pairing.models import Township
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
+from pairing.core.filtering import parse_id
 from pairing.core.refusals import add_errors, flash_refusal
-from pairing.filtering import parse_id
-from pairing.generic_views import filtered_page
+from pairing.core.views import filtered_page
 from pairing.models import TalentAssignment, Village
 from pairing.redirects import next_url
 

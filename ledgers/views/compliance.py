@@ -10,12 +10,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from pairing import audit
-from pairing.filtering import parse_id
+from pairing.core import audit
+from pairing.core.excel import safe_text
+from pairing.core.filtering import parse_id
 from pairing.views.home import Panel, PanelItem, panel_provider
 
 from .. import compliance
-from ..excel import safe_text
 
 PAGE_SIZE = 50
 
@@ -95,7 +95,7 @@ def rule_list(request, code):
 
 
 def workbook(rule, period, rows, months) -> bytes:
-    """The drill-down list as .xlsx; every name goes through ledgers.excel (formula-safe)."""
+    """The drill-down list as .xlsx; every name goes through pairing.core.excel (formula-safe)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(rule.title[:31])
     sheet.append([safe_text(f"{period.label} · {rule.title}（{rule.source}）未达标名单")])

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
 from pairing.core.refusals import add_errors, flash_refusal
-from pairing.generic_views import filtered_page
+from pairing.core.views import filtered_page
 from pairing.models import Township, UrbanTalent, Village
 from pairing.redirects import next_url
 from pairing.roles import has_role

@@ -8,11 +8,11 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pairing.core.filtering import parse_id
 from pairing.core.refusals import add_errors, attempt
-from pairing.filtering import parse_id
-from pairing.generic_views import filtered_page
+from pairing.core.scoping import can_edit
+from pairing.core.views import filtered_page
 from pairing.models import Pairing
-from pairing.scoping import can_edit
 
 from ..filtersets import JointMeetingFilterSet
 from ..forms.meetings import FollowUpForm, MeetingForm, ResolutionForm

@@ -9,11 +9,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from pairing import audit
 from pairing.choices import Role
+from pairing.core import audit
 from pairing.core.refusals import flash_refusal
+from pairing.core.views import filtered_page
 from pairing.exceptions import StaleVersionError
-from pairing.generic_views import filtered_page
 from pairing.models import Village
 
 from .. import services

@@ -14,8 +14,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from pairing.core.api.base import ActionsField, ScopedModelSerializer, ScopedReadOnlyViewSet, ScopedRelatedField
+from pairing.core.filtering import parse_id
+
 from ..choices import DemandItemStatus, ProjectStatus
-from ..filtering import parse_id
 from ..filtersets import (
     AgreementDemandItemFilterSet,
     AgreementFilterSet,
@@ -32,7 +34,6 @@ from ..models import (
 )
 from ..services import agreements as svc
 from ..views.agreements import scan_response
-from .base import ActionsField, ScopedModelSerializer, ScopedReadOnlyViewSet, ScopedRelatedField
 
 DETAIL_PREFETCH = ("resources", "demands", "projects__demands", "projects__resources", "transitions", "revisions")
 

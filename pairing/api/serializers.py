@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from rest_framework import serializers
 
+from pairing.core.api.base import ScopedModelSerializer
+
 from ..models import (
     County,
     CountyUnit,
@@ -16,7 +18,6 @@ from ..models import (
     Village,
 )
 from ..validators import mask_id_number, mask_phone, normalize_id_number, normalize_phone
-from .base import ScopedModelSerializer
 
 
 class MaskedField(serializers.CharField):

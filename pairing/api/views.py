@@ -7,7 +7,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from .. import audit
+from pairing.core import audit
+from pairing.core.api.base import ScopedModelViewSet
+
 from ..auth import lockout_policy
 from ..choices import AuditResult
 from ..filtersets import (
@@ -34,7 +36,6 @@ from ..models import (
 from ..services.accounts import change_password
 from ..services.directory import reveal
 from . import serializers as s
-from .base import ScopedModelViewSet
 
 LOGIN_FAILED = "用户名或密码错误。"
 

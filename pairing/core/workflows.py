@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from ..services.base import Denied
+from pairing.core.services import Denied
 
 Text = str | Callable[..., str]  # fixed words, or words computed from the row (and user)
 

@@ -8,6 +8,8 @@ write based on an outdated page is refused with a Chinese message instead of ove
 from django import forms
 from django.utils import timezone
 
+from pairing.core.widgets import DateInput, SearchInput
+
 from ..choices import DemandItemStatus, ProjectStatus
 from ..models import (
     Agreement,
@@ -18,7 +20,6 @@ from ..models import (
     Township,
 )
 from ..queries import OVERVIEW_STATUSES
-from ..widgets import DateInput, SearchInput
 from .rendering import FilterForm
 
 

@@ -8,6 +8,8 @@ field starts empty with the masked value as a hint, and an empty field keeps the
 from django import forms
 from django.utils import timezone
 
+from pairing.core.widgets import DateInput
+
 from ..choices import Role
 from ..fields import phone_form_field
 from ..filtersets import choices_widget
@@ -20,7 +22,6 @@ from ..models import (
     UrbanTalent,
     Village,
 )
-from ..widgets import DateInput
 
 OUT_OF_SCOPE_CHOICE = "所选{label}不存在或不在您的管理范围内。"
 SEARCHABLE = (Village, CountyUnit, UrbanTalent, Pairing)

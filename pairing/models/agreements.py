@@ -21,6 +21,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from pairing.core.concurrency import VersionedModel
+from pairing.core.scoping import ScopedModel
+
 from ..choices import (
     AgreementAction,
     AgreementStatus,
@@ -31,8 +34,6 @@ from ..choices import (
     ResourceKind,
     Role,
 )
-from ..concurrency import VersionedModel
-from ..scoping import ScopedModel
 from .directory import DetailUrlMixin, Pairing, validate_program_year
 
 PARTIES = frozenset({Role.VILLAGE_SECRETARY, Role.UNIT_LIAISON})
@@ -55,7 +56,7 @@ class Agreement(DetailUrlMixin, VersionedModel, ScopedModel):
     unit_signatory = models.CharField("单位签署人（名誉村长）", max_length=30, blank=True)
     village_signatory = models.CharField("村签署人（村党组织书记）", max_length=30, blank=True)
     signed_on = models.DateField("签署日期", null=True, blank=True)
-    # Stored under a random name chosen by the service (pairing/uploads.py), never the sent name.
+    # Stored under a random name chosen by the service (pairing/core/uploads.py), never the sent name.
     scan = models.FileField("签署扫描件", max_length=200, blank=True)
     amendment_no = models.PositiveSmallIntegerField("变更次数", default=0)
     carried_from = models.ForeignKey(

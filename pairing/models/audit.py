@@ -3,8 +3,9 @@
 from django.db import models
 from django.utils import timezone
 
+from pairing.core.local_time import local_text
+
 from ..choices import AuditResult
-from ..local_time import local_text
 
 
 class AppendOnlyError(RuntimeError):

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from pairing.core.scoping import Scope, ScopedModel, ScopedQuerySet
+
 from ..choices import (
     Gender,
     PoliticalStatus,
@@ -18,7 +20,6 @@ from ..choices import (
 )
 from ..core.reveal import Revealable
 from ..fields import IdNumberField, PhoneNumberField
-from ..scoping import Scope, ScopedModel, ScopedQuerySet
 from ..validators import (
     mask_id_number,
     mask_phone,

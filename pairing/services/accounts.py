@@ -3,8 +3,8 @@
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from .. import audit
-from .base import service
+from pairing.core import audit
+from pairing.core.services import service
 
 
 @service

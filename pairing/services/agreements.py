@@ -19,7 +19,12 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from .. import audit, date_rules, local_time, roles
+from pairing.core import audit, local_time
+from pairing.core.concurrency import claim_version
+from pairing.core.services import service
+from pairing.core.uploads import random_upload_name, validate_scan_upload
+
+from .. import date_rules, roles
 from ..choices import (
     AgreementAction,
     AgreementStatus,
@@ -27,7 +32,6 @@ from ..choices import (
     ProjectStatus,
     Role,
 )
-from ..concurrency import claim_version
 from ..core.workflows import Step, Workflow
 from ..exceptions import StaleVersionError
 from ..models import (
@@ -40,8 +44,6 @@ from ..models import (
     HonoraryVillageHead,
     Pairing,
 )
-from ..uploads import random_upload_name, validate_scan_upload
-from .base import service
 
 S = AgreementStatus
 # The pairing's two parties. Row scope already limits a secretary or liaison to their own

@@ -13,11 +13,12 @@ from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import Http404
 
-from .. import audit
+from pairing.core import audit
+from pairing.core.scoping import can_edit, field_violations, is_visible
+from pairing.core.services import Denied, service
+
 from ..choices import AuditResult
 from ..models import HonoraryVillageHead, Pairing, UrbanTalent
-from ..scoping import can_edit, field_violations, is_visible
-from .base import Denied, service
 
 OUT_OF_SCOPE = "不能在您的管理范围之外新增或修改数据。"
 NOT_ALLOWED = "您的角色无权修改此类数据。"

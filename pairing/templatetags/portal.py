@@ -8,8 +8,8 @@ from django import template
 from django.db import models
 from django.utils.html import format_html
 
-from .. import local_time
-from ..local_time import local_format, local_text
+from pairing.core import local_time
+from pairing.core.local_time import local_format, local_text
 
 register = template.Library()
 
@@ -49,7 +49,7 @@ def display(value):
 
 @register.filter(expects_localtime=False)
 def local(value, fmt: str = "Y-m-d H:i") -> str:
-    """`{{ value|local:"m-d H:i" }}`: a datetime on the Shanghai clock (pairing/local_time.py),
+    """`{{ value|local:"m-d H:i" }}`: a datetime on the Shanghai clock (pairing/core/local_time.py),
     in Django's date-format characters. Use it instead of `|date` for every stored datetime."""
     return local_format(value, fmt)
 

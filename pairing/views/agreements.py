@@ -15,11 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from pairing.core.filtering import parse_id
+
 from .. import queries
 from ..choices import AgreementStatus
 from ..core.refusals import add_errors, attempt, flash_refusal
 from ..exceptions import StaleVersionError
-from ..filtering import parse_id
 from ..forms import agreements as f
 from ..models import Agreement, AgreementRevision
 from ..roles import has_role

@@ -5,12 +5,13 @@ from django.db.models import Case, CharField, F, Value, When
 from django.http import Http404
 from django.urls import path
 
+from pairing.core.filtering import PortalFilterSet
+from pairing.core.views import Column, ObjectListView
+from pairing.core.widgets import DateInput
+
 from ..choices import AuditAction, AuditResult
 from ..context_processors import can_read_audit_log
-from ..filtering import PortalFilterSet
-from ..generic_views import Column, ObjectListView
 from ..models import AuditEvent
-from ..widgets import DateInput
 
 
 class AuditEventFilterSet(PortalFilterSet):

@@ -1,4 +1,4 @@
-"""Choices for a large filter select, as JSON for tom-select (pairing.filtering.ScopedChoiceWidget).
+"""Choices for a large filter select, as JSON for tom-select (pairing.core.filtering.ScopedChoiceWidget).
 
 `GET /directory/choices/village/?q=甲` answers the first matches among the rows the user sees,
 searched like the model's list page (its FilterSet's `q`), labelled as the select labels them.

@@ -1,6 +1,6 @@
 """Directory pages: list, detail, create, edit and delete for each directory model.
 
-Scoping, role checks, masking and audit live in pairing.generic_views and the services; this module
+Scoping, role checks, masking and audit live in pairing.core.views and the services; this module
 only declares columns, fields, forms and the related tables each detail page shows.
 """
 
@@ -11,10 +11,8 @@ from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.views.generic import FormView
 
-from .. import filtersets as fs
-from ..core.refusals import add_errors
-from ..forms import directory as forms
-from ..generic_views import (
+from pairing.core.scoping import can_edit
+from pairing.core.views import (
     Column,
     ObjectDeleteView,
     ObjectDetailView,
@@ -24,6 +22,10 @@ from ..generic_views import (
     RequireEditRoleMixin,
     ScopedFormMixin,
 )
+
+from .. import filtersets as fs
+from ..core.refusals import add_errors
+from ..forms import directory as forms
 from ..models import (
     CountyUnit,
     HonoraryVillageHead,
@@ -33,7 +35,6 @@ from ..models import (
     UrbanTalent,
     Village,
 )
-from ..scoping import can_edit
 from ..services.directory import appoint_honorary_head
 
 PAIRING_COLUMNS = (

@@ -10,8 +10,9 @@ from django.shortcuts import render
 from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import page_not_found
 
+from pairing.core.api.exceptions import NOT_FOUND
+
 from ..api.authentication import CSRF_FAILED
-from ..api.exceptions import NOT_FOUND
 
 BAD_REQUEST = "请求无法处理，请返回上一页重试。"
 METHOD_NOT_ALLOWED = "该地址不能直接打开，请返回上一页，通过页面上的按钮操作。"

@@ -12,9 +12,10 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 
+from pairing.core.local_time import local_text
+
 from ..choices import AuditAction, Role
 from ..context_processors import can_read_audit_log, role_sees
-from ..local_time import local_text
 from ..models import AuditEvent, CountyUnit, Pairing, TalentAssignment, Township, UrbanTalent, Village
 
 

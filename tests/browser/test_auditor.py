@@ -44,7 +44,7 @@ def test_an_auditor_searches_the_audit_log(cast, open_page):
 @pytest.mark.xfail(
     strict=True,
     reason="bug: failed logins and lockouts are recorded without a county (no actor), so a county's "
-    "auditor never sees them (pairing/audit.py record(); SECURITY.md 12); tests/pairing create them by hand",
+    "auditor never sees them (pairing/core/audit.py record(); SECURITY.md 12); tests/pairing create them by hand",
 )
 def test_an_auditor_sees_failed_logins_to_the_countys_accounts(cast, open_page):
     stranger = open_page()

@@ -9,10 +9,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ledgers.choices import ActivityStatus
-from ledgers.excel import safe_text
 from ledgers.exports import HEADER_ROW
 from ledgers.models import ActivityParticipant, ServiceActivity
 from ledgers.periods import format_month, month_start
+from pairing.core.excel import safe_text
 from pairing.models import AuditEvent
 
 from .helpers import record, today

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from ledgers.exports import HEADER_ROW
 from ledgers.periods import format_month, month_start
 from ledgers.services import confirm_activity
-from pairing import local_time
-from pairing.local_time import SHANGHAI
+from pairing.core import local_time
+from pairing.core.local_time import SHANGHAI
 
 from .helpers import record, today
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from pairing.filtering import ScopedChoiceWidget
+from pairing.core.filtering import ScopedChoiceWidget
 from pairing.models import Village
 
 pytestmark = pytest.mark.django_db

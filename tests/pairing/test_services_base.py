@@ -108,7 +108,7 @@ class TestOnRollback:
     """Effects outside the database (files) are undone when the outermost service call fails."""
 
     def test_a_failed_call_runs_its_clean_up_and_a_successful_one_does_not(self):
-        from pairing.services.base import on_rollback, service
+        from pairing.core.services import on_rollback, service
 
         undone = []
 
@@ -125,7 +125,7 @@ class TestOnRollback:
         assert undone == ["file"]
 
     def test_a_nested_call_is_undone_when_the_outer_call_fails_later(self):
-        from pairing.services.base import on_rollback, service
+        from pairing.core.services import on_rollback, service
 
         undone = []
 
@@ -144,7 +144,7 @@ class TestOnRollback:
         assert undone == ["inner file"]
 
     def test_on_rollback_outside_a_service_is_a_programming_error(self):
-        from pairing.services.base import on_rollback
+        from pairing.core.services import on_rollback
 
         with pytest.raises(RuntimeError):
             on_rollback(lambda: None)

@@ -18,8 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import Http404
 
-from .. import audit
-from ..choices import AuditResult
+from pairing.choices import AuditResult
+from pairing.core import audit
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from django.core.exceptions import ValidationError
 from PIL import Image, UnidentifiedImageError
 
-from . import local_time
+from pairing.core import local_time
 
 IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
 MAX_IMAGE_BYTES = 8 * 1024 * 1024

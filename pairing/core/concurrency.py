@@ -6,7 +6,7 @@ The check is a conditional UPDATE, so it holds across processes without locks.
 
 from django.db import models
 
-from .exceptions import StaleVersionError
+from pairing.exceptions import StaleVersionError
 
 
 class VersionedModel(models.Model):

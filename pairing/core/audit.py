@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from django.db import models
 
-from .choices import AuditAction, AuditResult
-from .local_time import local_iso
-from .models import AuditEvent
+from pairing.choices import AuditAction, AuditResult
+from pairing.core.local_time import local_iso
+from pairing.models import AuditEvent
 
 _request_ip: ContextVar[str | None] = ContextVar("audit_request_ip", default=None)
 

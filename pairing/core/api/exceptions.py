@@ -7,7 +7,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from ..exceptions import StaleVersionError
+from pairing.exceptions import StaleVersionError
 
 NOT_FOUND = "未找到该记录，或它不在您的管理范围内。"
 # DRF's parsers put the parser's own English error in the message ("JSON parse error - Expecting

@@ -20,8 +20,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.settings import api_settings
 
-from ..services.directory import delete_object, save_object
-from .permissions import CanCreateModel, CanEditModel
+from pairing.core.api.permissions import CanCreateModel, CanEditModel
+from pairing.services.directory import delete_object, save_object
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):

@@ -11,8 +11,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from .forms.rendering import FilterForm
-from .widgets import SearchInput
+from pairing.core.widgets import SearchInput
+from pairing.forms.rendering import FilterForm
 
 
 def visible_rows(model, select_related: tuple[str, ...] = ()):

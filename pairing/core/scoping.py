@@ -22,7 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 
-from .choices import Role
+from pairing.choices import Role
 
 ScopePath = Union[str, tuple[str, ...], Callable[..., Q], None]  # noqa: UP007
 

@@ -4,10 +4,10 @@ import viewsets."""
 
 from rest_framework import permissions
 
-from .. import audit
-from ..choices import AuditResult
-from ..middleware import password_change_due
-from ..scoping import can_edit
+from pairing.choices import AuditResult
+from pairing.core import audit
+from pairing.core.scoping import can_edit
+from pairing.middleware import password_change_due
 
 
 class PasswordChangeNotDue(permissions.BasePermission):

@@ -15,10 +15,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.views import generic
 
-from .core.refusals import add_errors
-from .filtering import IdFilter
-from .scoping import ROLE_BINDING, can_edit
-from .services.directory import delete_object, reveal, save_object
+from pairing.core.filtering import IdFilter
+from pairing.core.refusals import add_errors
+from pairing.core.scoping import ROLE_BINDING, can_edit
+from pairing.services.directory import delete_object, reveal, save_object
 
 NOT_ALLOWED = "您的角色无权修改此类数据。"
 

@@ -1,0 +1,1 @@
+"""The API bases every app's viewsets build on: scoping, permissions, pagination, errors."""
