@@ -22,7 +22,7 @@ from ..date_rules import RULES as DATE_RULES
 from ..models import JointMeeting, MeetingResolution
 from .guards import OUT_OF_SCOPE, deny, ledger_service, require_visible
 
-PARTIES = "结对双方（村党组织书记、结对单位联络员）"
+PARTIES_LABEL = "结对双方（村党组织书记、结对单位联络员）"
 FINAL_IS_READ_ONLY = "会议纪要已定稿，不能再修改；只能更新议定事项的落实情况。"
 
 
@@ -41,19 +41,28 @@ _DRAFT = frozenset({MeetingStatus.DRAFT})
 WORKFLOW = Workflow(
     "joint_meeting",
     [
-        Step("record", "登记联席会议", is_party, PARTIES, creates=True),
-        Step("edit", "修改会议记录", _meeting_party, PARTIES, _DRAFT, hint="只能更新议定事项的落实情况。"),
-        Step("add_resolution", "添加议定事项", _meeting_party, PARTIES, _DRAFT, hint="只能更新议定事项的落实情况。"),
+        Step("record", "登记联席会议", is_party, PARTIES_LABEL, creates=True),
+        Step("edit", "修改会议记录", _meeting_party, PARTIES_LABEL, _DRAFT, hint="只能更新议定事项的落实情况。"),
+        Step(
+            "add_resolution", "添加议定事项", _meeting_party, PARTIES_LABEL, _DRAFT, hint="只能更新议定事项的落实情况。"
+        ),
         Step(
             "finalize",
             "定稿会议纪要",
             _meeting_party,
-            PARTIES,
+            PARTIES_LABEL,
             _DRAFT,
             confirm="定稿后会议纪要不能再修改，只能更新议定事项的落实情况。",
         ),
-        Step("delete", "删除会议记录", _meeting_party, PARTIES, _DRAFT, confirm="删除后该会议记录及议定事项不可恢复。"),
-        Step("follow_up", "更新落实情况", _meeting_party, PARTIES),
+        Step(
+            "delete",
+            "删除会议记录",
+            _meeting_party,
+            PARTIES_LABEL,
+            _DRAFT,
+            confirm="删除后该会议记录及议定事项不可恢复。",
+        ),
+        Step("follow_up", "更新落实情况", _meeting_party, PARTIES_LABEL),
     ],
     noun="会议纪要",
     model=JointMeeting,

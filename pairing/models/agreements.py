@@ -36,7 +36,7 @@ from ..choices import (
 )
 from .directory import DetailUrlMixin, Pairing, validate_program_year
 
-PARTIES = frozenset({Role.VILLAGE_SECRETARY, Role.UNIT_LIAISON})
+AGREEMENT_EDITOR_ROLES = frozenset({Role.VILLAGE_SECRETARY, Role.UNIT_LIAISON})
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -66,7 +66,7 @@ class Agreement(DetailUrlMixin, VersionedModel, ScopedModel):
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
 
     scope = Pairing.scope.through("pairing")
-    editor_roles = PARTIES
+    editor_roles = AGREEMENT_EDITOR_ROLES
 
     class Meta:
         verbose_name = verbose_name_plural = "结对共建协议"
@@ -159,7 +159,7 @@ class AgreementItem(ScopedModel):
     agreement = models.ForeignKey(Agreement, models.CASCADE, related_name="+", verbose_name="协议")
 
     scope = Pairing.scope.through("agreement__pairing")
-    editor_roles = PARTIES
+    editor_roles = AGREEMENT_EDITOR_ROLES
 
     class Meta:
         abstract = True
