@@ -190,15 +190,13 @@ def talent_demand_resolved(p: Period) -> Counts:
 
 
 def _evaluations(p: Period):
-    return TalentEvaluation.objects.filter(
-        year=p.year, quarter=p.quarter, village__township__county_id=p.county_id
-    ).exclude(rating="")
+    return TalentEvaluation.objects.filter(year=p.year, quarter=p.quarter, village__township__county_id=p.county_id)
 
 
 def talent_evaluations(p: Period) -> dict[str, Counts]:
     """{event: counts} for the four evaluation events, in one query."""
     result = {event: {} for event in RATING_EVENTS.values()}
-    for row in _evaluations(p).values("talent_id", "rating").annotate(n=Count("pk")).order_by():
+    for row in _evaluations(p).exclude(rating="").values("talent_id", "rating").annotate(n=Count("pk")).order_by():
         result[RATING_EVENTS[row["rating"]]][row["talent_id"]] = Decimal(row["n"])
     return result
 
