@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from assessment.services.rules import default_table, install_default_table
 from ledgers.models import (
     ActivityParticipant,
     Demand,
@@ -18,8 +19,6 @@ from ledgers.models import (
     TownshipHalfYearReport,
 )
 from pairing.models import Agreement, AgreementProjectItem, TalentAssignment, UrbanTalent
-
-from assessment.services.rules import default_table, install_default_table
 
 SH = ZoneInfo("Asia/Shanghai")
 UTC = datetime.UTC
