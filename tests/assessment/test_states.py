@@ -119,7 +119,7 @@ def test_the_command_and_the_task_compute_and_rerun_to_identical_rows(cast):
         "2",
         "--county",
         cast.county.code,
-        stdout=open("/dev/null", "w"),
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
     )
     rollup = QuarterRollup.objects.get(county=cast.county, year=q.year, quarter=2)
     rows = list(Score.objects.filter(rollup=rollup).order_by("pk").values())
