@@ -113,6 +113,8 @@ class Score(ScopedModel):
     rank_township = models.PositiveIntegerField("乡镇内排位", null=True, blank=True)
     rank_unit = models.PositiveIntegerField("单位内排位", null=True, blank=True)
     breakdown = models.JSONField("得分明细", default=list)
+    # A hash of the values above: a rerun compares it instead of reading every breakdown back.
+    digest = models.CharField("校验值", max_length=32, editable=False, default="")
 
     scope = Scope(
         county="rollup__county",

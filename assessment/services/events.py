@@ -10,7 +10,7 @@ database aggregates; Python only combines the per-subject numbers.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -68,6 +68,9 @@ class Period:
     year: int
     quarter: int
     as_of: datetime.date
+    # Aggregates several events share (the talents' service, the units' contacts), computed once
+    # per run: the quarter's participations are scanned once rather than once per event.
+    memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def start(self) -> datetime.date:
@@ -129,27 +132,37 @@ def confirmed_participations(p: Period):
     )
 
 
+def talent_service(p: Period, months: list[datetime.date]) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
+    """{talent: (activities, hours, months with one)} over `months` of the quarter, in one query."""
+    key = ("talent_service", tuple(months))
+    if key not in p.memo:
+        rows = (
+            confirmed_participations(p)
+            .filter(activity__date__gte=months[0], activity__date__lt=next_month(months[-1]))
+            .values("talent_id")
+            .annotate(
+                n=Count("activity_id", distinct=True),
+                h=Sum("hours"),
+                m=Count(TruncMonth("activity__date"), distinct=True),
+            )
+            .order_by()
+            if months
+            else []
+        )
+        p.memo[key] = {r["talent_id"]: (Decimal(r["n"]), Decimal(r["h"] or 0), Decimal(r["m"])) for r in rows}
+    return p.memo[key]
+
+
 def talent_activity(p: Period) -> Counts:
-    rows = confirmed_participations(p).values("talent_id").annotate(n=Count("activity_id", distinct=True)).order_by()
-    return _counts(rows, "talent_id")
+    return {t: v[0] for t, v in talent_service(p, p.months).items()}
 
 
 def talent_hours(p: Period) -> Counts:
-    rows = confirmed_participations(p).values("talent_id").annotate(n=Sum("hours")).order_by()
-    return _counts(rows, "talent_id")
+    return {t: v[1] for t, v in talent_service(p, p.months).items()}
 
 
 def _active_months(p: Period, months: list[datetime.date]) -> Counts:
-    if not months:
-        return {}
-    rows = (
-        confirmed_participations(p)
-        .filter(activity__date__gte=months[0], activity__date__lt=next_month(months[-1]))
-        .values("talent_id")
-        .annotate(n=Count(TruncMonth("activity__date"), distinct=True))
-        .order_by()
-    )
-    return _counts(rows, "talent_id")
+    return {t: v[2] for t, v in talent_service(p, months).items()} if months else {}
 
 
 def talent_active_month(p: Period) -> Counts:
@@ -213,6 +226,9 @@ def _contacts(p: Period, months: list[datetime.date]) -> set[tuple[int, int, dat
     whole, or a 单位联系 activity with one of its talents (as the ledger's compliance rule counts)."""
     if not months:
         return set()
+    key = ("contacts", tuple(months))
+    if key in p.memo:
+        return p.memo[key]
     contact_unit = Case(
         When(unit__isnull=False, then=F("unit_id")),
         When(activity__kind=ActivityKind.UNIT_CONTACT, then=F("talent__unit_id")),
@@ -237,6 +253,7 @@ def _contacts(p: Period, months: list[datetime.date]) -> set[tuple[int, int, dat
         if (unit_id, village_id) in pairs:
             month = month.date() if isinstance(month, datetime.datetime) else month
             result.add((unit_id, village_id, month))
+    p.memo[key] = result
     return result
 
 

@@ -12,6 +12,8 @@ recomputing a stale quarter returns it to "computed" for the county to confirm a
 """
 
 import datetime
+import hashlib
+import json
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -234,30 +236,38 @@ def _rank(rows: list[Score]) -> None:
         s.rank_unit = in_unit.get(i)
 
 
-def _key(score: Score) -> tuple[str, int]:
-    return score.subject_type, getattr(score, f"{score.subject_type}_id")
+def _digest(score: Score) -> str:
+    values = [str(getattr(score, f)) for f in SCORE_FIELDS if f != "breakdown"]
+    values.append(json.dumps(score.breakdown, sort_keys=True, ensure_ascii=False))
+    return hashlib.md5("\x1f".join(values).encode(), usedforsecurity=False).hexdigest()
 
 
 def _store(rollup: QuarterRollup, scores: list[Score]) -> dict[str, int]:
-    """Write `scores` in place of the rollup's rows: update changed ones, add new, drop vanished."""
-    stored = {_key(s): s for s in Score.objects.filter(rollup=rollup)}
+    """Write `scores` in place of the rollup's rows: update changed ones, add new, drop vanished.
+    Rows are matched by subject and compared by digest, so a rerun over unchanged data writes nothing."""
+    stored = {
+        (subject_type, t or u or v or w): (pk, digest)
+        for pk, subject_type, t, u, v, w, digest in Score.objects.filter(rollup=rollup).values_list(
+            "pk", "subject_type", "talent_id", "unit_id", "village_id", "township_id", "digest"
+        )
+    }
     created, changed, kept = [], [], set()
     for score in scores:
-        key = _key(score)
+        score.rollup = rollup
+        score.digest = _digest(score)
+        key = (score.subject_type, getattr(score, f"{score.subject_type}_id"))
         old = stored.get(key)
         if old is None:
-            score.rollup = rollup
             created.append(score)
             continue
         kept.add(key)
-        if any(getattr(old, f) != getattr(score, f) for f in SCORE_FIELDS):
-            for f in SCORE_FIELDS:
-                setattr(old, f, getattr(score, f))
-            changed.append(old)
-    gone = [s.pk for key, s in stored.items() if key not in kept]
+        if old[1] != score.digest:
+            score.pk = old[0]
+            changed.append(score)
+    gone = [pk for key, (pk, _digest_) in stored.items() if key not in kept]
     Score.objects.filter(pk__in=gone).delete()
     Score.objects.bulk_create(created, batch_size=1000)
-    Score.objects.bulk_update(changed, SCORE_FIELDS, batch_size=1000)
+    Score.objects.bulk_update(changed, [*SCORE_FIELDS, "digest"], batch_size=500)
     return {"created": len(created), "changed": len(changed), "deleted": len(gone)}
 
 
