@@ -13,6 +13,7 @@ from pairing.core.services import Denied, service
 
 from ..choices import SubjectType
 from ..models import QuarterRollup, ScoringRule, ScoringWeights
+from .grading import default_group
 
 DEFAULT_TABLE = Path(__file__).resolve().parent.parent / "data" / "default_rules.json"
 RULE_FIELDS = ("code", "name", "event", "points", "cap", "part", "sort_order")
@@ -72,6 +73,7 @@ def install_default_table(*, actor, county, year: int) -> int:
     rules, weights = default_rule_rows(county, year)
     ScoringRule.objects.bulk_create(rules)
     ScoringWeights.objects.bulk_create(weights)
+    default_group(county)
     audit.record(action="assessment_rules_create", actor=actor, obj=county, message=f"{year}年度采用默认考核细则")
     return len(rules)
 
@@ -98,6 +100,7 @@ def copy_previous_year(*, actor, county, year: int) -> int:
         )
         for w in ScoringWeights.objects.filter(county=county, year=year - 1)
     )
+    default_group(county)
     audit.record(action="assessment_rules_create", actor=actor, obj=county, message=f"{year}年度复制上年考核细则")
     return len(previous)
 
