@@ -96,12 +96,30 @@ def apply_rule(rule: ScoringRule, events: Decimal) -> tuple[Decimal, Decimal]:
     return raw, raw
 
 
+def _line(rule: ScoringRule, events, raw, points) -> dict:
+    return {
+        "rule_code": rule.code,
+        "name": rule.name,
+        "event": rule.event,
+        "part": rule.part,
+        "events": _number(events),
+        "raw_points": float(raw),
+        "points": float(points),
+    }
+
+
+ZERO = Decimal(0)
+
+
 def score_subject(rules, weights: ScoringWeights | None, counts: dict[str, dict[int, Decimal]], subject_id: int):
     """One subject's breakdown and totals from the per-event counts."""
-    process = comprehensive = deductions = Decimal(0)
+    process = comprehensive = deductions = ZERO
     lines = []
     for rule in rules:
-        events = counts.get(rule.event, {}).get(subject_id, Decimal(0))
+        events = counts.get(rule.event, {}).get(subject_id)
+        if not events:  # most lines of most subjects: nothing happened
+            lines.append(_zero_line(rule))
+            continue
         raw, points = apply_rule(rule, events)
         if rule.part == Part.PROCESS:
             process += points
@@ -109,21 +127,18 @@ def score_subject(rules, weights: ScoringWeights | None, counts: dict[str, dict[
             comprehensive += points
         if points < 0:
             deductions -= points
-        lines.append(
-            {
-                "rule_code": rule.code,
-                "name": rule.name,
-                "event": rule.event,
-                "part": rule.part,
-                "events": _number(events),
-                "raw_points": float(raw),
-                "points": float(points),
-            }
-        )
+        lines.append(_line(rule, events, raw, points))
     wp = weights.process_weight if weights else Decimal("0.7")
     wc = weights.comprehensive_weight if weights else Decimal("0.3")
     total = _q(wp * process + wc * comprehensive)
     return lines, _q(process), _q(comprehensive), _q(deductions), total
+
+
+def _zero_line(rule: ScoringRule) -> dict:
+    cached = getattr(rule, "_zero_line", None)
+    if cached is None:
+        cached = rule._zero_line = _line(rule, ZERO, ZERO, ZERO)
+    return dict(cached)
 
 
 def dense_ranks(values: dict, key=None) -> dict:
@@ -184,8 +199,9 @@ SCORE_FIELDS = [
 ]
 
 
-def compute_scores(p: Period) -> list[Score]:
-    """Unsaved Score rows for every subject of the quarter (no rollup attached yet)."""
+def compute_scores(p: Period) -> list[dict]:
+    """Every subject's score for the quarter as plain field values (a model instance is built only
+    for a row that is new or changed)."""
     rules_by_type = defaultdict(list)
     for rule in ScoringRule.objects.filter(county_id=p.county_id, year=p.year).order_by("sort_order", "code"):
         rules_by_type[rule.subject_type].append(rule)
@@ -200,51 +216,53 @@ def compute_scores(p: Period) -> list[Score]:
                 rules, weights.get(subject_type), counts, subject["id"]
             )
             rows.append(
-                Score(
-                    subject_type=subject_type,
-                    **{f"{subject_type}_id": subject["id"]},
-                    subject_name=subject["name"][:100],
-                    in_township_id=subject["in_township"],
-                    in_village_id=subject["in_village"],
-                    in_unit_id=subject["in_unit"],
-                    total=total,
-                    process_points=process,
-                    comprehensive_points=comprehensive,
-                    deductions=deductions,
-                    breakdown=lines,
-                )
+                {
+                    "subject_type": subject_type,
+                    f"{subject_type}_id": subject["id"],
+                    "subject_name": subject["name"][:100],
+                    "in_township_id": subject["in_township"],
+                    "in_village_id": subject["in_village"],
+                    "in_unit_id": subject["in_unit"],
+                    "total": total,
+                    "process_points": process,
+                    "comprehensive_points": comprehensive,
+                    "deductions": deductions,
+                    "breakdown": lines,
+                }
             )
         _rank(rows)
         scores.extend(rows)
     return scores
 
 
-def _rank(rows: list[Score]) -> None:
+def _rank(rows: list[dict]) -> None:
     by_row = dict(enumerate(rows))
-    county = dense_ranks({i: s.total for i, s in by_row.items()})
+    county = dense_ranks({i: s["total"] for i, s in by_row.items()})
     townships, units = defaultdict(dict), defaultdict(dict)
     for i, s in by_row.items():
-        if s.in_township_id is not None:
-            townships[s.in_township_id][i] = s.total
-        if s.in_unit_id is not None:
-            units[s.in_unit_id][i] = s.total
+        if s["in_township_id"] is not None:
+            townships[s["in_township_id"]][i] = s["total"]
+        if s["in_unit_id"] is not None:
+            units[s["in_unit_id"]][i] = s["total"]
     in_township = {i: r for group in townships.values() for i, r in dense_ranks(group).items()}
     in_unit = {i: r for group in units.values() for i, r in dense_ranks(group).items()}
     for i, s in by_row.items():
-        s.rank_county = county[i]
-        s.rank_township = in_township.get(i)
-        s.rank_unit = in_unit.get(i)
+        s["rank_county"] = county[i]
+        s["rank_township"] = in_township.get(i)
+        s["rank_unit"] = in_unit.get(i)
 
 
-def _digest(score: Score) -> str:
-    values = [str(getattr(score, f)) for f in SCORE_FIELDS if f != "breakdown"]
-    values.append(json.dumps(score.breakdown, sort_keys=True, ensure_ascii=False))
+def _digest(row: dict) -> str:
+    values = [str(row[f]) for f in SCORE_FIELDS if f != "breakdown"]
+    values.append(json.dumps(row["breakdown"], sort_keys=True, ensure_ascii=False))
     return hashlib.md5("\x1f".join(values).encode(), usedforsecurity=False).hexdigest()
 
 
-def _store(rollup: QuarterRollup, scores: list[Score]) -> dict[str, int]:
-    """Write `scores` in place of the rollup's rows: update changed ones, add new, drop vanished.
-    Rows are matched by subject and compared by digest, so a rerun over unchanged data writes nothing."""
+def _store(rollup: QuarterRollup, rows: list[dict]) -> dict[str, int]:
+    """Write `rows` in place of the rollup's scores: matched by subject, compared by digest, so a rerun
+    over unchanged data reads no breakdown and writes nothing. A changed row is deleted and inserted
+    again under its id (one DELETE and bulk INSERTs; a bulk UPDATE of thousands of rows with a
+    JSON column took a minute on SQLite)."""
     stored = {
         (subject_type, t or u or v or w): (pk, digest)
         for pk, subject_type, t, u, v, w, digest in Score.objects.filter(rollup=rollup).values_list(
@@ -252,22 +270,23 @@ def _store(rollup: QuarterRollup, scores: list[Score]) -> dict[str, int]:
         )
     }
     created, changed, kept = [], [], set()
-    for score in scores:
-        score.rollup = rollup
-        score.digest = _digest(score)
-        key = (score.subject_type, getattr(score, f"{score.subject_type}_id"))
+    for row in rows:
+        digest = _digest(row)
+        key = (row["subject_type"], row[f"{row['subject_type']}_id"])
         old = stored.get(key)
+        if old is not None:
+            kept.add(key)
+            if old[1] == digest:
+                continue
+        score = Score(rollup=rollup, digest=digest, **row)
         if old is None:
             created.append(score)
-            continue
-        kept.add(key)
-        if old[1] != score.digest:
+        else:
             score.pk = old[0]
             changed.append(score)
     gone = [pk for key, (pk, _digest_) in stored.items() if key not in kept]
-    Score.objects.filter(pk__in=gone).delete()
-    Score.objects.bulk_create(created, batch_size=1000)
-    Score.objects.bulk_update(changed, [*SCORE_FIELDS, "digest"], batch_size=500)
+    Score.objects.filter(pk__in=gone + [s.pk for s in changed]).delete()
+    Score.objects.bulk_create(changed + created, batch_size=1000)
     return {"created": len(created), "changed": len(changed), "deleted": len(gone)}
 
 

@@ -116,7 +116,7 @@ def test_a_failure_leaves_the_previous_results(cast, quarter, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(module.Score.objects, "bulk_update", broken)
+    monkeypatch.setattr(module.Score.objects, "bulk_create", broken)
     with pytest.raises(RuntimeError):
         _rollup(cast, quarter)
     assert list(Score.objects.filter(rollup=rollup).order_by("pk").values()) == before
