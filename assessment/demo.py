@@ -8,7 +8,7 @@ from ledgers.periods import quarter_of
 from .choices import GradingState, RollupState
 from .models import GradingRound, QuarterRollup, ScoringRule, ScoringWeights
 from .services.grading import build_round, default_group, file_round
-from .services.rollup import run_rollup
+from .services.rollup import write_rollup
 
 YEARS_BACK = 2  # the ledger demo covers 36 months
 
@@ -35,7 +35,7 @@ def build(ctx) -> None:
         ScoringWeights.objects.bulk_create(weights, batch_size=ctx.batch_size)
         for year in (ctx.year - 1, ctx.year):
             for quarter in _ended_quarters(ctx.today, year):
-                rollup = run_rollup(actor=None, county=county, year=year, quarter=quarter, as_of=ctx.today, system=True)
+                rollup, _ = write_rollup(county=county, year=year, quarter=quarter, as_of=ctx.today)
                 QuarterRollup.objects.filter(pk=rollup.pk).update(
                     state=RollupState.PUBLISHED if year < ctx.year else RollupState.CONFIRMED,
                     confirmed_at=timezone.now(),

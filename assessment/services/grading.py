@@ -223,11 +223,22 @@ def propose(*, actor, group: GradingGroup, year: int) -> GradingRound:
     round_ = GradingRound.objects.select_for_update().filter(group=group, year=year).first()
     if round_ is not None:
         ROUND_WORKFLOW.check("propose", round_, actor)
-    return build_round(group=group, year=year, actor=actor, round_=round_)
+    round_ = build_round(group=group, year=year, actor=actor, round_=round_)
+    graded, flagged = round_.grades.count(), round_.grades.filter(flagged=True).count()
+    audit.record(
+        action="grades_propose",
+        actor=actor,
+        obj=round_,
+        message=(
+            f"{year}年度 {group.name}：参评 {graded} 人，计入季度 {round_.quarters or '无'}，并列待定 {flagged} 人"
+        ),
+    )
+    return round_
 
 
 def build_round(*, group: GradingGroup, year: int, actor=None, round_: GradingRound | None = None) -> GradingRound:
-    """Write the proposal (no role check: `propose` checks; the demo builder calls this directly)."""
+    """Write the proposal (no role check and no audit: `propose` does both; the demo builder calls
+    this directly)."""
     people, quarters = candidates(group, year)
     if not people:
         raise ValidationError({"year": f"{year}年度该分组没有参评的城市人才。"})
@@ -258,16 +269,6 @@ def build_round(*, group: GradingGroup, year: int, actor=None, round_: GradingRo
             for p in proposals
         ),
         batch_size=2000,
-    )
-    flagged = sum(p.flagged for p in proposals)
-    audit.record(
-        action="grades_propose",
-        actor=actor,
-        obj=round_,
-        message=(
-            f"{year}年度 {group.name}：参评 {len(proposals)} 人，"
-            f"计入季度 {round_.quarters or '无'}，并列待定 {flagged} 人"
-        ),
     )
     return round_
 

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from ledgers.periods import quarter_label, quarter_of
+from ledgers.periods import quarter_label, quarter_of, quarter_range
 from pairing import roles
 from pairing.core import audit
 from pairing.core.concurrency import claim_version
@@ -314,19 +314,34 @@ def run_rollup(
         return rollup  # locked and unchanged: the job leaves it alone
     if not ScoringRule.objects.filter(county=county, year=year).exists():
         raise ValidationError({"year": f"{year}年度尚未设置考核细则，请先设置。"})
-    p = Period(county.pk, year, quarter, as_of)
-    # Once a quarter is over its counts no longer depend on the day they are computed.
-    effective = min(as_of, p.end)
-    p = Period(county.pk, year, quarter, effective)
-    scores = compute_scores(p)
     was_stale = rollup is not None and rollup.stale
+    rollup, counts = write_rollup(county=county, year=year, quarter=quarter, as_of=as_of, rollup=rollup, actor=actor)
+    audit.record(
+        action="assessment_rollup",
+        actor=None if system else actor,
+        obj=rollup,
+        message=(
+            f"{county.name}{quarter_label(year, quarter)}积分计算：{counts['subjects']} 个对象，"
+            f"新增 {counts['created']}，变化 {counts['changed']}，删除 {counts['deleted']}"
+            + ("（台账或细则变动后重新计算）" if was_stale else "")
+        ),
+    )
+    return rollup
+
+
+def write_rollup(*, county, year, quarter, as_of, rollup=None, actor=None) -> tuple[QuarterRollup, dict]:
+    """Compute and store the quarter (no checks, no audit: `run_rollup` does both; the demo builder
+    calls this directly so that building the demo writes no audit records of its own)."""
+    # Once a quarter is over its counts no longer depend on the day they are computed.
+    effective = min(as_of, quarter_range(year, quarter)[1])
+    scores = compute_scores(Period(county.pk, year, quarter, effective))
     fields = dict(
         state=S.COMPUTED,
         stale=False,
         stale_reason="",
         as_of=effective,
         computed_at=timezone.now(),
-        computed_by=None if system else actor,
+        computed_by=actor if getattr(actor, "is_authenticated", False) else None,
         confirmed_at=None,
         confirmed_by=None,
         published_at=None,
@@ -337,17 +352,7 @@ def run_rollup(
     else:
         claim_version(rollup, None, **fields)
     counts = _store(rollup, scores)
-    audit.record(
-        action="assessment_rollup",
-        actor=None if system else actor,
-        obj=rollup,
-        message=(
-            f"{county.name}{quarter_label(year, quarter)}积分计算：{len(scores)} 个对象，"
-            f"新增 {counts['created']}，变化 {counts['changed']}，删除 {counts['deleted']}"
-            + ("（台账或细则变动后重新计算）" if was_stale else "")
-        ),
-    )
-    return rollup
+    return rollup, {**counts, "subjects": len(scores)}
 
 
 def _transition(actor, rollup: QuarterRollup, version, action: str, **updates) -> QuarterRollup:
