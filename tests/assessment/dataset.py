@@ -18,7 +18,8 @@ from ledgers.models import (
     TalentEvaluation,
     TownshipHalfYearReport,
 )
-from pairing.models import Agreement, AgreementProjectItem, TalentAssignment, UrbanTalent
+from ledgers.services.service_months import rebuild_service_months
+from pairing.models import Agreement, AgreementProjectItem, TalentAssignment, UrbanTalent, Village
 
 SH = ZoneInfo("Asia/Shanghai")
 UTC = datetime.UTC
@@ -209,6 +210,8 @@ def build(cast) -> Quarter:
         )
     TownshipHalfYearReport.objects.create(township=cast.township_a, year=y, half=1, status="submitted")
     TownshipHalfYearReport.objects.create(township=cast.township_b, year=y, half=1, status="draft")
+    # Rows were written without the ledger services: rebuild their monthly rollup as an import would.
+    rebuild_service_months(Village.objects.values_list("pk", flat=True))
     return q
 
 

@@ -184,3 +184,14 @@ def test_only_the_county_admin_of_the_county_grades(cast, eleven):
     grade = Grade.objects.filter(round=round_).first()
     with pytest.raises(PermissionDenied):
         grading.change_grade(actor=cast.erin, grade=grade, new_grade=P, reason="x")
+
+
+@pytest.mark.django_db
+def test_months_and_hours_of_the_year_come_from_confirmed_service(cast):
+    from tests.assessment import dataset
+
+    q = dataset.build(cast)
+    people, _ = grading.candidates(grading.default_group(cast.county), q.year)
+    t = next(p for p in people if p.talent_id == cast.talent_t.pk)
+    # March, April, June and July (8 + 3 + 1.5 + 2 + 8 hours); May's were pending or rejected.
+    assert (t.active_months, t.hours) == (4, Decimal("22.5"))
