@@ -26,6 +26,8 @@ WORK_MENU = (
     ("在村工作表现", "ledgers:evaluation_list", PARTIES),
     ("乡镇半年报告", "ledgers:report_list", {COUNTY, TOWNSHIP}),
     ("合规看板", "ledgers:compliance_board", PARTIES),
+    ("考核积分", "assessment:home", PARTIES | {TALENT}),
+    ("年度等次", "assessment:grading_list", PARTIES | {TALENT}),
 )
 
 

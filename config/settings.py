@@ -239,6 +239,7 @@ SPECTACULAR_SETTINGS = {
         "ActivityStatusEnum": "ledgers.choices.ActivityStatus",
         "MonthStatusEnum": "ledgers.choices.MonthStatus",
         "ClaimStatusEnum": "ledgers.choices.ClaimStatus",
+        "GradeEnum": "assessment.choices.GradeLevel",
     },
 }
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 12, minimum=1)

@@ -101,6 +101,15 @@ class AuditAction(models.TextChoices):
     AGREEMENT_CLOSE = "agreement_close", "协议关闭"
     AGREEMENT_CARRY_OVER = "agreement_carry_over", "协议结转"
     AGREEMENT_TRACK = "agreement_track", "协议更新进度"
+    # assessment: rule tables, quarterly rollups, annual grades
+    ASSESSMENT_RULES_CREATE = "assessment_rules_create", "设置年度考核细则"
+    ASSESSMENT_ROLLUP = "assessment_rollup", "计算季度积分"
+    ASSESSMENT_CONFIRM = "assessment_confirm", "确认季度积分"
+    ASSESSMENT_PUBLISH = "assessment_publish", "公示季度积分"
+    GRADES_PROPOSE = "grades_propose", "拟定年度等次"
+    GRADE_CHANGE = "grade_change", "调整年度等次"
+    GRADES_CONFIRM = "grades_confirm", "确认年度等次并备案"
+    GRADES_REOPEN = "grades_reopen", "撤回年度等次备案"
 
 
 class AuditResult(models.TextChoices):

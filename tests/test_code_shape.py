@@ -70,7 +70,7 @@ def test_the_guard_finds_an_unscoped_manager(tmp_path):
 APP_SHAPE = ("models", "choices", "services", "queries", "filtersets", "forms", "views", "urls", "api", "admin")
 
 
-@pytest.mark.parametrize("app", ["pairing", "ledgers"])
+@pytest.mark.parametrize("app", ["pairing", "ledgers", "assessment"])
 def test_every_app_has_the_shared_shape(app):
     missing = [
         name for name in APP_SHAPE if not (ROOT / app / f"{name}.py").exists() and not (ROOT / app / name).is_dir()

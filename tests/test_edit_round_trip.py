@@ -15,6 +15,8 @@ import pytest
 from django.db import models
 from django.urls import reverse
 
+from assessment.models import ScoringRule, ScoringWeights
+from assessment.services.rules import install_default_table
 from tests.rows import build_rows
 from tests.test_url_access import walk
 
@@ -83,6 +85,18 @@ def _follow_up(cast, rows):
     return EditPage("erin", rows.meeting.get_absolute_url(), url, rows.resolution)
 
 
+def _assessment(name, model):
+    def page(cast, rows):
+        year = rows.agreement.year
+        if not model.objects.filter(county=cast.county, year=year).exists():
+            install_default_table(actor=cast.alice, county=cast.county, year=year)
+        obj = model.objects.filter(county=cast.county, year=year).order_by("pk").first()
+        url = reverse(f"assessment:{name}", args=[obj.pk])
+        return EditPage("alice", url, url, obj)
+
+    return page
+
+
 EDIT_PAGES = {
     "pairing:township_edit": [_directory("township", lambda cast, rows: cast.township_a)],
     "pairing:village_edit": [_directory("village", lambda cast, rows: cast.village_a1)],
@@ -106,6 +120,8 @@ EDIT_PAGES = {
     "ledgers:evaluation_edit": [_ledger("evaluation", "dave", "evaluation")],
     "ledgers:report_edit": [_report],
     "ledgers:resolution_follow_up": [_follow_up],
+    "assessment:rule_edit": [_assessment("rule_edit", ScoringRule)],
+    "assessment:weights_edit": [_assessment("weights_edit", ScoringWeights)],
 }
 CASES = [(name, i) for name, builders in EDIT_PAGES.items() for i in range(len(builders))]
 

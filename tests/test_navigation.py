@@ -50,7 +50,7 @@ def test_every_business_model_is_in_the_admin_read_only_or_as_an_inline():
     }
     missing = [
         model._meta.label
-        for app in ("pairing", "ledgers")
+        for app in ("pairing", "ledgers", "assessment")
         for model in apps.get_app_config(app).get_models()
         if not model.__name__.startswith("Historical") and model not in admin.site._registry and model not in inlined
     ]

@@ -1,0 +1,445 @@
+"""The event vocabulary: for each event, one aggregate query giving every subject's count in a
+quarter, and the rows behind one subject's count (the explanation page).
+
+Counts come from confirmed data only (confirmed activities, resolved demands, final meetings,
+signed agreements, submitted or confirmed ledger months, the village's evaluations), over the
+quarter's bounds in Asia/Shanghai: plain dates compare with [start, end); instants with midnight
+in Shanghai at each end. Each count function is one `values().annotate()` query (or two), so the
+database aggregates; Python only combines the per-subject numbers.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import BigIntegerField, Case, Count, F, Q, Sum, When
+from django.db.models.functions import TruncMonth
+
+from ledgers.choices import (
+    ActivityKind,
+    ActivityStatus,
+    ClaimStatus,
+    DemandStatus,
+    MeetingStatus,
+    MonthStatus,
+    ReportStatus,
+)
+from ledgers.models import (
+    ActivityParticipant,
+    Demand,
+    DemandClaim,
+    JointMeeting,
+    LedgerMonth,
+    TalentEvaluation,
+    TownshipHalfYearReport,
+)
+from ledgers.periods import aware_bounds, next_month, quarter_range
+from pairing.choices import AgreementStatus, ProjectStatus, TalentStatus
+from pairing.models import Agreement, AgreementProjectItem, Pairing, TalentAssignment
+from pairing.models.directory import pairing_active_in
+
+from ..choices import Event
+
+RATING_EVENTS = {
+    "excellent": Event.EVALUATION_EXCELLENT,
+    "good": Event.EVALUATION_GOOD,
+    "fair": Event.EVALUATION_FAIR,
+    "poor": Event.EVALUATION_POOR,
+}
+
+
+def submit_deadline_day() -> int:
+    """The day of the next month by which a village submits its month (default the 5th)."""
+    return int(getattr(settings, "ASSESSMENT_SUBMIT_DEADLINE_DAY", 5))
+
+
+def confirm_deadline_day() -> int:
+    """The day of the next month by which the township confirms a village's month (default the 10th)."""
+    return int(getattr(settings, "ASSESSMENT_CONFIRM_DEADLINE_DAY", 10))
+
+
+@dataclass(frozen=True)
+class Period:
+    """One county's quarter as of a day: the bounds every count uses."""
+
+    county_id: int
+    year: int
+    quarter: int
+    as_of: datetime.date
+    # Aggregates several events share (the talents' service, the units' contacts), computed once
+    # per run: the quarter's participations are scanned once rather than once per event.
+    memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def start(self) -> datetime.date:
+        return quarter_range(self.year, self.quarter)[0]
+
+    @property
+    def end(self) -> datetime.date:
+        return quarter_range(self.year, self.quarter)[1]
+
+    @property
+    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
+        return aware_bounds(self.start, self.end)
+
+    @property
+    def months(self) -> list[datetime.date]:
+        first = self.start
+        return [first, next_month(first), next_month(next_month(first))]
+
+    @property
+    def ended_months(self) -> list[datetime.date]:
+        """Months of the quarter that are over by `as_of` (only those can be missed)."""
+        return [m for m in self.months if next_month(m) <= self.as_of]
+
+    def deadline(self, month: datetime.date, day: int) -> datetime.datetime:
+        """The end (exclusive) of the deadline day in the month after `month`, in Shanghai."""
+        last = next_month(month).replace(day=day) + datetime.timedelta(days=1)
+        return aware_bounds(last, last)[0]
+
+
+Counts = dict[int, Decimal]
+
+
+def _counts(rows, key: str, value: str = "n") -> Counts:
+    return {row[key]: Decimal(row[value] or 0) for row in rows}
+
+
+# --- talents ---------------------------------------------------------------------------------
+
+
+def talent_subjects(p: Period):
+    """Talents with an assignment in the year to a village of the county, and where they serve."""
+    return TalentAssignment.objects.filter(year=p.year, village__township__county_id=p.county_id).values(
+        "talent_id",
+        "village_id",
+        "talent__name",
+        "talent__unit_id",
+        "talent__status",
+        township_id=F("village__township_id"),
+    )
+
+
+def confirmed_participations(p: Period):
+    return ActivityParticipant.objects.filter(
+        talent__isnull=False,
+        activity__status=ActivityStatus.CONFIRMED,
+        activity__date__gte=p.start,
+        activity__date__lt=p.end,
+        activity__village__township__county_id=p.county_id,
+    )
+
+
+def talent_service(p: Period, months: list[datetime.date]) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
+    """{talent: (activities, hours, months with one)} over `months` of the quarter, in one query."""
+    key = ("talent_service", tuple(months))
+    if key not in p.memo:
+        rows = (
+            confirmed_participations(p)
+            .filter(activity__date__gte=months[0], activity__date__lt=next_month(months[-1]))
+            .values("talent_id")
+            .annotate(
+                n=Count("activity_id", distinct=True),
+                h=Sum("hours"),
+                m=Count(TruncMonth("activity__date"), distinct=True),
+            )
+            .order_by()
+            if months
+            else []
+        )
+        p.memo[key] = {r["talent_id"]: (Decimal(r["n"]), Decimal(r["h"] or 0), Decimal(r["m"])) for r in rows}
+    return p.memo[key]
+
+
+def talent_activity(p: Period) -> Counts:
+    return {t: v[0] for t, v in talent_service(p, p.months).items()}
+
+
+def talent_hours(p: Period) -> Counts:
+    return {t: v[1] for t, v in talent_service(p, p.months).items()}
+
+
+def _active_months(p: Period, months: list[datetime.date]) -> Counts:
+    return {t: v[2] for t, v in talent_service(p, months).items()} if months else {}
+
+
+def talent_active_month(p: Period) -> Counts:
+    return _active_months(p, p.months)
+
+
+def talent_missed_month(p: Period) -> Counts:
+    """Ended months without a confirmed activity, for active talents assigned in the year."""
+    ended = p.ended_months
+    if not ended:
+        return {}
+    active = _active_months(p, ended)
+    talents = (
+        talent_subjects(p).filter(talent__status=TalentStatus.ACTIVE).values_list("talent_id", flat=True).distinct()
+    )
+    return {t: Decimal(len(ended)) - active.get(t, Decimal(0)) for t in talents}
+
+
+def _resolved_demands(p: Period):
+    start, end = p.bounds
+    return Demand.objects.filter(
+        status=DemandStatus.RESOLVED,
+        resolved_at__gte=start,
+        resolved_at__lt=end,
+        village__township__county_id=p.county_id,
+    )
+
+
+def talent_demand_resolved(p: Period) -> Counts:
+    rows = (
+        DemandClaim.objects.filter(demand__in=_resolved_demands(p), talent__isnull=False)
+        .exclude(status=ClaimStatus.WITHDRAWN)
+        .values("talent_id")
+        .annotate(n=Count("demand_id", distinct=True))
+        .order_by()
+    )
+    return _counts(rows, "talent_id")
+
+
+def _evaluations(p: Period):
+    return TalentEvaluation.objects.filter(year=p.year, quarter=p.quarter, village__township__county_id=p.county_id)
+
+
+def talent_evaluations(p: Period) -> dict[str, Counts]:
+    """{event: counts} for the four evaluation events, in one query."""
+    result = {event: {} for event in RATING_EVENTS.values()}
+    for row in _evaluations(p).exclude(rating="").values("talent_id", "rating").annotate(n=Count("pk")).order_by():
+        result[RATING_EVENTS[row["rating"]]][row["talent_id"]] = Decimal(row["n"])
+    return result
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+def active_pairings(p: Period):
+    return Pairing.objects.filter(pairing_active_in(p.year), unit__county_id=p.county_id)
+
+
+def _contacts(p: Period, months: list[datetime.date]) -> set[tuple[int, int, datetime.date]]:
+    """(unit, village, month) with a confirmed contact of a paired unit: the unit took part as a
+    whole, or a 单位联系 activity with one of its talents (as the ledger's compliance rule counts)."""
+    if not months:
+        return set()
+    key = ("contacts", tuple(months))
+    if key in p.memo:
+        return p.memo[key]
+    contact_unit = Case(
+        When(unit__isnull=False, then=F("unit_id")),
+        When(activity__kind=ActivityKind.UNIT_CONTACT, then=F("talent__unit_id")),
+        output_field=BigIntegerField(),
+    )
+    rows = (
+        ActivityParticipant.objects.filter(
+            activity__status=ActivityStatus.CONFIRMED,
+            activity__date__gte=months[0],
+            activity__date__lt=next_month(months[-1]),
+            activity__village__township__county_id=p.county_id,
+        )
+        .annotate(contact_unit=contact_unit)
+        .filter(contact_unit__isnull=False)
+        .values_list("contact_unit", "activity__village_id", TruncMonth("activity__date"))
+        .distinct()
+        .order_by()
+    )
+    pairs = set(active_pairings(p).values_list("unit_id", "village_id"))
+    result = set()
+    for unit_id, village_id, month in rows:
+        if (unit_id, village_id) in pairs:
+            month = month.date() if isinstance(month, datetime.datetime) else month
+            result.add((unit_id, village_id, month))
+    p.memo[key] = result
+    return result
+
+
+def unit_contact_month(p: Period) -> Counts:
+    counts = defaultdict(Decimal)
+    for unit_id, _village, _month in _contacts(p, p.months):
+        counts[unit_id] += 1
+    return dict(counts)
+
+
+def unit_missed_contact(p: Period) -> Counts:
+    ended = p.ended_months
+    if not ended:
+        return {}
+    contacted = defaultdict(int)
+    for unit_id, _village, _month in _contacts(p, ended):
+        contacted[unit_id] += 1
+    pairs = active_pairings(p).values("unit_id").annotate(n=Count("village_id", distinct=True)).order_by()
+    return {row["unit_id"]: Decimal(row["n"] * len(ended) - contacted[row["unit_id"]]) for row in pairs}
+
+
+def _signed_agreements(p: Period):
+    return Agreement.objects.filter(
+        status__in=[AgreementStatus.SIGNED, AgreementStatus.CLOSED],
+        signed_on__gte=p.start,
+        signed_on__lt=p.end,
+        pairing__unit__county_id=p.county_id,
+    )
+
+
+def unit_agreement_signed(p: Period) -> Counts:
+    rows = _signed_agreements(p).values(u=F("pairing__unit_id")).annotate(n=Count("pk")).order_by()
+    return _counts(rows, "u")
+
+
+def _final_meetings(p: Period):
+    start, end = p.bounds
+    return JointMeeting.objects.filter(
+        status=MeetingStatus.FINAL, held_at__gte=start, held_at__lt=end, pairing__unit__county_id=p.county_id
+    )
+
+
+def unit_meeting_held(p: Period) -> Counts:
+    return _counts(_final_meetings(p).values(u=F("pairing__unit_id")).annotate(n=Count("pk")).order_by(), "u")
+
+
+def _completed_projects(p: Period):
+    return AgreementProjectItem.objects.filter(
+        status=ProjectStatus.COMPLETED,
+        end_date__gte=p.start,
+        end_date__lt=p.end,
+        agreement__pairing__unit__county_id=p.county_id,
+    )
+
+
+def unit_project_completed(p: Period) -> Counts:
+    rows = _completed_projects(p).values(u=F("agreement__pairing__unit_id")).annotate(n=Count("pk")).order_by()
+    return _counts(rows, "u")
+
+
+# --- villages --------------------------------------------------------------------------------
+
+
+def _months_by_deadline(p: Period, field: str, day: int, on_time: bool) -> Q:
+    """Ledger months of the quarter whose `field` instant falls before (or not before) the deadline."""
+    condition = Q(pk__in=[])
+    for month in p.months:
+        bound = {f"{field}__lt" if on_time else f"{field}__gte": p.deadline(month, day)}
+        condition |= Q(month=month, **bound)
+    return condition
+
+
+def _ledger_months(p: Period, statuses, field: str, day: int, on_time: bool):
+    return LedgerMonth.objects.filter(
+        _months_by_deadline(p, field, day, on_time),
+        village__township__county_id=p.county_id,
+        status__in=statuses,
+        **{f"{field}__isnull": False},
+    )
+
+
+SUBMITTED = [MonthStatus.SUBMITTED, MonthStatus.CONFIRMED, MonthStatus.LOCKED]
+CONFIRMED = [MonthStatus.CONFIRMED, MonthStatus.LOCKED]
+
+
+def village_months(p: Period, on_time: bool):
+    return _ledger_months(p, SUBMITTED, "submitted_at", submit_deadline_day(), on_time)
+
+
+def village_month_on_time(p: Period) -> Counts:
+    return _counts(village_months(p, True).values("village_id").annotate(n=Count("pk")).order_by(), "village_id")
+
+
+def village_month_late(p: Period) -> Counts:
+    return _counts(village_months(p, False).values("village_id").annotate(n=Count("pk")).order_by(), "village_id")
+
+
+def village_demand_resolved(p: Period) -> Counts:
+    return _counts(_resolved_demands(p).values("village_id").annotate(n=Count("pk")).order_by(), "village_id")
+
+
+def village_meeting_held(p: Period) -> Counts:
+    return _counts(_final_meetings(p).values(v=F("pairing__village_id")).annotate(n=Count("pk")).order_by(), "v")
+
+
+def village_evaluation_done(p: Period) -> Counts:
+    rows = _evaluations(p).values("village_id").annotate(n=Count("talent_id", distinct=True)).order_by()
+    return _counts(rows, "village_id")
+
+
+# --- townships -------------------------------------------------------------------------------
+
+
+def township_confirmed_months(p: Period):
+    return _ledger_months(p, CONFIRMED, "confirmed_at", confirm_deadline_day(), True)
+
+
+def township_month_confirmed_on_time(p: Period) -> Counts:
+    rows = township_confirmed_months(p).values(t=F("village__township_id")).annotate(n=Count("pk")).order_by()
+    return _counts(rows, "t")
+
+
+def _submitted_reports(p: Period):
+    if p.quarter not in (2, 4):
+        return TownshipHalfYearReport.objects.none()
+    return TownshipHalfYearReport.objects.filter(
+        year=p.year, half=p.quarter // 2, status=ReportStatus.SUBMITTED, township__county_id=p.county_id
+    )
+
+
+def township_report_submitted(p: Period) -> Counts:
+    return _counts(_submitted_reports(p).values("township_id").annotate(n=Count("pk")).order_by(), "township_id")
+
+
+def township_talent_active_share(p: Period) -> Counts:
+    """Per township, the share of its active assigned talents with a confirmed activity in every
+    ended month of the quarter (0 when no month has ended yet)."""
+    ended = p.ended_months
+    subjects = talent_subjects(p).filter(talent__status=TalentStatus.ACTIVE)
+    if not ended:
+        return {}
+    active = _active_months(p, ended)
+    totals, full = defaultdict(int), defaultdict(int)
+    for row in subjects:
+        totals[row["township_id"]] += 1
+        if active.get(row["talent_id"], 0) == len(ended):
+            full[row["township_id"]] += 1
+    return {t: (Decimal(full[t]) / Decimal(n)).quantize(Decimal("0.0001")) for t, n in totals.items()}
+
+
+COUNTERS = {
+    "talent": {
+        Event.ACTIVITY: talent_activity,
+        Event.HOURS: talent_hours,
+        Event.ACTIVE_MONTH: talent_active_month,
+        Event.MISSED_MONTH: talent_missed_month,
+        Event.DEMAND_RESOLVED: talent_demand_resolved,
+    },
+    "unit": {
+        Event.CONTACT_MONTH: unit_contact_month,
+        Event.MISSED_CONTACT: unit_missed_contact,
+        Event.AGREEMENT_SIGNED: unit_agreement_signed,
+        Event.MEETING_HELD: unit_meeting_held,
+        Event.PROJECT_COMPLETED: unit_project_completed,
+    },
+    "village": {
+        Event.MONTH_ON_TIME: village_month_on_time,
+        Event.MONTH_LATE: village_month_late,
+        Event.DEMAND_RESOLVED: village_demand_resolved,
+        Event.MEETING_HELD: village_meeting_held,
+        Event.EVALUATION_DONE: village_evaluation_done,
+    },
+    "township": {
+        Event.MONTH_CONFIRMED_ON_TIME: township_month_confirmed_on_time,
+        Event.REPORT_SUBMITTED: township_report_submitted,
+        Event.TALENT_ACTIVE_SHARE: township_talent_active_share,
+    },
+}
+
+
+def count_events(p: Period, subject_type: str, events: set[str]) -> dict[str, Counts]:
+    """{event: {subject id: count}} for the events the year's rules use (one query or two each)."""
+    result = {}
+    if subject_type == "talent" and events & set(RATING_EVENTS.values()):
+        result.update(talent_evaluations(p))
+    for event, counter in COUNTERS[subject_type].items():
+        if event in events:
+            result[event] = counter(p)
+    return result

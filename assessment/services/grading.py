@@ -1,0 +1,366 @@
+"""Annual grading (000 §六3): rank a grading group by annual score, propose 优秀 / 良好 / 差 under the
+group's quotas, let the county adjust with reasons, confirm (checking the quotas), file, reopen.
+
+Tie-breakers, in order, shown on the page (TIE_BREAKERS): annual score (sum of the year's confirmed
+quarters), months with a confirmed activity, confirmed hours, fewer deductions. Ties that a quota
+boundary still cuts through are flagged for the county; the proposal keeps the 差 floor satisfied
+(the lowest `poor_needed` are proposed 差 even when a tie crosses that line).
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from ledgers.models import TalentServiceMonth
+from pairing import roles
+from pairing.core import audit
+from pairing.core.concurrency import claim_version
+from pairing.core.local_time import local_text
+from pairing.core.services import Denied, service
+from pairing.core.workflows import Step, Workflow
+from pairing.models import TalentAssignment
+
+from ..choices import GradeLevel, GradingState, RollupState, SubjectType
+from ..models import Grade, GradeFiling, GradingGroup, GradingRound, Score
+
+G = GradingState
+TIE_BREAKERS = ("年度总分高者在前", "有服务活动的月份多者在前", "服务时长多者在前", "扣分少者在前")
+
+
+def _county_admin_of_round(user, obj) -> bool:
+    round_ = obj.round if isinstance(obj, Grade) else obj
+    return roles.is_county_admin(user, round_.group.county_id)
+
+
+ROUND_WORKFLOW = Workflow(
+    "grading_round",
+    [
+        Step("propose", "重新拟定等次", _county_admin_of_round, "县委组织部", frozenset({G.PROPOSED})),
+        Step(
+            "confirm",
+            "确认并备案",
+            _county_admin_of_round,
+            "县委组织部",
+            frozenset({G.PROPOSED}),
+            confirm="确认后等次锁定并报送备案，如需调整须撤回并说明理由。",
+        ),
+        Step("reopen", "撤回备案", _county_admin_of_round, "县委组织部", frozenset({G.CONFIRMED}), reason=True),
+    ],
+    noun="本次等次评定",
+    model=GradingRound,
+)
+
+GRADE_WORKFLOW = Workflow(
+    "grade",
+    [
+        Step(
+            "change",
+            "调整等次",
+            _county_admin_of_round,
+            "县委组织部",
+            frozenset({G.PROPOSED}),
+            reason=True,
+            hint="已确认的等次已锁定，如需调整请先撤回备案。",
+        )
+    ],
+    state=lambda grade: grade.round.state,
+    noun="该等次",
+    model=Grade,
+)
+
+
+@dataclass(frozen=True)
+class Quotas:
+    graded: int
+    poor_needed: int  # at least
+    excellent_max: int | None  # at most
+    excellent_min: int | None  # at least
+
+    @classmethod
+    def of(cls, group: GradingGroup, graded: int) -> "Quotas":
+        def ceil(percent):
+            return -(-graded * percent // 100)
+
+        return cls(
+            graded=graded,
+            poor_needed=ceil(group.poor_min_percent),
+            excellent_max=None if group.excellent_max_percent is None else graded * group.excellent_max_percent // 100,
+            excellent_min=None if group.excellent_min_percent is None else ceil(group.excellent_min_percent),
+        )
+
+    def proposed_excellent(self) -> int:
+        count = self.excellent_min if self.excellent_min is not None else self.excellent_max or 0
+        if self.excellent_max is not None:
+            count = min(count, self.excellent_max)
+        return max(0, min(count, self.graded - self.poor_needed))
+
+
+def quota_problems(group: GradingGroup, grades: list[str]) -> list[str]:
+    """The shortfalls of a list of grades against the group's quotas, as the county reads them."""
+    quotas = Quotas.of(group, len(grades))
+    poor = grades.count(GradeLevel.POOR)
+    excellent = grades.count(GradeLevel.EXCELLENT)
+    problems = []
+    if poor < quotas.poor_needed:
+        problems.append(f"差等次 {poor} 人，不低于 {group.poor_min_percent}% 需至少 {quotas.poor_needed} 人")
+    if quotas.excellent_max is not None and excellent > quotas.excellent_max:
+        problems.append(
+            f"优秀等次 {excellent} 人，不高于 {group.excellent_max_percent}% 最多 {quotas.excellent_max} 人"
+        )
+    if quotas.excellent_min is not None and excellent < quotas.excellent_min:
+        problems.append(
+            f"优秀等次 {excellent} 人，不低于 {group.excellent_min_percent}% 需至少 {quotas.excellent_min} 人"
+        )
+    return problems
+
+
+@dataclass
+class Candidate:
+    talent_id: int
+    name: str
+    township_id: int | None
+    village_id: int | None
+    annual_score: Decimal = Decimal(0)
+    active_months: int = 0
+    hours: Decimal = Decimal(0)
+    deductions: Decimal = Decimal(0)
+
+    @property
+    def key(self) -> tuple:
+        """Higher is better, in the order of TIE_BREAKERS."""
+        return (self.annual_score, self.active_months, self.hours, -self.deductions)
+
+
+def candidates(group: GradingGroup, year: int) -> tuple[list[Candidate], list[int]]:
+    """The group's talents for `year` with their annual figures (three aggregate queries), and the
+    confirmed quarters the annual score sums."""
+    assignments = TalentAssignment.objects.filter(year=year, village__township__county_id=group.county_id)
+    if group.unit_kind:
+        assignments = assignments.filter(talent__unit__kind=group.unit_kind)
+    people = {
+        row["talent_id"]: Candidate(
+            row["talent_id"], row["talent__name"], row["village__township_id"], row["village_id"]
+        )
+        for row in assignments.values("talent_id", "talent__name", "village_id", "village__township_id").order_by()
+    }
+    scores = Score.objects.filter(
+        rollup__county_id=group.county_id,
+        rollup__year=year,
+        rollup__state__in=[RollupState.CONFIRMED, RollupState.PUBLISHED],
+        subject_type=SubjectType.TALENT,
+    )
+    quarters = sorted(set(scores.values_list("rollup__quarter", flat=True).distinct().order_by()))
+    for row in scores.values("talent_id").annotate(total=Sum("total"), minus=Sum("deductions")).order_by():
+        person = people.get(row["talent_id"])
+        if person is not None:
+            person.annual_score, person.deductions = row["total"] or Decimal(0), row["minus"] or Decimal(0)
+    # Months and hours from the ledger's monthly rollup of confirmed service (one row per talent,
+    # village and month, kept equal to the activities by the ledger services): a year of a city's
+    # participations read row by row took seconds.
+    service_rows = (
+        TalentServiceMonth.objects.filter(
+            month__gte=datetime.date(year, 1, 1),
+            month__lt=datetime.date(year + 1, 1, 1),
+            village__township__county_id=group.county_id,
+            activities__gt=0,
+        )
+        .values("talent_id")
+        .annotate(months=Count("month", distinct=True), hours=Sum("hours"))
+        .order_by()
+    )
+    for row in service_rows:
+        person = people.get(row["talent_id"])
+        if person is not None:
+            person.active_months, person.hours = row["months"], row["hours"] or Decimal(0)
+    return list(people.values()), quarters
+
+
+@dataclass
+class Proposal:
+    candidate: Candidate
+    position: int
+    grade: str
+    flagged: bool
+
+
+def propose_grades(group: GradingGroup, people: list[Candidate]) -> list[Proposal]:
+    """Order by the tie-breakers, give the top the 优秀 places, the bottom the 差 floor, flag cut ties."""
+    ordered = sorted(people, key=lambda c: (tuple(-v for v in c.key), c.talent_id))
+    n = len(ordered)
+    quotas = Quotas.of(group, n)
+    excellent, poor_from = quotas.proposed_excellent(), n - quotas.poor_needed
+    keys = [c.key for c in ordered]
+    flagged_keys = set()
+    for cut in (excellent, poor_from):
+        if 0 < cut < n and keys[cut - 1] == keys[cut]:
+            flagged_keys.add(keys[cut])
+    position, proposals = 0, []
+    for index, person in enumerate(ordered):
+        if index == 0 or keys[index] != keys[index - 1]:
+            position = index + 1  # tied people share a position
+        grade = (
+            GradeLevel.EXCELLENT if index < excellent else GradeLevel.POOR if index >= poor_from else GradeLevel.GOOD
+        )
+        proposals.append(Proposal(person, position, grade, person.key in flagged_keys))
+    return proposals
+
+
+def _visible_round(actor, round_: GradingRound) -> GradingRound:
+    row = GradingRound.objects.visible_to(actor).select_related("group").filter(pk=round_.pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+@service
+def propose(*, actor, group: GradingGroup, year: int) -> GradingRound:
+    """Propose (or propose again) the year's grades of a group; refused once confirmed."""
+    if not roles.is_county_admin(actor, group.county_id):
+        raise Denied("只有县委组织部可以拟定年度等次。", obj=group)
+    round_ = GradingRound.objects.select_for_update().filter(group=group, year=year).first()
+    if round_ is not None:
+        ROUND_WORKFLOW.check("propose", round_, actor)
+    round_ = build_round(group=group, year=year, actor=actor, round_=round_)
+    graded, flagged = round_.grades.count(), round_.grades.filter(flagged=True).count()
+    audit.record(
+        action="grades_propose",
+        actor=actor,
+        obj=round_,
+        message=(
+            f"{year}年度 {group.name}：参评 {graded} 人，计入季度 {round_.quarters or '无'}，并列待定 {flagged} 人"
+        ),
+    )
+    return round_
+
+
+def build_round(*, group: GradingGroup, year: int, actor=None, round_: GradingRound | None = None) -> GradingRound:
+    """Write the proposal (no role check and no audit: `propose` does both; the demo builder calls
+    this directly)."""
+    people, quarters = candidates(group, year)
+    if not people:
+        raise ValidationError({"year": f"{year}年度该分组没有参评的城市人才。"})
+    proposals = propose_grades(group, people)
+    stamp = dict(quarters=",".join(map(str, quarters)), proposed_at=timezone.now(), proposed_by=actor)
+    if round_ is None:
+        round_ = GradingRound.objects.create(group=group, year=year, **stamp)
+    else:
+        claim_version(round_, None, **stamp)
+        round_.grades.all().delete()
+    Grade.objects.bulk_create(
+        (
+            Grade(
+                round=round_,
+                talent_id=p.candidate.talent_id,
+                subject_name=p.candidate.name[:60],
+                township_id=p.candidate.township_id,
+                village_id=p.candidate.village_id,
+                annual_score=p.candidate.annual_score,
+                active_months=p.candidate.active_months,
+                hours=p.candidate.hours,
+                deductions=p.candidate.deductions,
+                position=p.position,
+                proposed_grade=p.grade,
+                grade=p.grade,
+                flagged=p.flagged,
+            )
+            for p in proposals
+        ),
+        batch_size=2000,
+    )
+    return round_
+
+
+@service
+def change_grade(*, actor, grade: Grade, new_grade: str, reason: str) -> Grade:
+    row = Grade.objects.visible_to(actor).select_related("round__group").filter(pk=grade.pk).first()
+    if row is None:
+        raise Http404
+    GRADE_WORKFLOW.check("change", row, actor)
+    reason = (reason or "").strip()
+    if new_grade not in GradeLevel.values:
+        raise ValidationError({"grade": "请选择优秀、良好或差。"})
+    if not reason:
+        raise ValidationError({"reason": "调整等次必须填写理由。"})
+    if len(reason) > 200:
+        raise ValidationError({"reason": "理由不能超过 200 字。"})
+    before = audit.snapshot(row)
+    row.grade, row.reason = new_grade, reason
+    row.save(update_fields=["grade", "reason"])
+    audit.record(
+        action="grade_change",
+        actor=actor,
+        obj=row,
+        changes=audit.diff(before, audit.snapshot(row)),
+        message=f"调整理由：{reason}",
+    )
+    return row
+
+
+def filing_rows(round_: GradingRound) -> list[dict]:
+    return [
+        {
+            "position": g.position,
+            "talent_id": g.talent_id,
+            "name": g.subject_name,
+            "unit": g.talent.unit.name if g.talent.unit_id else "",
+            "village": g.village.name if g.village_id else "",
+            "annual_score": str(g.annual_score),
+            "proposed_grade": g.get_proposed_grade_display(),
+            "grade": g.get_grade_display(),
+            "reason": g.reason,
+            "flagged": g.flagged,
+        }
+        for g in round_.grades.select_related("talent__unit", "village").order_by("position", "pk")
+    ]
+
+
+@service
+def confirm(*, actor, round_: GradingRound, version: int | None = None) -> GradeFiling:
+    """Confirm the grades (the quotas must hold), lock them, and file the list as confirmed."""
+    row = _visible_round(actor, round_)
+    ROUND_WORKFLOW.check("confirm", row, actor)
+    problems = quota_problems(row.group, list(row.grades.values_list("grade", flat=True)))
+    if problems:
+        raise ValidationError("；".join(problems) + "。", code="quota")
+    claim_version(row, version, state=G.CONFIRMED)
+    filing = file_round(row, actor)
+    audit.record(
+        action="grades_confirm",
+        actor=actor,
+        obj=row,
+        message=f"确认并备案 {len(filing.rows)} 人（{local_text(filing.filed_at)}）",
+    )
+    return filing
+
+
+def file_round(row: GradingRound, actor=None) -> GradeFiling:
+    """The filing record of a confirmed round: who, when, and the list as filed."""
+    return GradeFiling.objects.create(round=row, filed_at=timezone.now(), filed_by=actor, rows=filing_rows(row))
+
+
+@service
+def reopen(*, actor, round_: GradingRound, reason: str, version: int | None = None) -> GradingRound:
+    row = _visible_round(actor, round_)
+    ROUND_WORKFLOW.check("reopen", row, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "撤回备案必须填写理由。"})
+    if len(reason) > 200:
+        raise ValidationError({"reason": "理由不能超过 200 字。"})
+    claim_version(row, version, state=G.PROPOSED)
+    row.filings.filter(reopened_at__isnull=True).update(
+        reopened_at=timezone.now(), reopened_by=actor, reopen_reason=reason
+    )
+    audit.record(action="grades_reopen", actor=actor, obj=row, message=f"撤回理由：{reason}")
+    return row
+
+
+def default_group(county) -> GradingGroup:
+    """The county's default group (all its talents, 差 ≥ 10%, 优秀 ≤ 20%), created on first use."""
+    group = GradingGroup.objects.filter(county=county, unit_kind="").order_by("pk").first()
+    return group or GradingGroup.objects.create(county=county, name="全县城市人才")

@@ -1,0 +1,404 @@
+"""The quarterly rollup: every subject of a county scored from its rule table, ranked, stored.
+
+`run_rollup` counts every event in the database (services/events.py: one aggregate query per
+event), applies each rule's points and cap, weights the two parts, ranks (dense: ties share a
+rank) within the county, each township and each unit, and writes the rows in one transaction, so
+a failure leaves the previous results intact. Rows are updated in place, keyed by subject: a rerun
+over the same data leaves identical rows (same ids, same values).
+
+States (WORKFLOW): computed → confirmed by the county (locked) → published. A confirmed quarter is
+not recomputed unless it is stale (a ledger month reopened or a rule changed after confirmation);
+recomputing a stale quarter returns it to "computed" for the county to confirm again.
+"""
+
+import datetime
+import hashlib
+import json
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+
+from ledgers.periods import quarter_label, quarter_of, quarter_range
+from pairing import roles
+from pairing.core import audit
+from pairing.core.concurrency import claim_version
+from pairing.core.local_time import today as local_today
+from pairing.core.services import Denied, service
+from pairing.core.workflows import Step, Workflow
+from pairing.exceptions import StaleVersionError
+from pairing.models import County, CountyUnit, Township, Village
+
+from ..choices import Part, RollupState
+from ..models import QuarterRollup, Score, ScoringRule, ScoringWeights
+from .events import Period, count_events, talent_subjects
+
+CENT = Decimal("0.01")
+S = RollupState
+
+
+def _county_admin(user, rollup) -> bool:
+    return roles.is_county_admin(user, rollup.county_id)
+
+
+WORKFLOW = Workflow(
+    "quarter_rollup",
+    [
+        Step(
+            "recompute",
+            "重新计算",
+            _county_admin,
+            "县委组织部",
+            when=lambda rollup, user: rollup.state == S.COMPUTED or rollup.stale,
+            when_message="该季度积分已确认锁定，只有台账或细则变动后才能重新计算。",
+        ),
+        Step(
+            "confirm",
+            "确认积分",
+            _county_admin,
+            "县委组织部",
+            frozenset({S.COMPUTED}),
+            when=lambda rollup, user: not rollup.stale,
+            when_message="该季度有台账或细则变动，请先重新计算再确认。",
+            confirm="确认后本季度积分锁定，作为排位和年度评定的依据。",
+        ),
+        Step(
+            "publish",
+            "张榜公示",
+            _county_admin,
+            "县委组织部",
+            frozenset({S.CONFIRMED}),
+            confirm="公示后各村、单位、乡镇可打印公示榜。",
+        ),
+    ],
+    noun="该季度积分",
+    model=QuarterRollup,
+)
+
+
+def _q(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP) + 0  # + 0 turns -0.00 into 0.00
+
+
+def _number(value: Decimal):
+    """JSON-friendly: an int when whole, else a float of the rounded value."""
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value.quantize(Decimal("0.0001")))
+
+
+def apply_rule(rule: ScoringRule, events: Decimal) -> tuple[Decimal, Decimal]:
+    """(points before the cap, points after): the cap bounds the absolute value, deductions too."""
+    raw = _q(rule.points * events)
+    if rule.cap is not None and abs(raw) > rule.cap:
+        return raw, _q(rule.cap if raw > 0 else -rule.cap)
+    return raw, raw
+
+
+def _line(rule: ScoringRule, events, raw, points) -> dict:
+    return {
+        "rule_code": rule.code,
+        "name": rule.name,
+        "event": rule.event,
+        "part": rule.part,
+        "events": _number(events),
+        "raw_points": float(raw),
+        "points": float(points),
+    }
+
+
+ZERO = Decimal(0)
+
+
+def score_subject(rules, weights: ScoringWeights | None, counts: dict[str, dict[int, Decimal]], subject_id: int):
+    """One subject's breakdown and totals from the per-event counts."""
+    process = comprehensive = deductions = ZERO
+    lines = []
+    for rule in rules:
+        events = counts.get(rule.event, {}).get(subject_id)
+        if not events:  # most lines of most subjects: nothing happened
+            lines.append(_zero_line(rule))
+            continue
+        raw, points = apply_rule(rule, events)
+        if rule.part == Part.PROCESS:
+            process += points
+        else:
+            comprehensive += points
+        if points < 0:
+            deductions -= points
+        lines.append(_line(rule, events, raw, points))
+    wp = weights.process_weight if weights else Decimal("0.7")
+    wc = weights.comprehensive_weight if weights else Decimal("0.3")
+    total = _q(wp * process + wc * comprehensive)
+    return lines, _q(process), _q(comprehensive), _q(deductions), total
+
+
+def _zero_line(rule: ScoringRule) -> dict:
+    cached = getattr(rule, "_zero_line", None)
+    if cached is None:
+        cached = rule._zero_line = _line(rule, ZERO, ZERO, ZERO)
+    return dict(cached)
+
+
+def dense_ranks(values: dict, key=None) -> dict:
+    """{id: rank} by value descending; equal values share a rank and the next rank follows on."""
+    ranks, rank, previous = {}, 0, None
+    for ident, value in sorted(values.items(), key=lambda item: (-item[1], item[0])):
+        if value != previous:
+            rank += 1
+            previous = value
+        ranks[ident] = rank
+    return ranks
+
+
+def _subjects(p: Period) -> dict[str, list[dict]]:
+    """Every subject of the county with where it is ranked: id, name, in_township, in_village, in_unit."""
+    talents = {}
+    for row in talent_subjects(p).order_by("talent_id"):
+        talents.setdefault(
+            row["talent_id"],
+            {
+                "id": row["talent_id"],
+                "name": row["talent__name"],
+                "in_township": row["township_id"],
+                "in_village": row["village_id"],
+                "in_unit": row["talent__unit_id"],
+            },
+        )
+    units = [
+        {"id": pk, "name": name, "in_township": None, "in_village": None, "in_unit": pk}
+        for pk, name in CountyUnit.objects.filter(county_id=p.county_id).order_by("pk").values_list("pk", "name")
+    ]
+    villages = [
+        {"id": pk, "name": name, "in_township": t, "in_village": pk, "in_unit": None}
+        for pk, name, t in Village.objects.filter(township__county_id=p.county_id)
+        .order_by("pk")
+        .values_list("pk", "name", "township_id")
+    ]
+    townships = [
+        {"id": pk, "name": name, "in_township": pk, "in_village": None, "in_unit": None}
+        for pk, name in Township.objects.filter(county_id=p.county_id).order_by("pk").values_list("pk", "name")
+    ]
+    return {"talent": list(talents.values()), "unit": units, "village": villages, "township": townships}
+
+
+SCORE_FIELDS = [
+    "subject_name",
+    "in_township_id",
+    "in_village_id",
+    "in_unit_id",
+    "total",
+    "process_points",
+    "comprehensive_points",
+    "deductions",
+    "rank_county",
+    "rank_township",
+    "rank_unit",
+    "breakdown",
+]
+
+
+def compute_scores(p: Period) -> list[dict]:
+    """Every subject's score for the quarter as plain field values (a model instance is built only
+    for a row that is new or changed)."""
+    rules_by_type = defaultdict(list)
+    for rule in ScoringRule.objects.filter(county_id=p.county_id, year=p.year).order_by("sort_order", "code"):
+        rules_by_type[rule.subject_type].append(rule)
+    weights = {w.subject_type: w for w in ScoringWeights.objects.filter(county_id=p.county_id, year=p.year)}
+    scores = []
+    for subject_type, subjects in _subjects(p).items():
+        rules = rules_by_type.get(subject_type, [])
+        counts = count_events(p, subject_type, {rule.event for rule in rules})
+        rows = []
+        for subject in subjects:
+            lines, process, comprehensive, deductions, total = score_subject(
+                rules, weights.get(subject_type), counts, subject["id"]
+            )
+            rows.append(
+                {
+                    "subject_type": subject_type,
+                    f"{subject_type}_id": subject["id"],
+                    "subject_name": subject["name"][:100],
+                    "in_township_id": subject["in_township"],
+                    "in_village_id": subject["in_village"],
+                    "in_unit_id": subject["in_unit"],
+                    "total": total,
+                    "process_points": process,
+                    "comprehensive_points": comprehensive,
+                    "deductions": deductions,
+                    "breakdown": lines,
+                }
+            )
+        _rank(rows)
+        scores.extend(rows)
+    return scores
+
+
+def _rank(rows: list[dict]) -> None:
+    by_row = dict(enumerate(rows))
+    county = dense_ranks({i: s["total"] for i, s in by_row.items()})
+    townships, units = defaultdict(dict), defaultdict(dict)
+    for i, s in by_row.items():
+        if s["in_township_id"] is not None:
+            townships[s["in_township_id"]][i] = s["total"]
+        if s["in_unit_id"] is not None:
+            units[s["in_unit_id"]][i] = s["total"]
+    in_township = {i: r for group in townships.values() for i, r in dense_ranks(group).items()}
+    in_unit = {i: r for group in units.values() for i, r in dense_ranks(group).items()}
+    for i, s in by_row.items():
+        s["rank_county"] = county[i]
+        s["rank_township"] = in_township.get(i)
+        s["rank_unit"] = in_unit.get(i)
+
+
+def _digest(row: dict) -> str:
+    values = [str(row[f]) for f in SCORE_FIELDS if f != "breakdown"]
+    values.append(json.dumps(row["breakdown"], sort_keys=True, ensure_ascii=False))
+    return hashlib.md5("\x1f".join(values).encode(), usedforsecurity=False).hexdigest()
+
+
+def _store(rollup: QuarterRollup, rows: list[dict]) -> dict[str, int]:
+    """Write `rows` in place of the rollup's scores: matched by subject, compared by digest, so a rerun
+    over unchanged data reads no breakdown and writes nothing. A changed row is deleted and inserted
+    again under its id (one DELETE and bulk INSERTs; a bulk UPDATE of thousands of rows with a
+    JSON column took a minute on SQLite)."""
+    stored = {
+        (subject_type, t or u or v or w): (pk, digest)
+        for pk, subject_type, t, u, v, w, digest in Score.objects.filter(rollup=rollup).values_list(
+            "pk", "subject_type", "talent_id", "unit_id", "village_id", "township_id", "digest"
+        )
+    }
+    created, changed, kept = [], [], set()
+    for row in rows:
+        digest = _digest(row)
+        key = (row["subject_type"], row[f"{row['subject_type']}_id"])
+        old = stored.get(key)
+        if old is not None:
+            kept.add(key)
+            if old[1] == digest:
+                continue
+        score = Score(rollup=rollup, digest=digest, **row)
+        if old is None:
+            created.append(score)
+        else:
+            score.pk = old[0]
+            changed.append(score)
+    gone = [pk for key, (pk, _digest_) in stored.items() if key not in kept]
+    Score.objects.filter(pk__in=gone + [s.pk for s in changed]).delete()
+    Score.objects.bulk_create(changed + created, batch_size=1000)
+    return {"created": len(created), "changed": len(changed), "deleted": len(gone)}
+
+
+def _validate_period(year: int, quarter: int, as_of: datetime.date) -> None:
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError({"quarter": "季度应为 1 至 4。"})
+    if (year, quarter) > (as_of.year, quarter_of(as_of)):
+        raise ValidationError({"quarter": "不能计算未来季度的积分。"})
+
+
+@service
+def run_rollup(
+    *, actor, county: County, year: int, quarter: int, as_of: datetime.date | None = None, system: bool = False
+) -> QuarterRollup:
+    """Compute (or recompute) a county's quarter. `system=True` is the scheduled job (no actor)."""
+    as_of = as_of or local_today()
+    _validate_period(year, quarter, as_of)
+    rollup = QuarterRollup.objects.select_for_update().filter(county=county, year=year, quarter=quarter).first()
+    if not system:
+        if rollup is not None:
+            WORKFLOW.check("recompute", rollup, actor)
+        elif not roles.is_county_admin(actor, county.pk):
+            raise Denied("只有县委组织部可以计算季度积分。", object_type="assessment.quarterrollup")
+    elif rollup is not None and rollup.state != S.COMPUTED and not rollup.stale:
+        return rollup  # locked and unchanged: the job leaves it alone
+    if not ScoringRule.objects.filter(county=county, year=year).exists():
+        raise ValidationError({"year": f"{year}年度尚未设置考核细则，请先设置。"})
+    was_stale = rollup is not None and rollup.stale
+    rollup, counts = write_rollup(county=county, year=year, quarter=quarter, as_of=as_of, rollup=rollup, actor=actor)
+    audit.record(
+        action="assessment_rollup",
+        actor=None if system else actor,
+        obj=rollup,
+        message=(
+            f"{county.name}{quarter_label(year, quarter)}积分计算：{counts['subjects']} 个对象，"
+            f"新增 {counts['created']}，变化 {counts['changed']}，删除 {counts['deleted']}"
+            + ("（台账或细则变动后重新计算）" if was_stale else "")
+        ),
+    )
+    return rollup
+
+
+def write_rollup(*, county, year, quarter, as_of, rollup=None, actor=None) -> tuple[QuarterRollup, dict]:
+    """Compute and store the quarter (no checks, no audit: `run_rollup` does both; the demo builder
+    calls this directly so that building the demo writes no audit records of its own)."""
+    # Once a quarter is over its counts no longer depend on the day they are computed.
+    effective = min(as_of, quarter_range(year, quarter)[1])
+    scores = compute_scores(Period(county.pk, year, quarter, effective))
+    fields = dict(
+        state=S.COMPUTED,
+        stale=False,
+        stale_reason="",
+        as_of=effective,
+        computed_at=timezone.now(),
+        computed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        confirmed_at=None,
+        confirmed_by=None,
+        published_at=None,
+        published_by=None,
+    )
+    if rollup is None:
+        rollup = QuarterRollup.objects.create(county=county, year=year, quarter=quarter, **fields)
+    else:
+        claim_version(rollup, None, **fields)
+    counts = _store(rollup, scores)
+    return rollup, {**counts, "subjects": len(scores)}
+
+
+def _transition(actor, rollup: QuarterRollup, version, action: str, **updates) -> QuarterRollup:
+    row = QuarterRollup.objects.visible_to(actor).filter(pk=rollup.pk).first()
+    if row is None:
+        raise Http404
+    WORKFLOW.check(action, row, actor)
+    if version is not None and int(version) != row.version:
+        raise StaleVersionError("该季度积分已被他人更新，请刷新页面后重试。")
+    before = audit.snapshot(row)
+    claim_version(row, version, **updates)
+    audit.record(action=f"assessment_{action}", actor=actor, obj=row, changes=audit.diff(before, audit.snapshot(row)))
+    return row
+
+
+@service
+def confirm_rollup(*, actor, rollup: QuarterRollup, version: int | None = None) -> QuarterRollup:
+    return _transition(
+        actor, rollup, version, "confirm", state=S.CONFIRMED, confirmed_at=timezone.now(), confirmed_by=actor
+    )
+
+
+@service
+def publish_rollup(*, actor, rollup: QuarterRollup, version: int | None = None) -> QuarterRollup:
+    return _transition(
+        actor, rollup, version, "publish", state=S.PUBLISHED, published_at=timezone.now(), published_by=actor
+    )
+
+
+def mark_month_reopened(*, village_id: int, month: datetime.date) -> int:
+    """A ledger month reopened after its quarter was confirmed: the quarter no longer matches its ledger."""
+    county_id = Village.objects.filter(pk=village_id).values_list("township__county_id", flat=True).first()
+    if county_id is None:
+        return 0
+    return QuarterRollup.objects.filter(county_id=county_id, year=month.year, quarter=quarter_of(month)).update(
+        stale=True, stale_reason=f"{month.year}年{month.month}月有村台账在确认后被退回修改，需重新计算。"
+    )
+
+
+def recompute_stale(*, as_of: datetime.date | None = None, dry_run: bool = False) -> list[str]:
+    """Recompute every stale quarter (the nightly job); returns what it did or would do."""
+    lines = []
+    for rollup in QuarterRollup.objects.filter(stale=True).select_related("county").order_by("pk"):
+        lines.append(f"{rollup.county.name}{rollup.label}：{rollup.stale_reason}重新计算")
+        if not dry_run:
+            run_rollup(
+                actor=None, county=rollup.county, year=rollup.year, quarter=rollup.quarter, as_of=as_of, system=True
+            )
+    return lines

@@ -1,0 +1,189 @@
+"""Score pages: the quarters (run, confirm, publish), rankings with export, a subject's explanation,
+and the printable public notice (张榜公示)."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from ledgers.periods import quarter_label, quarter_of
+from pairing import roles
+from pairing.core import audit
+from pairing.core.filtering import parse_id
+from pairing.core.local_time import today
+from pairing.core.refusals import attempt
+from pairing.models import County, CountyUnit, Township, Village
+
+from .. import queries
+from ..choices import SubjectType
+from ..exports import ranking_workbook
+from ..forms import RollupRunForm
+from ..services import rollup as service
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def home(request):
+    """The quarters of the county with their state; a talent goes straight to their latest score."""
+    user = request.user
+    if user.role == "talent" and user.talent_id:
+        latest = queries.scores(user, subject_type=SubjectType.TALENT).order_by("-rollup__year", "-rollup__quarter")
+        latest = latest.first()
+        if latest is not None:
+            return redirect(latest.get_absolute_url())
+    day = today()
+    form = RollupRunForm(initial={"year": day.year, "quarter": max(quarter_of(day) - 1, 1)})
+    return render(
+        request,
+        "assessment/home.html",
+        {
+            "rollups": queries.rollups(user).order_by("-year", "-quarter"),
+            "form": form,
+            "is_county": roles.is_county_admin(user, user.county_id) and user.county_id,
+        },
+    )
+
+
+@require_POST
+def rollup_run(request):
+    form = RollupRunForm(request.POST)
+    county = County.objects.visible_to(request.user).filter(pk=request.user.county_id).first()
+    if not form.is_valid() or county is None:
+        messages.error(request, "请填写正确的年度和季度。")
+        return redirect("assessment:home")
+    year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+    rollup = attempt(
+        request,
+        lambda: service.run_rollup(actor=request.user, county=county, year=year, quarter=quarter),
+        f"{quarter_label(year, quarter)}积分已计算。",
+    )
+    return redirect(rollup.get_absolute_url() if rollup else "assessment:home")
+
+
+def rollup_detail(request, pk):
+    rollup = get_object_or_404(queries.rollups(request.user), pk=pk)
+    summary = {
+        t.value: queries.scores(request.user, subject_type=t.value).filter(rollup=rollup).order_by("rank_county")[:5]
+        for t in SubjectType
+    }
+    return render(
+        request,
+        "assessment/rollup_detail.html",
+        {
+            "rollup": rollup,
+            "buttons": service.WORKFLOW.buttons(rollup, request.user),
+            "summary": [(SubjectType(t).label, t, rows) for t, rows in summary.items()],
+        },
+    )
+
+
+ACTIONS = {"recompute": None, "confirm": service.confirm_rollup, "publish": service.publish_rollup}
+
+
+@require_POST
+def rollup_action(request, pk, action):
+    rollup = get_object_or_404(queries.rollups(request.user), pk=pk)
+    if action not in ACTIONS:
+        raise Http404
+    if action == "recompute":
+        attempt(
+            request,
+            lambda: service.run_rollup(
+                actor=request.user, county=rollup.county, year=rollup.year, quarter=rollup.quarter
+            ),
+            "已重新计算。",
+        )
+    else:
+        step = service.WORKFLOW[action]
+        attempt(
+            request,
+            lambda: ACTIONS[action](actor=request.user, rollup=rollup, version=request.POST.get("version")),
+            f"已{step.label}。",
+        )
+    return redirect(rollup.get_absolute_url())
+
+
+def _ranking_filters(request):
+    def number(name):
+        value = request.GET.get(name)
+        return parse_id(value) if value else None
+
+    rollup = None
+    rollup_id = number("rollup")
+    rollups = queries.rollups(request.user).order_by("-year", "-quarter")
+    rollup = rollups.filter(pk=rollup_id).first() if rollup_id else rollups.first()
+    subject_type = request.GET.get("subject_type") or SubjectType.TALENT
+    if subject_type not in SubjectType.values:
+        subject_type = SubjectType.TALENT
+    return rollups, rollup, subject_type, number("township")
+
+
+def rankings(request):
+    rollups, rollup, subject_type, township = _ranking_filters(request)
+    rows = queries.scores(request.user, subject_type=subject_type, township=township)
+    rows = rows.filter(rollup=rollup).order_by("rank_county", "subject_name") if rollup else rows.none()
+    if request.GET.get("format") == "xlsx" and rollup is not None:
+        title = f"{rollup.county.name}{rollup.label}{SubjectType(subject_type).label}积分排位"
+        audit.record(action="export", actor=request.user, obj=rollup, message=f"导出{title}（Excel）")
+        response = HttpResponse(ranking_workbook(title, rows), content_type=XLSX)
+        response["Content-Disposition"] = (
+            f'attachment; filename="ranking-{rollup.year}Q{rollup.quarter}-{subject_type}.xlsx"'
+        )
+        return response
+    return render(
+        request,
+        "assessment/rankings.html",
+        {
+            "rollups": rollups,
+            "rollup": rollup,
+            "subject_type": subject_type,
+            "subject_types": SubjectType.choices,
+            "townships": Township.objects.visible_to(request.user).order_by("code"),
+            "township": township,
+            "rows": rows[:500],
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def score_detail(request, pk):
+    score = get_object_or_404(queries.scores(request.user).select_related("rollup__county"), pk=pk)
+    lines = [{**line, "rows": queries.events_behind(score, line["rule_code"])} for line in score.breakdown]
+    return render(
+        request,
+        "assessment/score_detail.html",
+        {"score": score, "lines": lines, "trend": queries.trend(request.user, score)},
+    )
+
+
+NOTICE_SUBJECTS = {"village": Village, "unit": CountyUnit, "township": Township}
+
+
+def notice(request, pk):
+    """A printable A4 notice of a published (or confirmed) quarter for a village, unit or township."""
+    rollup = get_object_or_404(queries.rollups(request.user).exclude(state="computed"), pk=pk)
+    kind = request.GET.get("kind", "village")
+    model = NOTICE_SUBJECTS.get(kind)
+    subject_id = parse_id(request.GET.get("id"))
+    if model is None or subject_id is None:
+        raise Http404
+    subject = get_object_or_404(model.objects.visible_to(request.user), pk=subject_id)
+    rows = queries.scores(request.user).filter(rollup=rollup)
+    if kind == "village":
+        rows = rows.filter(in_village=subject)
+    elif kind == "unit":
+        rows = rows.filter(in_unit=subject)
+    else:
+        rows = rows.filter(in_township=subject)
+    days = parse_id(request.GET.get("days")) or 7
+    return render(
+        request,
+        "assessment/notice.html",
+        {
+            "rollup": rollup,
+            "subject": subject,
+            "rows": rows.order_by("subject_type", "rank_county", "subject_name"),
+            "days": min(days, 30),
+            "place": request.GET.get("place", "")[:50] or "村（社区）党群服务中心公示栏",
+        },
+    )
