@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from pairing import date_rules, roles
 from pairing.choices import Role, TalentStatus
-from pairing.core import audit
+from pairing.core import audit, events
 from pairing.core.local_time import local_date
 from pairing.core.workflows import Step, Workflow
 from pairing.models import AgreementDemandItem, Pairing, Specialty, TalentAssignment, UrbanTalent, User, Village
@@ -291,6 +291,7 @@ def claim_demand(*, actor, demand: Demand) -> DemandClaim:
         obj=demand,
         message=f"{claim.claimant_name}认领（{demand.claimed_count}/{demand.people_wanted}）",
     )
+    events.emit("demand_claimed", claim.pk)
     return claim
 
 
@@ -388,6 +389,7 @@ def resolve_demand(*, actor, demand: Demand, outcome: str, activity: ServiceActi
         started_at=demand.started_at or now,
     )
     demand.claims.filter(status=ClaimStatus.ACTIVE).update(status=ClaimStatus.COMPLETED)
+    events.emit("demand_resolved", demand.pk)
     return demand
 
 
@@ -414,6 +416,7 @@ def close_demand(*, actor, demand: Demand, reason: str) -> Demand:
         finished_by=actor,
     )
     demand.claims.filter(status=ClaimStatus.ACTIVE).update(status=ClaimStatus.CLOSED)
+    events.emit("demand_closed", demand.pk)
     return demand
 
 

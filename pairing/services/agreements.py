@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from pairing.core import audit, local_time
+from pairing.core import audit, events, local_time
 from pairing.core.concurrency import claim_version
 from pairing.core.services import service
 from pairing.core.uploads import random_upload_name, validate_scan_upload
@@ -193,7 +193,15 @@ def _move(*, actor, agreement: Agreement, action: str, to_status: str, reason: s
         changes=audit.diff(before, _snapshot(agreement)),
         message=reason,
     )
+    if action in NOTIFIED_ACTIONS:
+        # Told to the parties after commit by whoever listens (ledgers writes the notifications).
+        events.emit(f"agreement_{action}", agreement.pk)
     return agreement
+
+
+NOTIFIED_ACTIONS = frozenset(
+    {AgreementAction.SUBMIT, AgreementAction.CONFIRM, AgreementAction.REJECT, AgreementAction.SIGN}
+)
 
 
 def _touch(agreement: Agreement) -> None:
