@@ -32,7 +32,9 @@ class Command(BaseCommand):
             return
         if sync:
             created = jobs.sync_beat()
-            self.stdout.write(f"已写入定时计划：{len(created)} 个新任务" + (f"（{'、'.join(created)}）" if created else ""))
+            self.stdout.write(
+                f"已写入定时计划：{len(created)} 个新任务" + (f"（{'、'.join(created)}）" if created else "")
+            )
             return
         if not name:
             raise CommandError("请给出任务名称，或用 --list 查看全部任务。")
