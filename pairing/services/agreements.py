@@ -193,15 +193,18 @@ def _move(*, actor, agreement: Agreement, action: str, to_status: str, reason: s
         changes=audit.diff(before, _snapshot(agreement)),
         message=reason,
     )
-    if action in NOTIFIED_ACTIONS:
+    if action in NOTIFIED_EVENTS:
         # Told to the parties after commit by whoever listens (ledgers writes the notifications).
-        events.emit(f"agreement_{action}", agreement.pk)
+        events.emit(NOTIFIED_EVENTS[action], agreement.pk)
     return agreement
 
 
-NOTIFIED_ACTIONS = frozenset(
-    {AgreementAction.SUBMIT, AgreementAction.CONFIRM, AgreementAction.REJECT, AgreementAction.SIGN}
-)
+NOTIFIED_EVENTS = {
+    AgreementAction.SUBMIT: "agreement_submitted",
+    AgreementAction.CONFIRM: "agreement_confirmed",
+    AgreementAction.REJECT: "agreement_rejected",
+    AgreementAction.SIGN: "agreement_signed",
+}
 
 
 def _touch(agreement: Agreement) -> None:
