@@ -42,10 +42,9 @@ def test_a_claim_tells_the_village_and_the_claimer_after_commit(cast, django_cap
 
 def test_nothing_is_told_when_the_transaction_rolls_back(cast, django_capture_on_commit_callbacks):
     demand = publish(cast, people=2)
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            claim_demand(actor=cast.frank, demand=demand)
-            raise RuntimeError
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        claim_demand(actor=cast.frank, demand=demand)
+        raise RuntimeError
     assert received() == {}
 
 
