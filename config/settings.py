@@ -280,11 +280,12 @@ JOB_SCHEDULES = {
     "township_half_year_report": "0 9 1-5 1,7 *",
     "deliver_pending_notifications": "*/15 * * * *",
     "clear_expired_sessions": "30 2 * * *",
-} | {
-    name[len("JOB_SCHEDULE_") :].lower(): value
-    for name, value in os.environ.items()
-    if name.startswith("JOB_SCHEDULE_") and len(value.split()) == 5
 }
+for _name, _value in os.environ.items():
+    if _name.startswith("JOB_SCHEDULE_"):
+        if len(_value.split()) != 5:
+            raise ImproperlyConfigured(f'{_name} must be a crontab with five fields, e.g. "0 9 20 * *"')
+        JOB_SCHEDULES[_name[len("JOB_SCHEDULE_") :].lower()] = " ".join(_value.split())
 # A demand nobody has claimed this many days after publishing escalates to its unit and township.
 DEMAND_UNCLAIMED_DAYS = env_int("DEMAND_UNCLAIMED_DAYS", 7, minimum=1)
 # A meeting resolution's responsible parties are told this many days before it falls due.
