@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pairing.context_processors.portal",
                 "config.navigation.navigation",
+                "ledgers.context_processors.inbox",
             ],
         },
     },

@@ -1,0 +1,32 @@
+"""The village secretary sees the unread badge and opens the notice that her month was confirmed."""
+
+import re
+
+from playwright.sync_api import expect
+
+from ledgers.models import LedgerMonth, Notification
+from ledgers.services import confirm_month, submit_month
+from tests.ledgers.helpers import last_month_day, record
+
+from .conftest import log_in, shot
+
+
+def test_a_secretary_opens_the_month_confirmed_notice_from_the_badge(cast, open_page):
+    record(cast.dave, cast.village_a1, day=last_month_day(), talents=[cast.talent_t])
+    row = LedgerMonth.objects.get(village=cast.village_a1)
+    row = submit_month(actor=cast.dave, ledger_month=row, version=row.version)
+    confirm_month(actor=cast.bob, ledger_month=row, version=row.version)  # committed: the notice is written
+    assert Notification.objects.filter(recipient=cast.dave).count() == 1
+
+    page = open_page()
+    log_in(page, cast.dave)
+    badge = page.locator("#unread-badge-phone")
+    expect(badge).to_have_text("消息 1")
+    shot(page, "secretary-unread-badge")
+    badge.click()
+    card = page.locator(".card", has_text="工作台账已确认").first
+    expect(card).to_contain_text("甲镇已确认甲一村")
+    card.get_by_role("button", name="查看").click()
+    expect(page).to_have_url(re.compile(rf"/ledgers/months/{cast.village_a1.pk}/\d{{4}}-\d{{2}}/$"))
+    expect(page.locator("#unread-badge-phone")).to_have_count(0)
+    assert Notification.objects.get(recipient=cast.dave).read_at is not None
