@@ -6,6 +6,7 @@ numbers in logs) and in `outbox`, which tests read like django.core.mail.outbox.
 """
 
 import logging
+from collections import deque
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -14,7 +15,8 @@ from pairing.validators import mask_phone
 
 logger = logging.getLogger("ledgers.sms")
 
-outbox: list[tuple[str, str]] = []
+# Bounded: a long-running worker with the logging backend must not grow without end.
+outbox: deque[tuple[str, str]] = deque(maxlen=10_000)
 
 
 class SmsBackend:

@@ -190,15 +190,15 @@ def schedule_delivery(ids: list[int]) -> None:
 
 
 def deliver(ids: Iterable[int]) -> int:
-    """Send the email and SMS of these rows; each row is claimed first, so it goes out at most once."""
-    delivered = 0
-    rows = Notification.objects.filter(pk__in=list(ids), delivered_at__isnull=True).select_related(
-        "recipient", "talent"
-    )
+    """Send the email and SMS of these rows. The batch is claimed first by one conditional UPDATE
+    stamping `delivered_at` (healthchecks' pattern): the rows carrying this call's stamp are this
+    call's to send, so a rerun or a concurrent delivery sends none of them again."""
+    stamp = timezone.now()
+    ids = list(ids)
+    Notification.objects.filter(pk__in=ids, delivered_at__isnull=True).update(delivered_at=stamp)
+    rows = Notification.objects.filter(pk__in=ids, delivered_at=stamp).select_related("recipient", "talent")
+    backend, delivered = sms.backend(), 0
     for row in rows:
-        if Notification.objects.filter(pk=row.pk, delivered_at__isnull=True).update(delivered_at=timezone.now()) != 1:
-            continue
-        text = f"【党建结对共建】{row.title}：{row.body}"
         channels = row.channel_list
         if "email" in channels and row.recipient and row.recipient.email:
             link = f"\n\n{settings.SITE_URL}{row.link}" if row.link and settings.SITE_URL else ""
@@ -206,7 +206,7 @@ def deliver(ids: Iterable[int]) -> int:
         if "sms" in channels:
             phone = row.recipient.phone if row.recipient else (row.talent.phone if row.talent else "")
             if phone:
-                sms.backend().send(phone, text[:300])
+                backend.send(phone, f"【党建结对共建】{row.title}：{row.body}"[:300])
         delivered += 1
     return delivered
 

@@ -36,7 +36,7 @@ def test_preferences_add_email_and_sms_after_commit(client, cast, django_capture
     sms.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         send(template="urge", kind=NotificationKind.URGE, key="t", messages=[Message(Target(user_id=cast.frank.pk))])
-        assert mail.outbox == [] and sms.outbox == []  # nothing leaves before commit
+        assert mail.outbox == [] and not sms.outbox  # nothing leaves before commit
     row = Notification.objects.get()
     assert row.channels == "inbox,email,sms" and row.delivered_at is not None
     assert [m.to for m in mail.outbox] == [["frank@example.cn"]] and [p for p, _ in sms.outbox] == ["13900139000"]

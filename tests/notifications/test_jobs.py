@@ -86,7 +86,7 @@ def test_a_rerun_sends_nothing_and_a_dry_run_writes_nothing(cast, django_capture
     sms.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         again = run("talent_monthly_service", D(2026, 11, 25))
-    assert "已发送 0 条" in again[0] and Notification.objects.count() == 3 and sms.outbox == []
+    assert "已发送 0 条" in again[0] and Notification.objects.count() == 3 and not sms.outbox
 
 
 def test_batches_keep_the_query_count_flat_and_reach_everyone(cast, settings):
