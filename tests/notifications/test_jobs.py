@@ -235,3 +235,29 @@ def test_the_run_job_command_lists_runs_and_refuses_unknown_names(cast, capsys):
         call_command("run_job", "no_such_job")
     with pytest.raises(CommandError):
         call_command("run_job", "talent_monthly_service", "--date", "2026-13-01")
+
+
+def test_resolutions_falling_due_and_overdue_remind_the_meetings_parties(cast, settings):
+    from ledgers.choices import ResolutionStatus
+    from ledgers.models import MeetingResolution
+
+    settings.RESOLUTION_DUE_NOTICE_DAYS = 3
+    meeting = _meeting(cast.pairing_u_a1, datetime.datetime(2026, 1, 10, 9, 0, tzinfo=SHANGHAI))
+    due = MeetingResolution.objects.create(
+        meeting=meeting, content="修缮村道", responsible="王局长", due_date=D(2026, 5, 3)
+    )
+    MeetingResolution.objects.create(
+        meeting=meeting, content="已办完", responsible="李书记", due_date=D(2026, 5, 2),
+        follow_up_status=ResolutionStatus.DONE,
+    )  # fmt: skip
+    run("resolution_due", D(2026, 4, 29))
+    assert recipients() == []  # four days ahead: not yet
+    run("resolution_due", D(2026, 4, 30))
+    run("resolution_due", D(2026, 5, 1))
+    assert recipients() == ["dave", "erin"]
+    assert "王局长" in Notification.objects.filter(recipient=cast.erin).get().body
+    Notification.objects.all().delete()
+    run("resolution_overdue", D(2026, 6, 1))
+    run("resolution_overdue", D(2026, 6, 1))
+    assert recipients() == ["dave", "erin"]
+    assert set(Notification.objects.values_list("subject_id", flat=True)) == {due.pk}
