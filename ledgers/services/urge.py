@@ -94,3 +94,20 @@ def urged(rule, period, subject_ids) -> dict[int, Notification]:
     for row in rows:
         latest.setdefault(row.subject_id, row)
     return latest
+
+
+def reminder_log_rows(user, rule, period, today: datetime.date):
+    """(every reminder and 催办 of `period` about rows of `rule` in the user's scope, newest first;
+    the pks of the rows still behind). Notifications are personal, so this reads them by subject:
+    only rows on the user's own scoped list qualify."""
+    from ..jobs import JOB_RULES
+
+    marked = rule.mark(user, period, today)
+    behind = set(marked.queryset.filter(marked.behind).values_list("pk", flat=True))
+    codes = [rule.code] + [job for job, code in JOB_RULES.items() if code == rule.code]
+    rows = (
+        Notification.objects.filter(rule__in=codes, period=period.param, subject_id__in=marked.queryset.values("pk"))
+        .select_related("recipient", "talent", "sent_by")
+        .order_by("-created_at", "-pk")
+    )
+    return rows, behind

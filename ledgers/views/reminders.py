@@ -13,10 +13,8 @@ from pairing.core.filtering import parse_id
 from pairing.roles import has_role
 
 from ..choices import NotificationKind
-from ..jobs import JOB_RULES
-from ..models import Notification
 from ..services.notifications import CHANNEL_LABELS
-from ..services.urge import may_urge, urge
+from ..services.urge import may_urge, reminder_log_rows, urge
 from .compliance import _period, _require_board, _rule
 
 
@@ -51,15 +49,7 @@ def reminder_log(request, code):
     rule = _rule(request, code)
     period = _period(request)
     today = timezone.localdate()
-    marked = rule.mark(request.user, period, today)
-    in_scope = marked.queryset.values("pk")
-    behind = set(marked.queryset.filter(marked.behind).values_list("pk", flat=True))
-    rule_codes = [code] + [job for job, r in JOB_RULES.items() if r == code]
-    rows = (
-        Notification.objects.filter(rule__in=rule_codes, period=period.param, subject_id__in=in_scope)
-        .select_related("recipient", "talent", "sent_by")
-        .order_by("-created_at", "-pk")
-    )
+    rows, behind = reminder_log_rows(request.user, rule, period, today)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     entries = [
         {
