@@ -117,3 +117,27 @@ def test_beat_fires_a_job_through_redis_to_a_real_worker(celery_worker, transact
     # Beat keeps firing every second; the dedupe key keeps it at one row per person.
     celery_worker.wait_for(lambda: celery_worker.log().count("pairing.tasks.run_job") >= 6, timeout=60)
     assert Notification.objects.filter(rule="talent_monthly_service").count() == 3, beat.log()
+
+
+@pytest.mark.django_db
+def test_an_admin_runs_a_job_now_from_the_schedule(client, cast, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from ledgers.models import Notification
+    from pairing.core import jobs
+    from pairing.models import AuditEvent
+
+    jobs.sync_beat()
+    admin = make_user("root", Role.SYSTEM_ADMIN)
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    client.force_login(admin)
+    entry = PeriodicTask.objects.get(name="talent_monthly_service")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:django_celery_beat_periodictask_changelist"),
+            {"action": "run_now", "_selected_action": [entry.pk]},
+        )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="run_job", user_id=admin.pk).exists()
+    assert Notification.objects.filter(rule="talent_monthly_service").exists()
