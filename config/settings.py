@@ -5,6 +5,7 @@ console e-mail. PORTAL_MODE=production refuses to start without a real SECRET_KE
 ALLOWED_HOSTS, and turns on every transport-security setting `check --deploy` asks for.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pairing.context_processors.portal",
                 "config.navigation.navigation",
+                "ledgers.context_processors.inbox",
             ],
         },
     },
@@ -259,6 +261,43 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "prune-expired-api-tokens": {"task": "pairing.tasks.prune_expired_tokens", "schedule": 3600.0},
 }
+
+# Scheduled jobs (pairing/core/jobs.py): each app's jobs.py declares a default crontab schedule in
+# Asia/Shanghai; an entry here replaces it. `manage.py sync_jobs` (and beat's start-up) writes them
+# into django-celery-beat's tables, where an admin may change or pause them; an admin's change stays.
+JOB_SCHEDULES = {
+    "demand_daily_digest": "0 8 * * *",
+    "demand_unclaimed_escalation": "30 8 * * *",
+    "demand_overdue_claimers": "30 8 * * *",
+    "talent_monthly_service": "0 9 20 * *",
+    "unit_monthly_contact": "0 9 20 * *",
+    "village_month_submit": "0 9 1 * *",
+    "township_month_confirm": "0 9 6 * *",
+    "county_month_escalation": "0 9 10 * *",
+    "agreement_signing": "0 9 * 1-3 1",
+    "agreement_escalation": "0 9 1 4 *",
+    "meeting_half_year": "0 9 1 6,12 *",
+    "resolution_due": "0 9 * * *",
+    "resolution_overdue": "0 9 1 6,12 *",
+    "township_half_year_report": "0 9 1-5 1,7 *",
+    "deliver_pending_notifications": "*/15 * * * *",
+    "clear_expired_sessions": "30 2 * * *",
+}
+for _name, _value in os.environ.items():
+    if _name.startswith("JOB_SCHEDULE_"):
+        if len(_value.split()) != 5:
+            raise ImproperlyConfigured(f'{_name} must be a crontab with five fields, e.g. "0 9 20 * *"')
+        JOB_SCHEDULES[_name[len("JOB_SCHEDULE_") :].lower()] = " ".join(_value.split())
+# A demand nobody has claimed this many days after publishing escalates to its unit and township.
+DEMAND_UNCLAIMED_DAYS = env_int("DEMAND_UNCLAIMED_DAYS", 7, minimum=1)
+# A meeting resolution's responsible parties are told this many days before it falls due.
+RESOLUTION_DUE_NOTICE_DAYS = env_int("RESOLUTION_DUE_NOTICE_DAYS", 3, minimum=0)
+# Recipients per batch: each batch is a handful of set-based queries and one bulk insert.
+NOTIFICATION_BATCH_SIZE = env_int("NOTIFICATION_BATCH_SIZE", 1000, minimum=1)
+# The SMS channel's backend: a class with send(phone, text). The default only logs (phone masked).
+SMS_BACKEND = env_str("SMS_BACKEND", "ledgers.sms.LoggingSmsBackend")
+# Prefix for links in emails (e.g. https://djjd.example.gov.cn); empty leaves links out.
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
 

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.template import TemplateSyntaxError
 
 from pairing.admin import ReadOnlyAdminMixin
 
@@ -11,12 +13,15 @@ from .models import (
     LedgerMonth,
     MeetingResolution,
     Notification,
+    NotificationPreference,
+    NotificationTemplate,
     ServiceActivity,
     TalentEvaluation,
     TalentServiceMonth,
     TownshipHalfYearReport,
     UnitContactMonth,
 )
+from .notify_templates import DEFAULTS, check_syntax
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -78,9 +83,62 @@ class DemandAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["title", "recipient", "kind", "created_at", "read_at"]
-    list_filter = ["kind"]
-    raw_id_fields = ["recipient"]
+    list_display = ["title", "recipient", "talent", "kind", "rule", "period", "channels", "created_at", "read_at"]
+    list_filter = ["kind", "rule"]
+    raw_id_fields = ["recipient", "talent", "sent_by"]
+
+
+class NotificationTemplateForm(forms.ModelForm):
+    class Meta:
+        model = NotificationTemplate
+        fields = ["code", "title", "body"]
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if code not in DEFAULTS:
+            raise forms.ValidationError("没有这个模板代码。")
+        return code
+
+    def _check(self, name):
+        value = self.cleaned_data[name]
+        try:
+            check_syntax(value)
+        except TemplateSyntaxError:
+            raise forms.ValidationError("模板格式有误：请检查 {{ 和 }} 是否成对。") from None
+        return value
+
+    def clean_title(self):
+        return self._check("title")
+
+    def clean_body(self):
+        return self._check("body")
+
+
+@admin.register(NotificationTemplate)
+class NotificationTemplateAdmin(admin.ModelAdmin):
+    """County admins edit the wording of every notification; {{ name }} fills in a value."""
+
+    form = NotificationTemplateForm
+    list_display = ["code", "label", "title", "updated_at"]
+    search_fields = ["code", "title", "body"]
+
+    @admin.display(description="用途")
+    def label(self, obj):
+        default = DEFAULTS.get(obj.code)
+        return default.label if default else ""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        default = DEFAULTS.get(obj.code) if obj else None
+        if default:
+            form.base_fields["body"].help_text = f"可用的值：{default.fields}"
+        return form
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "email", "sms"]
+    raw_id_fields = ["user"]
 
 
 class ResolutionInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -91,3 +91,5 @@ class NotificationKind(models.TextChoices):
     DAILY_SUMMARY = "daily_summary", "日汇总"
     REMINDER = "reminder", "提醒"
     NOTICE = "notice", "通知"
+    ESCALATION = "escalation", "督办"
+    URGE = "urge", "催办"

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import activities, compliance, demands, evaluations, meetings, months, notifications, reports
+from .views import activities, compliance, demands, evaluations, meetings, months, notifications, reminders, reports
 
 app_name = "ledgers"
 
@@ -31,3 +31,5 @@ urlpatterns += demands.urlpatterns + notifications.urlpatterns
 
 # Joint meetings, evaluations, township reports and the compliance board (issue 5 items 3-5).
 urlpatterns += meetings.urlpatterns + evaluations.urlpatterns + reports.urlpatterns + compliance.urlpatterns
+# 催办 and the reminder log (issue 12).
+urlpatterns += reminders.urlpatterns

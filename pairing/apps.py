@@ -10,3 +10,7 @@ class PairingConfig(AppConfig):
     def ready(self):
         from . import signals  # noqa: F401  (login/logout audit receivers)
         from .api import schema  # noqa: F401  (OpenAPI extensions)
+        from .core import jobs
+
+        # Every app's jobs.py, so `run_job --list`, the beat sync and the admin see all jobs.
+        jobs.discover()

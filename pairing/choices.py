@@ -85,6 +85,8 @@ class AuditAction(models.TextChoices):
     RESOLVE = "resolve", "办结需求"
     CLOSE = "close", "关闭"
     INVITE = "invite", "邀请认领"
+    URGE = "urge", "催办"
+    RUN_JOB = "run_job", "手动运行定时任务"
     # meetings and evaluations
     FINALIZE = "finalize", "定稿纪要"
     FOLLOW_UP = "follow_up", "跟进决议"

@@ -24,3 +24,16 @@ def delete_expired_tokens(*, now=None) -> int:
 def prune_expired_tokens() -> int:
     # A single conditional DELETE: a second run (or two beats racing) finds nothing left to do.
     return delete_expired_tokens()
+
+
+@shared_task(ignore_result=True)
+def run_job(name: str, on_iso: str | None = None) -> int:
+    """The one task beat calls for every registered job (pairing/core/jobs.py): the job's name and,
+    for a manual run, the local date it runs as of (beat passes none: today in Asia/Shanghai).
+    Jobs are idempotent, so a doubled or retried run sends nothing new."""
+    import datetime
+
+    from pairing.core import jobs
+
+    on = datetime.date.fromisoformat(on_iso) if on_iso else timezone.localdate()
+    return len(jobs.get(name).run(on=on, dry_run=False))

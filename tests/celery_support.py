@@ -138,3 +138,45 @@ def celery_worker(_celery_worker_process):
         yield _celery_worker_process
     finally:
         celery_app.conf.task_always_eager = True
+
+
+@dataclass
+class CeleryBeat:
+    """A running `celery beat` subprocess on django-celery-beat's DatabaseScheduler."""
+
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture
+def celery_beat(celery_worker, tmp_path):
+    """Beat for one test, started after the test has committed its PeriodicTask rows; it reads the
+    schedule from the test database every second and sends to the worker's private queue (the
+    PeriodicTask names it). Stopped before pytest-django flushes the database."""
+    log_path = tmp_path / "beat.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "DB_CONN_MAX_AGE": "0",
+        "PORTAL_MODE": "development",
+    }
+    command = [
+        sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO", "--max-interval=1",
+        "--scheduler=django_celery_beat.schedulers:DatabaseScheduler", f"--pidfile={tmp_path / 'beat.pid'}",
+        f"--schedule={tmp_path / 'beat-schedule'}",
+    ]  # fmt: skip
+    with open(log_path, "w", encoding="utf-8") as log:
+        process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield CeleryBeat(process=process, log_path=log_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -3,7 +3,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
-from tests.celery_support import _celery_worker_process, celery_worker  # noqa: F401 - fixtures (see module)
+from tests.celery_support import _celery_worker_process, celery_beat, celery_worker  # noqa: F401 - fixtures (see module)
 from tests.factories import build_cast
 from tests.rows import build_rows
 

@@ -16,6 +16,8 @@ UNSCOPED_ALLOWED = {
     ("pairing/api/views.py", "Token.objects"),
     # The claims of a demand the user can already see (the detail page names every claimant).
     ("ledgers/views/demands.py", "DemandClaim.objects"),
+    # One's own channel preferences (filtered by request.user).
+    ("ledgers/views/notifications.py", "NotificationPreference.objects"),
 }
 MANAGERS = ("objects", "_base_manager", "_default_manager")
 

@@ -18,7 +18,7 @@ from PIL import Image, ImageOps
 
 from pairing import date_rules, roles
 from pairing.choices import Role
-from pairing.core import audit
+from pairing.core import audit, events
 from pairing.core.scoping import can_edit
 from pairing.core.services import on_rollback
 from pairing.core.uploads import random_upload_name, validate_image_upload
@@ -296,6 +296,7 @@ def _claim_review(actor, activity: ServiceActivity, **updates) -> ServiceActivit
     refresh_service_months(activity.village_id, [activity.date])
     action = "confirm" if activity.status == ActivityStatus.CONFIRMED else "reject"
     audit.record(action=action, actor=actor, obj=activity, changes=audit.diff(before, audit.snapshot(activity)))
+    events.emit("activity_confirmed" if action == "confirm" else "activity_rejected", activity.pk)
     return activity
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from pairing import date_rules, roles
 from pairing.choices import Role, TalentStatus
-from pairing.core import audit
+from pairing.core import audit, events
 from pairing.core.local_time import local_date
 from pairing.core.workflows import Step, Workflow
 from pairing.models import AgreementDemandItem, Pairing, Specialty, TalentAssignment, UrbanTalent, User, Village
@@ -26,7 +26,7 @@ from ..date_rules import RULES as DATE_RULES
 from ..models import Demand, DemandClaim, Notification, ServiceActivity
 from ..models.demands import CLAIMABLE_STATUSES, MAX_PEOPLE_WANTED, OPEN_STATUSES
 from .guards import OUT_OF_SCOPE, deny, ledger_service, require_visible
-from .notifications import notify
+from .notifications import Message, Target, send
 
 D = DemandStatus
 SECRETARY = "本村党组织书记（村务专干）"
@@ -291,6 +291,7 @@ def claim_demand(*, actor, demand: Demand) -> DemandClaim:
         obj=demand,
         message=f"{claim.claimant_name}认领（{demand.claimed_count}/{demand.people_wanted}）",
     )
+    events.emit("demand_claimed", claim.pk)
     return claim
 
 
@@ -388,6 +389,7 @@ def resolve_demand(*, actor, demand: Demand, outcome: str, activity: ServiceActi
         started_at=demand.started_at or now,
     )
     demand.claims.filter(status=ClaimStatus.ACTIVE).update(status=ClaimStatus.COMPLETED)
+    events.emit("demand_resolved", demand.pk)
     return demand
 
 
@@ -414,6 +416,7 @@ def close_demand(*, actor, demand: Demand, reason: str) -> Demand:
         finished_by=actor,
     )
     demand.claims.filter(status=ClaimStatus.ACTIVE).update(status=ClaimStatus.CLOSED)
+    events.emit("demand_closed", demand.pk)
     return demand
 
 
@@ -433,13 +436,20 @@ def invite_talent(*, actor, demand: Demand, talent: UrbanTalent) -> Notification
     link = demand.get_absolute_url()
     if Notification.objects.filter(recipient=recipient, kind=NotificationKind.INVITATION, link=link).exists():
         raise ValidationError({"talent": f"已邀请过{talent.name}认领该需求。"})
-    notification = notify(
-        recipient=recipient,
+    # Through send(): the talent's channel preferences apply and the wording is the admin's template.
+    context = {
+        "village": demand.village.name,
+        "demand": demand.title,
+        "type": demand.get_type_display(),
+        "places": demand.places_left,
+    }
+    key = f"invitation:{demand.pk}"
+    send(
+        template="invitation",
         kind=NotificationKind.INVITATION,
-        title=f"{demand.village.name}邀请您认领：{demand.title}"[:100],
-        body=f"{demand.village.name}发布的{demand.get_type_display()}“{demand.title}”需要您的帮助，"
-        f"还差 {demand.places_left} 人。请打开查看并认领。",
-        link=link,
+        key=key,
+        messages=[Message(Target(user_id=recipient.pk), context, link, subject_id=demand.pk)],
     )
+    notification = Notification.objects.get(recipient=recipient, kind=NotificationKind.INVITATION, dedupe_key=key)
     audit.record(action="invite", actor=actor, obj=demand, message=f"邀请{talent.name}认领")
     return notification

@@ -12,7 +12,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from pairing import date_rules, roles
-from pairing.core import audit
+from pairing.core import audit, events
 from pairing.core.local_time import local_iso
 from pairing.core.workflows import Step, Workflow
 from pairing.models import TalentAssignment, UrbanTalent, Village
@@ -162,4 +162,5 @@ def forward_evaluations(*, actor, evaluations) -> int:
                 changes={"forwarded_at": [None, local_iso(now)], "forwarded_by_id": [None, actor.pk]},
                 message=f"转送{row.talent.unit.name if row.talent.unit_id else '所在单位'}",
             )
+            events.emit("evaluation_forwarded", row.pk)
     return len(forwarded)

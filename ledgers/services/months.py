@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pairing import roles
-from pairing.core import audit
+from pairing.core import audit, events
 from pairing.core.concurrency import claim_version
 from pairing.core.workflows import Step, Workflow
 from pairing.exceptions import StaleVersionError
@@ -99,10 +99,19 @@ def _fresh(actor, ledger_month: LedgerMonth, version) -> LedgerMonth:
     return row
 
 
+MONTH_EVENTS = {
+    "submit": "month_submitted",
+    "confirm": "month_confirmed",
+    "lock": "month_locked",
+    "reopen": "month_reopened",
+}
+
+
 def _transition(actor, row: LedgerMonth, version, action: str, message: str = "", **updates) -> LedgerMonth:
     before = audit.snapshot(row)
     claim_version(row, version, **updates)
     audit.record(action=action, actor=actor, obj=row, changes=audit.diff(before, audit.snapshot(row)), message=message)
+    events.emit(MONTH_EVENTS[action], row.pk)  # notified after commit (ledgers/events.py)
     return row
 
 

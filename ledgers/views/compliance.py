@@ -10,12 +10,16 @@ from django.urls import path, reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from pairing.choices import Role
 from pairing.core import audit
 from pairing.core.excel import safe_text
 from pairing.core.filtering import parse_id
+from pairing.roles import has_role
 from pairing.views.home import Panel, PanelItem, panel_provider
 
 from .. import compliance
+from ..services.urge import may_urge
+from ..services.urge import urged as reminded
 
 PAGE_SIZE = 50
 
@@ -79,6 +83,8 @@ def rule_list(request, code):
     township = _township(request)
     queryset, months = compliance.behind_queryset(request.user, rule, period, timezone.localdate(), township)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = compliance.to_rows(rule, page.object_list, months)
+    urged = reminded(rule, period, [row.pk for row in rows])
     return render(
         request,
         "ledgers/compliance/rule.html",
@@ -86,7 +92,10 @@ def rule_list(request, code):
             "rule": rule,
             "period": period,
             "page_obj": page,
-            "rows": compliance.to_rows(rule, page.object_list, months),
+            "rows": rows,
+            "entries": [(row, urged.get(row.pk)) for row in rows],
+            "may_urge": may_urge(request.user),
+            "is_county": has_role(request.user, Role.COUNTY_ADMIN),
             "headers": compliance.headers(rule, months),
             "has_months": bool(months),
             "section": "compliance",

@@ -8,8 +8,8 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from ..models import Notification
-from ..services.notifications import mark_all_read, mark_read
+from ..models import Notification, NotificationPreference
+from ..services.notifications import mark_all_read, mark_read, save_preferences
 
 
 def inbox(request):
@@ -20,7 +20,11 @@ def inbox(request):
     return render(
         request,
         "ledgers/demands/notifications.html",
-        {"page_obj": page, "unread_only": request.GET.get("unread") == "1"},
+        {
+            "page_obj": page,
+            "unread_only": request.GET.get("unread") == "1",
+            "preference": NotificationPreference.objects.filter(user=request.user).first(),
+        },
     )
 
 
@@ -43,7 +47,15 @@ def read_all(request):
     return redirect("ledgers:notifications")
 
 
+@require_POST
+def preferences(request):
+    save_preferences(actor=request.user, email=bool(request.POST.get("email")), sms=bool(request.POST.get("sms")))
+    messages.success(request, "通知方式已保存。")
+    return redirect("ledgers:notifications")
+
+
 urlpatterns = [
+    path("notifications/preferences/", preferences, name="notification_preferences"),
     path("notifications/", inbox, name="notifications"),
     path("notifications/read-all/", read_all, name="notification_read_all"),
     path("notifications/<int:pk>/read/", read, name="notification_read"),

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from pairing.core import audit, local_time
+from pairing.core import audit, events, local_time
 from pairing.core.concurrency import claim_version
 from pairing.core.services import service
 from pairing.core.uploads import random_upload_name, validate_scan_upload
@@ -193,7 +193,18 @@ def _move(*, actor, agreement: Agreement, action: str, to_status: str, reason: s
         changes=audit.diff(before, _snapshot(agreement)),
         message=reason,
     )
+    if action in NOTIFIED_EVENTS:
+        # Told to the parties after commit by whoever listens (ledgers writes the notifications).
+        events.emit(NOTIFIED_EVENTS[action], agreement.pk)
     return agreement
+
+
+NOTIFIED_EVENTS = {
+    AgreementAction.SUBMIT: "agreement_submitted",
+    AgreementAction.CONFIRM: "agreement_confirmed",
+    AgreementAction.REJECT: "agreement_rejected",
+    AgreementAction.SIGN: "agreement_signed",
+}
 
 
 def _touch(agreement: Agreement) -> None:

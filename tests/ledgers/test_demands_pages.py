@@ -52,15 +52,16 @@ def _pages(cast):
     }
 
 
-# Why these numbers. Pages: session + user (2) and saving the session every request (3). Then
+# Why these numbers. Pages: session + user (2), saving the session every request (3) and the
+# navbar's unread count (1). Then
 # the rows, one query per prefetched relation, the figures as grouped aggregates; never per row.
 PINNED = {
     # count, demands, specialties, the rate headline, the per-village rates; the choices of the
     # village, township and specialty filters
-    "demand list page": 5 + 5 + 3,
-    "claimable page": 5 + 3,  # open claims (demand and village joined), demands, specialties
-    "daily summary page": 5 + 4,  # per village, per unit, totals, townships in scope
-    "inbox page": 5 + 2,  # count, notifications
+    "demand list page": 6 + 5 + 3,
+    "claimable page": 6 + 3,  # open claims (demand and village joined), demands, specialties
+    "daily summary page": 6 + 4,  # per village, per unit, totals, townships in scope
+    "inbox page": 6 + 3,  # count, notifications, the channel preferences
     "demands endpoint": 6,  # count, demands, specialties, claims, their talents, their units
     "notifications endpoint": 2,  # count, notifications
 }

@@ -40,13 +40,14 @@ def _pages(cast, client, api):
 
 
 # Why these numbers. Pages: session + user (2) and saving the session every request
-# (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release = 3). Then the rows and one query per
-# prefetched relation (participants, their talents, units, photos) — never one per row. Each filter
-# of the page's filter form that chooses among rows (a village) reads its choices once.
+# (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release = 3), the navbar's unread count (1).
+# Then the rows and one query per prefetched relation (participants, their talents, units,
+# photos) — never one per row. Each filter of the page's filter form that chooses among rows (a
+# village) reads its choices once.
 PINNED = {
-    "activity list page": 5 + 6 + 1,  # count, activities, participants, talents, units, photos; village filter
-    "month ledger page": 5 + 10,  # village, month row, activities + 5 prefetches, 2 totals aggregates
-    "month list page": 5 + 2 + 1,  # count, month rows (village and township joined); village filter
+    "activity list page": 6 + 6 + 1,  # count, activities, participants, talents, units, photos; village filter
+    "month ledger page": 6 + 10,  # village, month row, activities + 5 prefetches, 2 totals aggregates
+    "month list page": 6 + 2 + 1,  # count, month rows (village and township joined); village filter
     "activities endpoint": 6,  # count, activities, participants, talents, units, photos
     "ledger-months endpoint": 4,  # count, month rows, then totals for the whole page in 2 grouped queries
 }
