@@ -8,4 +8,4 @@ class AssessmentConfig(AppConfig):
     demo_builders = ("assessment.demo.build",)
 
     def ready(self):
-        from . import signals  # noqa: F401  (a reopened ledger month marks its quarter stale)
+        from . import events, signals  # noqa: F401  (grade notifications; a reopened month marks its quarter stale)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from ledgers.models import TalentServiceMonth
 from pairing import roles
-from pairing.core import audit
+from pairing.core import audit, events
 from pairing.core.concurrency import claim_version
 from pairing.core.local_time import local_text
 from pairing.core.services import Denied, service
@@ -335,6 +335,7 @@ def confirm(*, actor, round_: GradingRound, version: int | None = None) -> Grade
         obj=row,
         message=f"确认并备案 {len(filing.rows)} 人（{local_text(filing.filed_at)}）",
     )
+    events.emit("grades_confirmed", row.pk)  # each graded talent is told, after commit
     return filing
 
 

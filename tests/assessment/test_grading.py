@@ -195,3 +195,22 @@ def test_months_and_hours_of_the_year_come_from_confirmed_service(cast):
     t = next(p for p in people if p.talent_id == cast.talent_t.pk)
     # March, April, June and July (8 + 3 + 1.5 + 2 + 8 hours); May's were pending or rejected.
     assert (t.active_months, t.hours) == (4, Decimal("22.5"))
+
+
+@pytest.mark.django_db
+def test_each_graded_talent_is_told_the_grade_once_the_confirmation_commits(
+    cast, eleven, django_capture_on_commit_callbacks
+):
+    from django.db.models import Q
+
+    from ledgers.models import Notification
+
+    group_, year = eleven
+    round_ = grading.propose(actor=cast.alice, group=group_, year=year)
+    with django_capture_on_commit_callbacks(execute=True):
+        grading.confirm(actor=cast.alice, round_=round_)
+    told = Notification.objects.filter(dedupe_key__startswith=f"grades_confirmed:{year}:")
+    graded = set(round_.grades.values_list("talent_id", flat=True))
+    assert {n.talent_id or n.recipient.talent_id for n in told.select_related("recipient")} == graded
+    mine = told.get(Q(talent=cast.talent_t) | Q(recipient__talent=cast.talent_t))
+    assert "优秀" in mine.title + mine.body
