@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pairing import roles
-from pairing.core import audit
+from pairing.core import audit, local_time
 from pairing.core.concurrency import claim_version
 from pairing.core.workflows import Step, Workflow
 from pairing.exceptions import StaleVersionError
@@ -32,6 +32,19 @@ def _county(user, row: LedgerMonth) -> bool:
     return roles.is_county_admin(user, row.village.township.county_id)
 
 
+def _submit_question(row: LedgerMonth | None) -> str:
+    question = "报送后本月台账不能再修改，如需更正须由乡镇党委退回。"
+    if row is None:
+        return question
+    last_day = month_range(row.month)[1] - datetime.timedelta(days=1)
+    if local_time.today() <= last_day:
+        # Submitting early is allowed (a village may finish its month's work early) but easy to regret.
+        remaining = (last_day - local_time.today()).days + 1
+        running = f"{month_label(row.month)}还没有结束（到{last_day.month}月{last_day.day}日，还有{remaining}天）"
+        return f"{running}，报送后本月剩下日子的活动不能再登记。{question}"
+    return question
+
+
 WORKFLOW = Workflow(
     "ledger_month",
     [
@@ -41,7 +54,7 @@ WORKFLOW = Workflow(
             lambda user, row: roles.is_secretary_of(user, row.village_id),
             "本村党组织书记（村务专干）",
             frozenset({M.OPEN}),
-            confirm="报送后本月台账不能再修改，如需更正须由乡镇党委退回。",
+            confirm=lambda row: _submit_question(row),
         ),
         Step(
             "confirm",
@@ -58,7 +71,7 @@ WORKFLOW = Workflow(
             lambda user, row: _county(user, row) or (row.status != M.LOCKED and _officer(user, row)),
             lambda row: "县委组织部" if row.status == M.LOCKED else "所属乡镇党委或县委组织部",
             frozenset({M.SUBMITTED, M.CONFIRMED, M.LOCKED}),
-            confirm="退回后该月台账回到村里修改，须重新报送和确认。",
+            confirm="退回后该月台账回到村里修改，村里须重新报送、乡镇重新确认。",
             reason=True,
         ),
         Step(

@@ -108,6 +108,7 @@ def activity_detail(request, pk):
             "actions": actions,
             "can_change": "edit" in actions,
             "can_review": "confirm" in actions,
+            "steps": services.activities.WORKFLOW.steps,
             "reason_form": ReasonForm(),
             "month_url": reverse("ledgers:month_ledger", args=[activity.village_id, format_month(activity.month)]),
         },

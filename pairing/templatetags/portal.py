@@ -83,3 +83,16 @@ def sort_state(column, ordering) -> str:
     if ordering == f"-{column.order_by}":
         return "desc"
     return ""
+
+
+@register.simple_tag
+def asks(step, obj=None):
+    """The attributes that make a form ask before an irreversible step (portal.js shows the question).
+
+    `{% asks steps.submit month %}` on the <form>: the step's question and its verb for the
+    confirming button. Empty for a step that asks nothing, so a reversible step submits at once.
+    """
+    question = step.asks(obj) if step is not None else ""
+    if not question:
+        return ""
+    return format_html(' data-confirm="{}" data-confirm-label="{}"', question, step.label)

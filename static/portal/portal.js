@@ -49,5 +49,54 @@
     };
   }
 
+  // Irreversible steps ask first: a <form data-confirm="question" data-confirm-label="verb"> (set by
+  // the {% asks %} tag from the workflow's declaration) opens a dialog saying what will happen; only
+  // its second button submits. A native <dialog> keeps focus inside and closes on Escape.
+  function confirmDialog() {
+    var dialog = document.getElementById("portal-confirm");
+    if (dialog) return dialog;
+    dialog = document.createElement("dialog");
+    dialog.id = "portal-confirm";
+    dialog.className = "portal-confirm";
+    dialog.setAttribute("role", "alertdialog");
+    dialog.setAttribute("aria-labelledby", "portal-confirm-title");
+    dialog.setAttribute("aria-describedby", "portal-confirm-text");
+    dialog.innerHTML =
+      '<h2 class="h6" id="portal-confirm-title"></h2>' +
+      '<p id="portal-confirm-text" class="mb-3"></p>' +
+      '<div class="d-flex gap-2 justify-content-end">' +
+      '<button type="button" class="btn btn-outline-secondary" data-answer="no">取消</button>' +
+      '<button type="button" class="btn btn-danger" data-answer="yes"></button></div>';
+    document.body.appendChild(dialog);
+    return dialog;
+  }
+
+  function askFirst(event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.dataset.confirm) return;
+    if (form.dataset.confirmed === "1") { delete form.dataset.confirmed; return; }
+    event.preventDefault();
+    var submitter = event.submitter || null;
+    var dialog = confirmDialog();
+    var label = form.dataset.confirmLabel || "确定";
+    dialog.querySelector("#portal-confirm-title").textContent = "确定要" + label + "吗？";
+    dialog.querySelector("#portal-confirm-text").textContent = form.dataset.confirm;
+    var yes = dialog.querySelector('[data-answer="yes"]');
+    var no = dialog.querySelector('[data-answer="no"]');
+    yes.textContent = "确定" + label;
+    yes.onclick = function () {
+      dialog.close();
+      form.dataset.confirmed = "1";
+      if (form.requestSubmit) form.requestSubmit(submitter); else form.submit();
+    };
+    no.onclick = function () { dialog.close(); };
+    dialog.showModal();
+    no.focus();  // the safe answer has the focus: Enter does not take an irreversible step
+  }
+
+  document.addEventListener("submit", askFirst);
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
   document.addEventListener("DOMContentLoaded", function () { enhanceSelects(document); });
 })();

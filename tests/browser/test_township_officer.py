@@ -14,7 +14,7 @@ from tests.ledgers.helpers import record
 
 from . import scenes
 from .conftest import DESKTOP, shot
-from .pages import flash, open_menu
+from .pages import answer_question, flash, open_menu
 
 
 def test_a_township_officer_confirms_months_reopens_one_and_downloads_the_ledger(cast, open_page, tmp_path):
@@ -28,9 +28,6 @@ def test_a_township_officer_confirms_months_reopens_one_and_downloads_the_ledger
     expect(queue.first).to_contain_text(month_label(a1_last.month))  # oldest first
     shot(page, "township-queue")
 
-    # TODO(issue 10 item 8): confirm several months in one action from the queue (each checked and
-    # audited on its own, with a list of what was refused). Today each month is confirmed on its page.
-    # TODO(issue 10 item 4): 确认台账 should say that the month then freezes, and ask for a second tap.
     for village in ("甲一村", "甲二村"):
         page.locator("table tbody tr", has_text=village).filter(has_text=month_label(a1_last.month)).get_by_role(
             "link", name="查看"
@@ -39,6 +36,7 @@ def test_a_township_officer_confirms_months_reopens_one_and_downloads_the_ledger
         if village == "甲一村":
             shot(page, "township-month-ledger", doc=True)
         page.get_by_role("button", name="确认台账").click()
+        answer_question(page, "确认后本月台账即作为考核依据")
         flash(page, "已确认该月台账")
         expect(page.get_by_role("heading", level=1)).to_contain_text("已确认")
         page.get_by_role("link", name="待确认台账").click()
@@ -54,8 +52,8 @@ def test_a_township_officer_confirms_months_reopens_one_and_downloads_the_ledger
     page.get_by_role("button", name="退回村修改").click()  # without a reason the browser refuses
     assert LedgerMonth.objects.get(pk=a2_last.pk).status == MonthStatus.CONFIRMED
     reason.fill("活动缺少现场照片，请补充后重新报送")
-    # TODO(issue 10 item 4): every reopen should show what will happen and ask for a second tap.
     page.get_by_role("button", name="退回村修改").click()
+    answer_question(page, "退回后该月台账回到村里修改")
     flash(page, "已退回村修改")
     expect(page.get_by_role("heading", level=1)).to_contain_text("填报中")
     a2_last.refresh_from_db()

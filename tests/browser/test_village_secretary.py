@@ -11,7 +11,7 @@ from tests.ledgers.helpers import png_bytes, today
 
 from . import scenes
 from .conftest import log_in, shot
-from .pages import flash, open_menu, pick
+from .pages import answer_question, flash, open_menu, pick
 
 
 def test_a_secretary_records_confirms_publishes_and_submits_the_month(cast, open_page):
@@ -86,9 +86,13 @@ def test_a_secretary_records_confirms_publishes_and_submits_the_month(cast, open
     expect(page.locator("table")).to_contain_text("主题党日：学习四中全会精神")
     expect(page.locator("table")).to_contain_text(franks.title)
     shot(page, "secretary-month-ledger")
-    # TODO(issue 10 item 4): 报送乡镇 should first say what it means ("报送后本月台账不能再修改…")
-    # and need a second tap, and warn when the month has not ended yet. Today it submits at once.
+    # 报送乡镇 asks first, and says the running month has not ended; cancelling leaves it open.
     page.get_by_role("button", name="报送乡镇").click()
+    shot(page, "secretary-month-submit-question")
+    answer_question(page, "还没有结束", take=False)
+    assert LedgerMonth.objects.get(village=cast.village_a1, month=current_month()).status == MonthStatus.OPEN
+    page.get_by_role("button", name="报送乡镇").click()
+    answer_question(page, "报送后本月台账不能再修改，如需更正须由乡镇党委退回")
     flash(page, "已报送乡镇")
     expect(page.get_by_role("heading", level=1)).to_contain_text("已报送")
     expect(page.locator("a.btn", has_text="登记活动")).to_have_count(0)  # a submitted month takes no more
