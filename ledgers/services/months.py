@@ -5,8 +5,9 @@ in the API) before anything is written, and claim_version's conditional UPDATE c
 """
 
 import datetime
+from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from pairing import roles
@@ -176,3 +177,35 @@ def reopen_month(*, actor, ledger_month: LedgerMonth, version: int | None, reaso
         reopened_at=timezone.now(),
         reopen_reason=reason,
     )
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What a batch confirmation did: the months confirmed, and each refused month with its reason."""
+
+    confirmed: list[LedgerMonth]
+    refused: list[tuple[str, Exception]]  # (the month as a person names it, the refusal)
+
+
+def confirm_months(*, actor, versions: dict[int, int | None]) -> BatchOutcome:
+    """The township confirms several submitted months at once ({month id: the version it saw}).
+
+    Deliberately not one transaction: each month goes through `confirm_month` on its own (its own
+    checks, its own transaction and audit record), so one stale or out-of-state month is refused
+    alone and the others are still confirmed. A month the actor cannot see is refused as missing.
+    """
+    rows = {
+        row.pk: row
+        for row in LedgerMonth.objects.visible_to(actor).filter(pk__in=list(versions)).select_related("village")
+    }
+    confirmed, refused = [], []
+    for pk in sorted(versions, key=lambda pk: (rows[pk].month, rows[pk].village.code) if pk in rows else (None,)):
+        row = rows.get(pk)
+        if row is None:
+            refused.append(("所选月份", ValidationError("该月台账不存在或不在您的管辖范围内。")))
+            continue
+        try:
+            confirmed.append(confirm_month(actor=actor, ledger_month=row, version=versions[pk]))
+        except (ValidationError, PermissionDenied, StaleVersionError) as exc:
+            refused.append((f"{row.village.name}{month_label(row.month)}", exc))
+    return BatchOutcome(confirmed, refused)

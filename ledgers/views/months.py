@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
 from pairing.core import audit
-from pairing.core.refusals import flash_refusal
+from pairing.core.refusals import flash_refusal, refusal_text
 from pairing.core.views import filtered_page
 from pairing.exceptions import StaleVersionError
 from pairing.models import Village
@@ -100,13 +100,49 @@ def month_list(request):
 
 def month_queue(request):
     """The township's queue: submitted months waiting for its confirmation, oldest first."""
+    user = request.user
     queryset = (
-        LedgerMonth.objects.visible_to(request.user)
+        LedgerMonth.objects.visible_to(user)
         .filter(status=MonthStatus.SUBMITTED)
         .select_related("village__township", "submitted_by")
     )
     listing = filtered_page(request, LedgerMonthFilterSet, queryset, ordering=("month", "village__code"), per_page=30)
-    return render(request, "ledgers/month_queue.html", listing)
+
+    def step_allowed(row):
+        return services.months.WORKFLOW.may("confirm", row, user)
+
+    return render(
+        request,
+        "ledgers/month_queue.html",
+        {
+            **listing,
+            "confirm_step": services.months.WORKFLOW["confirm"],
+            # Ticks only where this user may confirm (a county admin reads the queue but does not confirm).
+            "confirmable": {row.pk for row in listing["page_obj"] if step_allowed(row)},
+        },
+    )
+
+
+@require_POST
+def month_confirm_many(request):
+    """Confirm the months ticked in the queue, each on its own; say which were refused and why."""
+    versions = {}
+    for value in request.POST.getlist("months"):
+        pk, _, version = value.partition(":")
+        if pk.isdigit() and version.isdigit():
+            versions[int(pk)] = int(version)
+    if not versions:
+        messages.error(request, "请先勾选要确认的月度台账。")
+        return redirect("ledgers:month_queue")
+    outcome = services.confirm_months(actor=request.user, versions=versions)
+    if outcome.confirmed:
+        names = "、".join(f"{row.village.name}{month_label(row.month)}" for row in outcome.confirmed)
+        messages.success(request, f"已确认 {len(outcome.confirmed)} 个月度台账：{names}。")
+    if outcome.refused:
+        messages.error(request, f"以下 {len(outcome.refused)} 个月度台账未确认，请逐个查看：")
+        for name, exc in outcome.refused:
+            messages.error(request, f"{name}：{refusal_text(exc)}")
+    return redirect("ledgers:month_queue")
 
 
 def month_print(request, village_id, month):

@@ -95,6 +95,14 @@
   }
 
   document.addEventListener("submit", askFirst);
+  // <input type="checkbox" data-check-all="name"> ticks or clears every box named `name` in its form.
+  document.addEventListener("change", function (event) {
+    var all = event.target;
+    if (!all.dataset || !all.dataset.checkAll || !all.form) return;
+    all.form.querySelectorAll('input[type="checkbox"][name="' + all.dataset.checkAll + '"]').forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) window.print();
   });
