@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from pairing.choices import Role
 
-from .choices import ClaimStatus
-from .models import Demand, DemandClaim
+from .choices import ActivityStatus, ClaimStatus, MonthStatus
+from .models import Demand, DemandClaim, LedgerMonth, ServiceActivity
 from .models.demands import CLAIMABLE_STATUSES, OPEN_STATUSES
 from .services.demands import claimant_village_ids
 
@@ -52,3 +52,18 @@ def my_claims(user):
         .select_related("demand__village")
         .order_by("demand__due_date", "pk")
     )
+
+
+def months_awaiting_confirmation(user):
+    """Submitted months the user's township has yet to confirm (the officer's queue), oldest first."""
+    return (
+        LedgerMonth.objects.visible_to(user)
+        .filter(status=MonthStatus.SUBMITTED)
+        .select_related("village")
+        .order_by("month", "village__code")
+    )
+
+
+def activities_to_review(user):
+    """Activities recorded by talents or units in the user's village that wait for its confirmation."""
+    return ServiceActivity.objects.visible_to(user).filter(status=ActivityStatus.PENDING)

@@ -56,3 +56,12 @@ def answer_question(page, asked: str, *, take: bool = True):
     else:
         dialog.get_by_role("button", name="取消").click()
         expect(dialog).to_be_hidden()
+
+
+def open_task(page, entry: str):
+    """Open one of a secretary's or a talent's own menu entries (flat in the navbar, by its verb)."""
+    toggler = page.get_by_role("button", name="展开菜单")
+    if toggler.is_visible():
+        toggler.click()
+    page.locator("#portal-nav").get_by_role("link", name=entry, exact=True).click()
+    page.wait_for_load_state()
