@@ -96,3 +96,9 @@ def asks(step, obj=None):
     if not question:
         return ""
     return format_html(' data-confirm="{}" data-confirm-label="{}"', question, step.label)
+
+
+@register.filter
+def get_item(mapping, key):
+    """`{{ rules|get_item:code }}`: a dict's value by a key held in a variable."""
+    return mapping.get(key) if mapping else None
