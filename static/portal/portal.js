@@ -106,5 +106,25 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) window.print();
   });
-  document.addEventListener("DOMContentLoaded", function () { enhanceSelects(document); });
+  // A refused form: its error summary (templates/forms/form.html) is brought into view and focused,
+  // so a screen reader reads it; each of its links moves to the field, or to the field's picker.
+  function showErrors() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) return;
+    summary.scrollIntoView({ block: "start" });
+    summary.focus({ preventScroll: true });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-link]");
+    if (!link) return;
+    var id = link.dataset.errorLink;
+    var field = document.getElementById(id) || document.getElementById(id + "_0");  // a choice list: its first option
+    if (!field) return;
+    event.preventDefault();
+    var control = field.tomselect ? field.tomselect.control_input : field;
+    (field.closest(".portal-field") || field).scrollIntoView({ block: "center" });
+    control.focus({ preventScroll: true });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { enhanceSelects(document); showErrors(); });
 })();
