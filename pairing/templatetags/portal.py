@@ -102,3 +102,12 @@ def asks(step, obj=None):
 def get_item(mapping, key):
     """`{{ rules|get_item:code }}`: a dict's value by a key held in a variable."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def index(sequence, position: int):
+    """`{{ headers|index:forloop.counter0 }}`: the item at a position (a column's header for its cells)."""
+    try:
+        return sequence[position]
+    except (IndexError, TypeError):
+        return ""
