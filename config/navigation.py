@@ -34,6 +34,8 @@ WORK_MENU = (
 
 
 # (label, URL name): the secretary's and the talent's own menus, in the order of a month's work.
+# The first FLAT_TASKS entries stand in the navbar; the rest, less frequent, sit under "更多".
+FLAT_TASKS = 5
 TASK_MENUS = {
     VILLAGE: (
         ("登记活动", "ledgers:activity_create"),
@@ -57,7 +59,10 @@ TASK_MENUS = {
 def task_menu(user) -> list[dict]:
     if user.is_superuser:
         return []
-    return [{"label": label, "url": reverse(url_name)} for label, url_name in TASK_MENUS.get(user.role, ())]
+    return [
+        {"label": label, "url": reverse(url_name), "more": index >= FLAT_TASKS}
+        for index, (label, url_name) in enumerate(TASK_MENUS.get(user.role, ()))
+    ]
 
 
 def work_menu(user) -> list[dict]:
@@ -74,8 +79,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    tasks = task_menu(user)
     return {
-        "nav_tasks": task_menu(user),
+        "nav_tasks": tasks,
+        "nav_more_tasks": any(item["more"] for item in tasks),
         "nav_work": work_menu(user),
         "nav_inbox": user.role in PARTIES | {TALENT} or user.is_superuser,
     }

@@ -109,7 +109,8 @@ def scope_counts(request) -> Panel | None:
     ]
     if not items or user.role == Role.TALENT:
         return None
-    return Panel("我的管理范围", items, order=10, style="counts")
+    # A secretary's scope is one village: its to-dos come first, the directory counts after them.
+    return Panel("我的管理范围", items, order=90 if user.role == Role.VILLAGE_SECRETARY else 10, style="counts")
 
 
 @panel_provider
