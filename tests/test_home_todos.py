@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ledgers.services import ensure_month, submit_month
-from pairing.choices import AgreementStatus
+from pairing.choices import AgreementStatus, Role
+from tests.factories import make_user
 from tests.ledgers.helpers import last_month_day
 from tests.pairing.test_agreements_support import make_agreement
 
@@ -38,3 +39,8 @@ def test_the_secretary_sees_the_village_and_its_month(client, cast):
     assert "甲一村（甲镇）" in page
     assert f'href="{reverse("ledgers:home")}">填报中</a>' in page
     assert f'href="{reverse("ledgers:pending")}">0 条</a>' in page
+
+
+def test_the_system_administrators_home_says_what_it_administers(client, cast):
+    page = _home(client, make_user("sam", Role.SYSTEM_ADMIN))
+    assert "我管理的内容" in page and "账号和角色" in page and "三员分立" in page

@@ -73,7 +73,9 @@ def administers(request) -> Panel | None:
     if duties is None:
         return None
     url = reverse("admin:index") if request.user.is_staff else ""
-    return Panel("我管理的内容", [PanelItem(duty, "进入" if url else "", url) for duty in duties], order=10)
+    note = "" if url else "三员分立：不接触业务数据；管理页面随安全加固提供"
+    items = [PanelItem(duty, "进入" if url else "", url, note=note) for duty in duties]
+    return Panel("我管理的内容", items, order=10)
 
 
 @panel_provider
