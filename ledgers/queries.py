@@ -67,3 +67,12 @@ def months_awaiting_confirmation(user):
 def activities_to_review(user):
     """Activities recorded by talents or units in the user's village that wait for its confirmation."""
     return ServiceActivity.objects.visible_to(user).filter(status=ActivityStatus.PENDING)
+
+
+def own_services_in(user, start, end):
+    """A talent's own activities dated in [start, end), any state (their month at a glance)."""
+    if user.role != Role.TALENT or not user.talent_id:
+        return ServiceActivity.objects.none()
+    return ServiceActivity.objects.visible_to(user).filter(
+        participants__talent=user.talent_id, date__gte=start, date__lt=end
+    )

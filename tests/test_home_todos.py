@@ -44,3 +44,9 @@ def test_the_secretary_sees_the_village_and_its_month(client, cast):
 def test_the_system_administrators_home_says_what_it_administers(client, cast):
     page = _home(client, make_user("sam", Role.SYSTEM_ADMIN))
     assert "我管理的内容" in page and "账号和角色" in page and "三员分立" in page
+
+
+def test_the_talent_sees_the_month_of_service_and_where_to_record(client, cast):
+    page = _home(client, cast.frank)
+    assert "本月服务待办" in page and "每月至少参加 1 次服务活动" in page
+    assert f'href="{reverse("ledgers:activity_create")}">登记服务</a>' in page
