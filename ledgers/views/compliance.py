@@ -97,6 +97,7 @@ def rule_list(request, code):
             "headers": headers,
             "has_months": bool(months),
             "still_open": still_open,
+            "township": township,
             "section": "compliance",
         },
     )
