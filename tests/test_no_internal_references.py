@@ -20,7 +20,7 @@ ALLOWED_WORDS = {"PDF", "Excel", "MB", "KB", "IP", "JPG", "PNG", "xlsx", "API"}
 FORBIDDEN = [
     (re.compile(r"§"), "a spec citation"),
     (re.compile(r"DOMAIN"), "a reference to DOMAIN.md"),
-    (re.compile(r"(?<![A-Za-z0-9])[DR]\d{1,3}(?![A-Za-z0-9])"), "an item code"),
+    (re.compile(r"(?<![A-Za-z0-9])[DRP]\d{1,3}(?![A-Za-z0-9])"), "an item code"),
     (re.compile(r"-{5,}"), "Django's empty choice"),
 ]
 SKIP = re.compile(r"/(accounts/logout|api/|admin/|static/|media/)|export|\.xlsx|/print/|/scan/|/photos/")
