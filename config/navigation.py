@@ -1,5 +1,9 @@
-"""The cross-app "work" menu. It lives in config because it spans every app; each entry names the
+"""The cross-app menus. They live in config because they span every app; each entry names the
 roles that use the page, so the menu costs no query on pages whose query counts are pinned.
+
+Desk roles (county, township, unit) get one "工作" menu of pages. A village secretary and a talent
+work on a phone and do a few things often: their menu is those things, named by the verb
+(登记活动, 发布需求, 认领需求…), shown flat in the navbar instead of directories of one or two rows.
 """
 
 from django.urls import reverse
@@ -31,7 +35,41 @@ WORK_MENU = (
 )
 
 
+# (label, URL name): the secretary's and the talent's own menus, in the order of a month's work.
+# The first FLAT_TASKS entries stand in the navbar; the rest, less frequent, sit under "更多".
+FLAT_TASKS = 5
+TASK_MENUS = {
+    VILLAGE: (
+        ("登记活动", "ledgers:activity_create"),
+        ("待确认活动", "ledgers:pending"),
+        ("本月台账", "ledgers:home"),
+        ("发布需求", "ledgers:demand_create"),
+        ("本村需求", "ledgers:demand_list"),
+        ("三清单一协议", "pairing:agreement_overview"),
+        ("联席会议", "ledgers:meeting_list"),
+        ("评定人才", "ledgers:evaluation_list"),
+        ("合规看板", "ledgers:compliance_board"),
+    ),
+    TALENT: (
+        ("认领需求", "ledgers:demand_claimable"),
+        ("登记服务", "ledgers:activity_create"),
+        ("我的服务记录", "ledgers:my_services"),
+    ),
+}
+
+
+def task_menu(user) -> list[dict]:
+    if user.is_superuser:
+        return []
+    return [
+        {"label": label, "url": reverse(url_name), "more": index >= FLAT_TASKS}
+        for index, (label, url_name) in enumerate(TASK_MENUS.get(user.role, ()))
+    ]
+
+
 def work_menu(user) -> list[dict]:
+    if not user.is_superuser and user.role in TASK_MENUS:
+        return []
     return [
         {"label": label, "url": reverse(url_name)}
         for label, url_name, roles in WORK_MENU
@@ -43,4 +81,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_work": work_menu(user), "nav_inbox": user.role in PARTIES | {TALENT} or user.is_superuser}
+    tasks = task_menu(user)
+    return {
+        "nav_tasks": tasks,
+        "nav_more_tasks": any(item["more"] for item in tasks),
+        "nav_work": work_menu(user),
+        "nav_inbox": user.role in PARTIES | {TALENT} or user.is_superuser,
+    }

@@ -12,6 +12,11 @@ A month-based rule (talents, unit contact, month close) looks at the months of t
 have begun by `today`; a row is behind when it misses any of them, and the drill-down names the
 months missed. The agreement rule looks at the period's year, and the meeting and township-report
 rules at the half year that contains the period's first day.
+
+Nobody is behind before a deadline has passed: a row that has not yet met a month still running,
+or a year's or half year's rule before that period's last day, is *open* (待完成), counted apart
+from the rows behind (未达标). So on the 2nd of a month the board does not call the whole county
+behind for a month that has only begun.
 """
 
 import datetime
@@ -41,6 +46,7 @@ from .periods import (
     quarter_range,
 )
 
+NOTHING = Q(pk__in=[])  # a condition no row meets (no month to check, or a deadline not passed)
 PERIOD_RE = re.compile(r"^(\d{4})-(?:(\d{1,2})|Q([1-4])|H([12]))$")
 
 
@@ -130,7 +136,7 @@ def _month_flags(months, condition: Callable[[datetime.date, datetime.date], Que
 
 
 def _any_missed(months) -> Q:
-    return Q(pk__in=[]) if not months else _or(Q(**{f"m{i}": False}) for i in range(len(months)))
+    return NOTHING if not months else _or(Q(**{f"m{i}": False}) for i in range(len(months)))
 
 
 def _or(conditions) -> Q:
@@ -150,24 +156,49 @@ class Marked:
     queryset: QuerySet
     behind: Q
     months: list = field(default_factory=list)
+    open: Q = NOTHING  # not met yet, but the deadline has not passed
+
+    @property
+    def unmet(self) -> Q:
+        """Not met, whether the deadline has passed (behind) or not (open): whom a reminder is for."""
+        return self.behind | self.open
 
 
-def _marked_by_rollup(queryset: QuerySet, rollup: QuerySet, months, **keys) -> Marked:
+def _by_deadline(queryset: QuerySet, unmet: Q, deadline: datetime.date, today: datetime.date) -> Marked:
+    """A rule met once per year or half year: unmet rows are open until `deadline`, then behind."""
+    if today <= deadline:
+        return Marked(queryset, NOTHING, open=unmet)
+    return Marked(queryset, unmet)
+
+
+def _marked_by_rollup(queryset: QuerySet, rollup: QuerySet, months, today: datetime.date, **keys) -> Marked:
     """Mark `queryset`'s rows from a monthly rollup keyed by `keys` (rollup column → row column).
 
-    Behind: met in fewer of `months` than there are, counted by one index range per row for the
-    whole period. The flags m0, m1, … (one per month, `Exists`) are only computed where selected,
-    for the drill-down's rows.
+    Behind: met in fewer of the *ended* `months` than there are, counted by one index range per
+    row. Open: met every ended month but not yet the running one (the last of `months`, when it has
+    not ended). The flags m0, m1, … (one per month, `Exists`) are only computed where selected, for
+    the drill-down's rows.
     """
     if not months:
-        return Marked(queryset, Q(pk__in=[]), months)
+        return Marked(queryset, NOTHING, months)
     outer = {column: OuterRef(row_column) for column, row_column in keys.items()}
-    # A range, not IN (...): with the row's key it is one index range condition.
-    within = rollup.filter(month__gte=months[0], month__lte=months[-1], **outer)
-    met = within.values(*keys).annotate(n=Count("month", distinct=True))
+    ended = [first for first in months if next_month(first) <= today]
+
+    def met_between(last):
+        # A range, not IN (...): with the row's key it is one index range condition.
+        within = rollup.filter(month__gte=months[0], month__lte=last, **outer)
+        return Coalesce(Subquery(within.values(*keys).annotate(n=Count("month", distinct=True)).values("n")), 0)
+
     flags = {f"m{i}": Exists(rollup.filter(month=first, **outer)) for i, first in enumerate(months)}
-    marked = queryset.alias(months_met=Coalesce(Subquery(met.values("n")), 0), **flags)
-    return Marked(marked, Q(months_met__lt=len(months)), months)
+    if len(ended) == len(months):
+        marked = queryset.alias(months_met=met_between(months[-1]), **flags)
+        return Marked(marked, Q(months_met__lt=len(months)), months)
+    running = Exists(rollup.filter(month=months[-1], **outer))
+    if not ended:
+        return Marked(queryset.alias(running_met=running, **flags), NOTHING, months, open=Q(running_met=False))
+    marked = queryset.alias(ended_met=met_between(ended[-1]), running_met=running, **flags)
+    behind = Q(ended_met__lt=len(ended))
+    return Marked(marked, behind, months, open=Q(ended_met=len(ended), running_met=False))
 
 
 def talents_marked(user, period: Period, today: datetime.date) -> Marked:
@@ -178,7 +209,8 @@ def talents_marked(user, period: Period, today: datetime.date) -> Marked:
     user's scope (a village's 12 talents took as long as the county's 5,000).
     """
     assignments = TalentAssignment.objects.visible_to(user).filter(year=period.year, talent__status=TalentStatus.ACTIVE)
-    return _marked_by_rollup(assignments, TalentServiceMonth.objects.all(), period.months(today), talent_id="talent_id")
+    months = period.months(today)
+    return _marked_by_rollup(assignments, TalentServiceMonth.objects.all(), months, today, talent_id="talent_id")
 
 
 def units_marked(user, period: Period, today: datetime.date) -> Marked:
@@ -187,7 +219,9 @@ def units_marked(user, period: Period, today: datetime.date) -> Marked:
     (as UnitContactMonth counts them), probed per pairing instead of joining the activities."""
     pairings = _active_pairings(user, period.year)
     contacts = UnitContactMonth.objects.all()
-    return _marked_by_rollup(pairings, contacts, period.months(today), unit_id="unit_id", village_id="village_id")
+    return _marked_by_rollup(
+        pairings, contacts, period.months(today), today, unit_id="unit_id", village_id="village_id"
+    )
 
 
 def agreements_marked(user, period: Period, today: datetime.date) -> Marked:
@@ -196,7 +230,7 @@ def agreements_marked(user, period: Period, today: datetime.date) -> Marked:
         pairing=OuterRef("pk"), year=period.year, status__in=[AgreementStatus.SIGNED, AgreementStatus.CLOSED]
     )
     queryset = _active_pairings(user, period.year).alias(ok=Exists(signed))
-    return Marked(queryset, Q(ok=False))
+    return _by_deadline(queryset, Q(ok=False), datetime.date(period.year, 12, 31), today)
 
 
 def meetings_marked(user, period: Period, today: datetime.date) -> Marked:
@@ -207,7 +241,7 @@ def meetings_marked(user, period: Period, today: datetime.date) -> Marked:
         pairing=OuterRef("pk"), status=MeetingStatus.FINAL, held_at__gte=start, held_at__lt=end
     )
     queryset = _active_pairings(user, year).alias(ok=Exists(held))
-    return Marked(queryset, Q(ok=False))
+    return _by_deadline(queryset, Q(ok=False), meeting_deadline(period), today)
 
 
 def months_marked(user, period: Period, today: datetime.date) -> Marked:
@@ -235,7 +269,8 @@ def reports_marked(user, period: Period, today: datetime.date) -> Marked:
     done = TownshipHalfYearReport.objects.filter(
         township=OuterRef("pk"), year=year, half=half, status=ReportStatus.SUBMITTED
     )
-    return Marked(Township.objects.visible_to(user).alias(ok=Exists(done)), Q(ok=False))
+    deadline = half_year_range(year, half)[1] - datetime.timedelta(days=1)
+    return _by_deadline(Township.objects.visible_to(user).alias(ok=Exists(done)), Q(ok=False), deadline, today)
 
 
 @dataclass(frozen=True)
@@ -250,6 +285,7 @@ class Rule:
     related: tuple[str, ...]
     columns: tuple[str, ...]
     cells: Callable  # (row) -> tuple of the fixed cells, before the months missed
+    measure: str = "个"  # the counting word after a number of rows: "未达标 60 人"
 
 
 COUNTY_TOWNSHIP = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER})
@@ -280,6 +316,7 @@ RULES: dict[str, Rule] = {
                 a.talent.name,
                 a.talent.unit.name if a.talent.unit else "",
             ),
+            measure="人",
         ),
         Rule(
             "units",
@@ -292,6 +329,7 @@ RULES: dict[str, Rule] = {
             ("unit", "village__township"),
             ("乡镇", "结对村（社区）", "县直单位"),
             _pairing_cells,
+            measure="对",
         ),
         Rule(
             "agreements",
@@ -304,6 +342,7 @@ RULES: dict[str, Rule] = {
             ("unit", "village__township"),
             ("乡镇", "结对村（社区）", "县直单位"),
             _pairing_cells,
+            measure="对",
         ),
         Rule(
             "meetings",
@@ -316,6 +355,7 @@ RULES: dict[str, Rule] = {
             ("unit", "village__township"),
             ("乡镇", "结对村（社区）", "县直单位"),
             _pairing_cells,
+            measure="对",
         ),
         Rule(
             "months",
@@ -376,10 +416,11 @@ class TownshipFigure:
     code: str
     total: int
     behind: int
+    open: int = 0
 
     @property
     def done(self) -> int:
-        return self.total - self.behind
+        return self.total - self.behind - self.open
 
     @property
     def rate(self) -> float | None:
@@ -402,8 +443,12 @@ class RuleFigures:
         return sum(t.behind for t in self.townships)
 
     @property
+    def open(self) -> int:
+        return sum(t.open for t in self.townships)
+
+    @property
     def rate(self) -> float | None:
-        return round(100 * (self.total - self.behind) / self.total, 1) if self.total else None
+        return round(100 * (self.total - self.behind - self.open) / self.total, 1) if self.total else None
 
 
 def _prefix(path: str) -> str:
@@ -417,10 +462,12 @@ def rule_figures(user, rule: Rule, period: Period, today: datetime.date) -> Rule
     grouped = (
         marked.queryset.order_by()
         .values(t_id=F(_township_key(rule)), t_name=F(f"{prefix}name"), t_code=F(f"{prefix}code"))
-        .annotate(total=Count("pk"), behind=Count("pk", filter=marked.behind))
+        .annotate(total=Count("pk"), behind=Count("pk", filter=marked.behind), open=Count("pk", filter=marked.open))
         .order_by("t_code")
     )
-    townships = [TownshipFigure(g["t_id"], g["t_name"], g["t_code"], g["total"], g["behind"]) for g in grouped]
+    townships = [
+        TownshipFigure(g["t_id"], g["t_name"], g["t_code"], g["total"], g["behind"], g["open"]) for g in grouped
+    ]
     return RuleFigures(rule, townships, marked.months)
 
 
@@ -445,11 +492,16 @@ def _township_key(rule: Rule) -> str:
     return f"{_prefix(rule.township)}pk"
 
 
-def behind_queryset(user, rule: Rule, period: Period, today: datetime.date, township_id: int | None = None):
-    """The rows behind on `rule`, with their month flags selected (one query when evaluated)."""
+def behind_queryset(
+    user, rule: Rule, period: Period, today: datetime.date, township_id: int | None = None, *, still_open=False
+):
+    """The rows behind on `rule` (or, `still_open`, the rows open before the deadline), with their
+    month flags selected (one query when evaluated)."""
     marked = rule.mark(user, period, today)
-    flags = {name: F(name) for name in marked.queryset.query.annotations}
-    queryset = marked.queryset.filter(marked.behind).annotate(row_township=F(_township_key(rule)), **flags)
+    flags = {name: F(name) for name in marked.queryset.query.annotations if re.fullmatch(r"m\d+", name)}
+    queryset = marked.queryset.filter(marked.open if still_open else marked.behind).annotate(
+        row_township=F(_township_key(rule)), **flags
+    )
     if rule.related:
         queryset = queryset.select_related(*rule.related)
     if township_id is not None:
@@ -483,14 +535,25 @@ def headers(rule: Rule, months) -> tuple[str, ...]:
     return rule.columns + (("未达标月份",) if months else ())
 
 
-def open_counts(user, today: datetime.date) -> list[tuple[Rule, Period, int]]:
-    """For the home page: how many rows are behind now (this month; this half year for meetings
-    and township reports; this year for agreements). One count query per rule."""
+@dataclass(frozen=True)
+class OpenCount:
+    rule: Rule
+    period: Period
+    behind: int  # past the deadline (未达标)
+    open: int  # not yet, before the deadline (待完成)
+
+
+def open_counts(user, today: datetime.date) -> list[OpenCount]:
+    """For the home page: how many rows are behind and how many still open now (this month; this
+    half year for meetings and township reports; this year for agreements). One query per rule."""
     counts = []
     for rule in rules_for(user):
         period = current_period("half" if rule.code in ("meetings", "reports") else "month", today)
         marked = rule.mark(user, period, today)
-        counts.append((rule, period, marked.queryset.filter(marked.behind).count()))
+        # An always-false condition would make the whole aggregate "empty" (every count 0): leave it out.
+        wanted = {name: q for name, q in (("behind", marked.behind), ("open", marked.open)) if q != NOTHING}
+        figures = marked.queryset.aggregate(**{name: Count("pk", filter=q) for name, q in wanted.items()})
+        counts.append(OpenCount(rule, period, figures.get("behind", 0), figures.get("open", 0)))
     return counts
 
 

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from pairing.choices import Role
 
-from .choices import ClaimStatus
-from .models import Demand, DemandClaim
+from .choices import ActivityStatus, ClaimStatus, MonthStatus
+from .models import Demand, DemandClaim, LedgerMonth, ServiceActivity
 from .models.demands import CLAIMABLE_STATUSES, OPEN_STATUSES
 from .services.demands import claimant_village_ids
 
@@ -51,4 +51,28 @@ def my_claims(user):
         .filter(pk__in=own.values("pk"), status=ClaimStatus.ACTIVE, demand__status__in=OPEN_STATUSES)
         .select_related("demand__village")
         .order_by("demand__due_date", "pk")
+    )
+
+
+def months_awaiting_confirmation(user):
+    """Submitted months the user's township has yet to confirm (the officer's queue), oldest first."""
+    return (
+        LedgerMonth.objects.visible_to(user)
+        .filter(status=MonthStatus.SUBMITTED)
+        .select_related("village")
+        .order_by("month", "village__code")
+    )
+
+
+def activities_to_review(user):
+    """Activities recorded by talents or units in the user's village that wait for its confirmation."""
+    return ServiceActivity.objects.visible_to(user).filter(status=ActivityStatus.PENDING)
+
+
+def own_services_in(user, start, end):
+    """A talent's own activities dated in [start, end), any state (their month at a glance)."""
+    if user.role != Role.TALENT or not user.talent_id:
+        return ServiceActivity.objects.none()
+    return ServiceActivity.objects.visible_to(user).filter(
+        participants__talent=user.talent_id, date__gte=start, date__lt=end
     )

@@ -22,6 +22,7 @@ urlpatterns = [
     re_path(r"^photos/(?P<pk>\d+)/(?P<size>full|thumb)/$", activities.photo_file, name="photo"),
     path("months/", months.month_list, name="month_list"),
     path("months/queue/", months.month_queue, name="month_queue"),
+    path("months/queue/confirm/", months.month_confirm_many, name="month_confirm_many"),
     re_path(rf"^months/{MONTH}/$", months.month_ledger, name="month_ledger"),
     re_path(rf"^months/{MONTH}/print/$", months.month_print, name="month_print"),
     re_path(rf"^months/{MONTH}/export\.xlsx$", months.month_export, name="month_export"),

@@ -40,6 +40,9 @@ def portal(request):
     user = getattr(request, "user", None)
     context = {"DEMO_MODE": settings.DEMO_MODE, "PORTAL_TITLE": "党建结对共建平台"}
     if user is not None and user.is_authenticated:
-        context["nav_directory"] = directory_menu(user)
+        # A secretary's and a talent's directory is their own village or record, linked from the home
+        # page; a menu of directories holding one or two rows each would only be in the way.
+        own_work = not user.is_superuser and user.role in (Role.VILLAGE_SECRETARY, Role.TALENT)
+        context["nav_directory"] = [] if own_work else directory_menu(user)
         context["nav_audit_log"] = can_read_audit_log(user)
     return context

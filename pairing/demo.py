@@ -107,12 +107,13 @@ class Scale:
     villages: int
     units: int
     talents: int
+    label: str = "自定义规模"  # how the audit log and messages name it: "一个县"
 
 
 SCALES = {
-    "small": Scale("small", counties=1, townships=3, villages=10, units=4, talents=40),
-    "county": Scale("county", counties=1, townships=15, villages=300, units=120, talents=5000),
-    "city": Scale("city", counties=10, townships=15, villages=300, units=120, talents=5000),
+    "small": Scale("small", label="小型示例", counties=1, townships=3, villages=10, units=4, talents=40),
+    "county": Scale("county", label="一个县", counties=1, townships=15, villages=300, units=120, talents=5000),
+    "city": Scale("city", label="一个市（10 个县）", counties=10, townships=15, villages=300, units=120, talents=5000),
 }
 
 
@@ -212,7 +213,7 @@ def build_directory(ctx: DemoContext) -> None:
             object_type="pairing.county",
             object_id=str(county.pk),
             object_repr=county.name,
-            message=f"生成演示数据（规模 {ctx.scale.name}）。",
+            message=f"生成演示数据（规模：{ctx.scale.label}）。",
         )
         _build_county(ctx, county, specialties)
         ctx.log(f"  {county.name}（{county.code}）：{time.monotonic() - started:.1f} 秒")

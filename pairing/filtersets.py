@@ -3,7 +3,7 @@ from django.urls import reverse_lazy
 
 from pairing.core.filtering import PortalFilterSet, ScopedChoiceWidget, YearFilter, visible_rows
 
-from .choices import PoliticalStatus, TalentStatus, UnitKind, VillageKind
+from .choices import Gender, PoliticalStatus, TalentStatus, UnitKind, VillageKind
 from .models import (
     County,
     CountyUnit,
@@ -80,6 +80,8 @@ class UrbanTalentFilterSet(PortalFilterSet):
     search_fields = ("name", "position", "unit__name")
     status = django_filters.ChoiceFilter(choices=TalentStatus.choices, label="状态")
     political_status = django_filters.ChoiceFilter(choices=PoliticalStatus.choices, label="政治面貌")
+    # Declared, not generated from Meta.fields: a generated filter's label was seen as "Gender".
+    gender = django_filters.ChoiceFilter(choices=Gender.choices, label="性别")
     specialty = django_filters.ModelChoiceFilter(
         field_name="specialties", queryset=Specialty.objects.all(), label="特长"
     )

@@ -60,3 +60,23 @@ def annotated_pairings(user, year: int):
             agreement_pk=Subquery(agreements.values("pk")[:1]),
         )
     )
+
+
+# Who takes an agreement's next step, by role: the village submits a draft, the unit confirms what
+# the village submitted, and either party registers the signing once the unit has confirmed.
+NEXT_STEP_BY_ROLE = {
+    "village_secretary": ((S.DRAFT, "待提交"), (S.CONFIRMED, "待登记签署")),
+    "unit_liaison": ((S.SUBMITTED, "待确认"), (S.CONFIRMED, "待登记签署")),
+}
+
+
+def agreements_awaiting(user, year: int):
+    """The user's agreements of `year` waiting for the user's own next step, with the step's name."""
+    steps = dict(NEXT_STEP_BY_ROLE.get(user.role, ()))
+    rows = (
+        Agreement.objects.visible_to(user)
+        .filter(year=year, status__in=list(steps))
+        .select_related("pairing__village", "pairing__unit")
+        .order_by("status", "pairing__village__code")
+    )
+    return [(agreement, steps[agreement.status]) for agreement in rows]

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from config.navigation import WORK_MENU
+from config.navigation import TASK_MENUS, WORK_MENU
 
 
 @pytest.mark.django_db
@@ -12,9 +12,9 @@ from config.navigation import WORK_MENU
     [
         ("alice", ["三清单一协议", "乡镇半年报告", "合规看板"], ["可认领需求"]),
         ("bob", ["三清单一协议", "乡镇半年报告"], ["可认领需求"]),
-        ("dave", ["三清单一协议", "工作台账", "联席会议"], ["乡镇半年报告"]),
+        ("dave", ["登记活动", "本月台账", "发布需求", "三清单一协议", "联席会议"], ["乡镇半年报告", "城市人才"]),
         ("erin", ["三清单一协议", "可认领需求"], ["乡镇半年报告"]),
-        ("frank", ["工作台账", "可认领需求"], ["三清单一协议", "合规看板"]),
+        ("frank", ["认领需求", "登记服务", "我的服务记录"], ["三清单一协议", "合规看板", "县直单位"]),
         ("grace", [], ["工作台账", "三清单一协议"]),
     ],
 )
@@ -38,6 +38,27 @@ def test_every_work_entry_opens_for_a_role_it_is_shown_to(client, cast):
         response = client.get(reverse(url_name), follow=True)
         assert response.status_code == 200, (label, user.username, response.status_code)
         assert response.request["PATH_INFO"] != reverse("pairing:login"), label
+
+
+@pytest.mark.django_db
+def test_a_secretary_and_a_talent_get_their_tasks_as_verbs_and_no_directory_menus(client, cast):
+    for user in (cast.dave, cast.frank):
+        client.force_login(user)
+        page = client.get(reverse("pairing:home")).content.decode()
+        assert "结对名录" not in page and "接口文档" not in page
+        for label, url_name in TASK_MENUS[user.role]:
+            assert f'href="{reverse(url_name)}">{label}</a>' in page
+            response = client.get(reverse(url_name), follow=True)
+            assert response.status_code == 200, (label, user.username)
+
+
+@pytest.mark.django_db
+def test_the_api_docs_are_in_the_menu_for_staff_only(client, cast):
+    client.force_login(cast.alice)
+    assert "接口文档" not in client.get(reverse("pairing:home")).content.decode()
+    cast.alice.is_staff = True
+    cast.alice.save(update_fields=["is_staff"])
+    assert "接口文档" in client.get(reverse("pairing:home")).content.decode()
 
 
 @pytest.mark.django_db

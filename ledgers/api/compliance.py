@@ -63,6 +63,7 @@ class ComplianceView(APIView):
                     "months": [f"{m:%Y-%m}" for m in figures.months],
                     "total": figures.total,
                     "behind": figures.behind,
+                    "open": figures.open,  # not met yet, before the rule's deadline
                     "rate": figures.rate,
                     "townships": [
                         {
@@ -70,6 +71,7 @@ class ComplianceView(APIView):
                             "name": t.township,
                             "total": t.total,
                             "behind": t.behind,
+                            "open": t.open,
                             "rate": t.rate,
                         }
                         for t in figures.townships

@@ -116,7 +116,8 @@ class ActivityForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if "talents" in self.fields and not cleaned.get("talents") and not cleaned.get("units"):
-            raise ValidationError("请至少选择一名参与的城市人才，或勾选结对单位集体参与。")
+            # At the picker, where the eye and the fix are (not above the form).
+            self.add_error("talents", "请至少选择一名参与的城市人才，或勾选结对单位集体参与。")
         return cleaned
 
     def participants(self) -> tuple[ParticipantInput, ...]:

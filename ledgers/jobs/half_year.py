@@ -37,7 +37,7 @@ def agreement_signing(*, on: datetime.date, dry_run: bool) -> list[str]:
     period = Period("half", on.year, 1)
     week = on.isocalendar()
     marked = compliance.agreements_marked(system_actor(), period, on)
-    rows = marked.queryset.filter(marked.behind).order_by("pk")
+    rows = marked.queryset.filter(marked.unmet).order_by("pk")
     rows = rows.values_list("pk", "village_id", "unit_id", "village__name", "unit__name")
     outcomes = []
     for chunk in chunks(rows):
@@ -65,7 +65,7 @@ def agreement_escalation(*, on: datetime.date, dry_run: bool) -> list[str]:
     period = Period("half", on.year, 1)
     marked = compliance.agreements_marked(system_actor(), period, on)
     rows = (
-        marked.queryset.filter(marked.behind)
+        marked.queryset.filter(marked.unmet)
         .order_by("village__township_id", "village__code")
         .values_list("village__township_id", "village__township__name", "village__name")
     )
@@ -95,7 +95,7 @@ def meeting_half_year(*, on: datetime.date, dry_run: bool) -> list[str]:
     period = Period("half", on.year, half_of(on))
     deadline = half_year_range(on.year, half_of(on))[1] - datetime.timedelta(days=1)
     marked = compliance.meetings_marked(system_actor(), period, on)
-    rows = marked.queryset.filter(marked.behind).order_by("pk")
+    rows = marked.queryset.filter(marked.unmet).order_by("pk")
     rows = rows.values_list("pk", "village_id", "unit_id", "village__name", "unit__name")
     outcomes = []
     for chunk in chunks(rows):
@@ -204,7 +204,7 @@ def township_half_year_report(*, on: datetime.date, dry_run: bool) -> list[str]:
     year, half = (on.year - 1, 2) if on.month <= 6 else (on.year, 1)
     period = Period("half", year, half)
     marked = compliance.reports_marked(system_actor(), period, on)
-    rows = marked.queryset.filter(marked.behind).order_by("pk").values_list("pk", "name")
+    rows = marked.queryset.filter(marked.unmet).order_by("pk").values_list("pk", "name")
     outcomes = []
     for chunk in chunks(rows):
         officers = recipients.accounts_by_anchor(Role.TOWNSHIP_OFFICER, {row[0] for row in chunk})

@@ -40,7 +40,7 @@ def talent_monthly_service(*, on: datetime.date, dry_run: bool) -> list[str]:
         activity__date__lt=end,
     )
     rows = (
-        marked.queryset.filter(marked.behind)
+        marked.queryset.filter(marked.unmet)
         .exclude(Exists(pending))
         .order_by("pk")
         .values_list("pk", "talent_id", "talent__name", "village__name")
@@ -62,7 +62,7 @@ def unit_monthly_contact(*, on: datetime.date, dry_run: bool) -> list[str]:
     period = Period("month", on.year, on.month)
     marked = compliance.units_marked(system_actor(), period, on)
     rows = (
-        marked.queryset.filter(marked.behind).order_by("pk").values_list("pk", "unit_id", "unit__name", "village__name")
+        marked.queryset.filter(marked.unmet).order_by("pk").values_list("pk", "unit_id", "unit__name", "village__name")
     )
     outcomes = []
     for chunk in chunks(rows):
@@ -90,7 +90,7 @@ def village_month_submit(*, on: datetime.date, dry_run: bool) -> list[str]:
     """Villages that have not submitted last month's ledger: their secretaries."""
     period = previous_month(on)
     marked = compliance.months_marked(system_actor(), period, on)
-    rows = marked.queryset.filter(marked.behind).order_by("pk").values_list("pk", "name")
+    rows = marked.queryset.filter(marked.unmet).order_by("pk").values_list("pk", "name")
     outcomes = []
     for chunk in chunks(rows):
         secretaries = recipients.accounts_by_anchor(Role.VILLAGE_SECRETARY, {row[0] for row in chunk})

@@ -15,7 +15,7 @@ from .activities import (
     reject_activity,
     update_activity,
 )
-from .months import confirm_month, ensure_month, lock_month, reopen_month, submit_month
+from .months import confirm_month, confirm_months, ensure_month, lock_month, reopen_month, submit_month
 
 __all__ = [
     "ParticipantInput",
@@ -23,6 +23,7 @@ __all__ = [
     "add_photos",
     "confirm_activity",
     "confirm_month",
+    "confirm_months",
     "delete_activity",
     "delete_photo",
     "ensure_month",

@@ -5,12 +5,13 @@ in the API) before anything is written, and claim_version's conditional UPDATE c
 """
 
 import datetime
+from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from pairing import roles
-from pairing.core import audit, events
+from pairing.core import audit, events, local_time
 from pairing.core.concurrency import claim_version
 from pairing.core.workflows import Step, Workflow
 from pairing.exceptions import StaleVersionError
@@ -32,6 +33,19 @@ def _county(user, row: LedgerMonth) -> bool:
     return roles.is_county_admin(user, row.village.township.county_id)
 
 
+def _submit_question(row: LedgerMonth | None) -> str:
+    question = "报送后本月台账不能再修改，如需更正须由乡镇党委退回。"
+    if row is None:
+        return question
+    last_day = month_range(row.month)[1] - datetime.timedelta(days=1)
+    if local_time.today() <= last_day:
+        # Submitting early is allowed (a village may finish its month's work early) but easy to regret.
+        remaining = (last_day - local_time.today()).days + 1
+        running = f"{month_label(row.month)}还没有结束（到{last_day.month}月{last_day.day}日，还有{remaining}天）"
+        return f"{running}，报送后本月剩下日子的活动不能再登记。{question}"
+    return question
+
+
 WORKFLOW = Workflow(
     "ledger_month",
     [
@@ -41,7 +55,7 @@ WORKFLOW = Workflow(
             lambda user, row: roles.is_secretary_of(user, row.village_id),
             "本村党组织书记（村务专干）",
             frozenset({M.OPEN}),
-            confirm="报送后本月台账不能再修改，如需更正须由乡镇党委退回。",
+            confirm=lambda row: _submit_question(row),
         ),
         Step(
             "confirm",
@@ -58,7 +72,7 @@ WORKFLOW = Workflow(
             lambda user, row: _county(user, row) or (row.status != M.LOCKED and _officer(user, row)),
             lambda row: "县委组织部" if row.status == M.LOCKED else "所属乡镇党委或县委组织部",
             frozenset({M.SUBMITTED, M.CONFIRMED, M.LOCKED}),
-            confirm="退回后该月台账回到村里修改，须重新报送和确认。",
+            confirm="退回后该月台账回到村里修改，村里须重新报送、乡镇重新确认。",
             reason=True,
         ),
         Step(
@@ -172,3 +186,35 @@ def reopen_month(*, actor, ledger_month: LedgerMonth, version: int | None, reaso
         reopened_at=timezone.now(),
         reopen_reason=reason,
     )
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What a batch confirmation did: the months confirmed, and each refused month with its reason."""
+
+    confirmed: list[LedgerMonth]
+    refused: list[tuple[str, Exception]]  # (the month as a person names it, the refusal)
+
+
+def confirm_months(*, actor, versions: dict[int, int | None]) -> BatchOutcome:
+    """The township confirms several submitted months at once ({month id: the version it saw}).
+
+    Deliberately not one transaction: each month goes through `confirm_month` on its own (its own
+    checks, its own transaction and audit record), so one stale or out-of-state month is refused
+    alone and the others are still confirmed. A month the actor cannot see is refused as missing.
+    """
+    rows = {
+        row.pk: row
+        for row in LedgerMonth.objects.visible_to(actor).filter(pk__in=list(versions)).select_related("village")
+    }
+    confirmed, refused = [], []
+    for pk in sorted(versions, key=lambda pk: (rows[pk].month, rows[pk].village.code) if pk in rows else (None,)):
+        row = rows.get(pk)
+        if row is None:
+            refused.append(("所选月份", ValidationError("该月台账不存在或不在您的管辖范围内。")))
+            continue
+        try:
+            confirmed.append(confirm_month(actor=actor, ledger_month=row, version=versions[pk]))
+        except (ValidationError, PermissionDenied, StaleVersionError) as exc:
+            refused.append((f"{row.village.name}{month_label(row.month)}", exc))
+    return BatchOutcome(confirmed, refused)

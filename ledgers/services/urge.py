@@ -47,11 +47,12 @@ def _targets(rule, objects) -> dict[int, list]:
 
 
 @transaction.atomic
-def urge(*, actor, rule, period, today: datetime.date, row_ids: list[int] | None) -> Outcome:
-    """Remind the people of the chosen rows (None: every row on the actor's list)."""
+def urge(*, actor, rule, period, today: datetime.date, row_ids: list[int] | None, still_open: bool = False) -> Outcome:
+    """Remind the people of the chosen rows (None: every row on the actor's list: the rows behind,
+    or with `still_open` the rows not done yet before the deadline)."""
     if not may_urge(actor):
         raise Denied("只有县委组织部和乡镇党委工作人员可以催办。", object_type="ledgers.compliance")
-    queryset, months = compliance.behind_queryset(actor, rule, period, today)
+    queryset, months = compliance.behind_queryset(actor, rule, period, today, still_open=still_open)
     if row_ids is not None:
         queryset = queryset.filter(pk__in=row_ids)
     objects = list(queryset)
@@ -103,7 +104,7 @@ def reminder_log_rows(user, rule, period, today: datetime.date):
     from ..jobs import JOB_RULES
 
     marked = rule.mark(user, period, today)
-    behind = set(marked.queryset.filter(marked.behind).values_list("pk", flat=True))
+    behind = set(marked.queryset.filter(marked.unmet).values_list("pk", flat=True))
     codes = [rule.code] + [job for job, code in JOB_RULES.items() if code == rule.code]
     rows = (
         Notification.objects.filter(rule__in=codes, period=period.param, subject_id__in=marked.queryset.values("pk"))

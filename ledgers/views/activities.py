@@ -19,13 +19,14 @@ from pairing.core.refusals import add_errors, flash_refusal
 from pairing.core.views import filtered_page
 from pairing.models import TalentAssignment, Village
 from pairing.redirects import next_url
+from pairing.views.home import Panel, PanelItem, panel_provider
 
-from .. import services
+from .. import queries, services
 from ..choices import ActivityStatus
 from ..filtersets import ServiceActivityFilterSet
 from ..forms.activities import ActivityForm, ReasonForm
 from ..models import ActivityParticipant, ActivityPhoto, ServiceActivity
-from ..periods import format_month
+from ..periods import current_month, format_month, month_label, month_range
 
 LIST_RELATED = ("village__township", "recorded_by")
 LIST_PREFETCH = ("participants__talent", "participants__unit", "photos")
@@ -108,6 +109,7 @@ def activity_detail(request, pk):
             "actions": actions,
             "can_change": "edit" in actions,
             "can_review": "confirm" in actions,
+            "steps": services.activities.WORKFLOW.steps,
             "reason_form": ReasonForm(),
             "month_url": reverse("ledgers:month_ledger", args=[activity.village_id, format_month(activity.month)]),
         },
@@ -256,3 +258,24 @@ def my_services(request):
         "ledgers/my_services.html",
         {"waiting": waiting, "page_obj": page, "year": year, "year_totals": year_totals},
     )
+
+
+@panel_provider
+def talent_month_panel(request) -> Panel | None:
+    """Home page: the talent's month (the rule asks for one confirmed service a month) and the way to record."""
+    user = request.user
+    if user.role != Role.TALENT or not user.talent_id:
+        return None
+    first = current_month()
+    mine = queries.own_services_in(user, *month_range(first))
+    confirmed = mine.filter(status=ActivityStatus.CONFIRMED).count()
+    waiting = mine.filter(status=ActivityStatus.PENDING).count()
+    services_url = reverse("ledgers:my_services")
+    items = [
+        PanelItem(
+            f"{month_label(first)}已确认的服务", f"{confirmed} 次", services_url, note="每月至少参加 1 次服务活动"
+        ),
+        PanelItem("等村里确认的服务", f"{waiting} 条", services_url),
+        PanelItem("服务后登记", "登记服务", reverse("ledgers:activity_create")),
+    ]
+    return Panel("本月服务待办", items, order=12)

@@ -68,6 +68,7 @@ def board(request):
             "period": period,
             "figures": figures,
             "matrix": compliance.by_township(figures),
+            "cell_rules": {rf.rule.code: rf.rule for rf in figures},
             "quick": _quick_periods(today),
             "meeting_deadline": compliance.meeting_deadline(period),
             "meeting_overdue": compliance.meeting_overdue(period, today),
@@ -81,10 +82,16 @@ def rule_list(request, code):
     rule = _rule(request, code)
     period = _period(request)
     township = _township(request)
-    queryset, months = compliance.behind_queryset(request.user, rule, period, timezone.localdate(), township)
+    still_open = request.GET.get("open") == "1"  # the rows not met yet, before the deadline (待完成)
+    queryset, months = compliance.behind_queryset(
+        request.user, rule, period, timezone.localdate(), township, still_open=still_open
+    )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = compliance.to_rows(rule, page.object_list, months)
     urged = reminded(rule, period, [row.pk for row in rows])
+    headers = compliance.headers(rule, months)
+    if still_open and months:
+        headers = (*headers[:-1], "进行中的月份")
     return render(
         request,
         "ledgers/compliance/rule.html",
@@ -96,8 +103,10 @@ def rule_list(request, code):
             "entries": [(row, urged.get(row.pk)) for row in rows],
             "may_urge": may_urge(request.user),
             "is_county": has_role(request.user, Role.COUNTY_ADMIN),
-            "headers": compliance.headers(rule, months),
+            "headers": headers,
             "has_months": bool(months),
+            "still_open": still_open,
+            "township": township,
             "section": "compliance",
         },
     )
@@ -141,16 +150,17 @@ def compliance_panel(request) -> Panel | None:
     user = request.user
     if not user.is_authenticated or not compliance.rules_for(user):
         return None
-    items = [
-        PanelItem(
-            rule.title,
-            count,
-            f"{reverse('ledgers:compliance_rule', args=[rule.code])}?period={period.param}",
-            note=period.label,
-        )
-        for rule, period, count in compliance.open_counts(user, timezone.localdate())
-    ]
-    return Panel("结对工作待办（未达标）", items, order=20)
+    items = []
+    for count in compliance.open_counts(user, timezone.localdate()):
+        url = f"{reverse('ledgers:compliance_rule', args=[count.rule.code])}?period={count.period.param}"
+        if count.behind:
+            items.append(
+                PanelItem(count.rule.title, f"未达标 {count.behind}", url, note=f"{count.period.label}，已过期限")
+            )
+        if count.open:
+            note = f"{count.period.label}，{count.rule.subject}尚未完成，期限未到"
+            items.append(PanelItem(count.rule.title, f"待完成 {count.open}", f"{url}&open=1", note=note))
+    return Panel("结对工作待办", items, order=20, empty_text="各项结对工作都已完成。")
 
 
 urlpatterns = [

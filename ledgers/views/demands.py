@@ -136,6 +136,7 @@ def demand_detail(request, pk):
         "own_claim": services.own_claim(user, demand),
         "overdue": demand.is_overdue(),
         "actions": actions,
+        "steps": services.WORKFLOW.steps,
         "suggestions": suggest_talents(demand, user) if "invite" in actions or _suggesting(user, demand) else None,
     }
     if "resolve" in actions:

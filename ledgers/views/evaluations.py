@@ -56,6 +56,7 @@ def evaluation_list(request):
         {
             **listing,
             "can_forward": has_role(request.user, Role.TOWNSHIP_OFFICER),
+            "steps": service.WORKFLOW.steps,
             "is_village": has_role(request.user, Role.VILLAGE_SECRETARY),
         },
     )
@@ -125,7 +126,12 @@ def evaluation_detail(request, pk):
     return render(
         request,
         "ledgers/evaluations/detail.html",
-        {"evaluation": evaluation, "can_change": "change" in actions, "can_forward": "forward" in actions},
+        {
+            "evaluation": evaluation,
+            "can_change": "change" in actions,
+            "can_forward": "forward" in actions,
+            "steps": service.WORKFLOW.steps,
+        },
     )
 
 

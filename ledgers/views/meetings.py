@@ -93,6 +93,7 @@ def meeting_detail(request, pk):
                 for r in resolutions
             ],
             "actions": actions,
+            "steps": service.WORKFLOW.steps,
             "is_party": "follow_up" in actions,
             "can_change": "edit" in actions,
             "resolution_form": ResolutionForm(),

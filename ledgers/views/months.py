@@ -7,16 +7,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
 from pairing.core import audit
-from pairing.core.refusals import flash_refusal
+from pairing.core.refusals import flash_refusal, refusal_text
 from pairing.core.views import filtered_page
 from pairing.exceptions import StaleVersionError
 from pairing.models import Village
+from pairing.views.home import Panel, PanelItem, panel_provider
 
-from .. import services
+from .. import queries, services
 from ..choices import ActivityStatus, MonthStatus
 from ..exports import ledger_workbook
 from ..filtersets import LedgerMonthFilterSet
@@ -100,13 +102,49 @@ def month_list(request):
 
 def month_queue(request):
     """The township's queue: submitted months waiting for its confirmation, oldest first."""
+    user = request.user
     queryset = (
-        LedgerMonth.objects.visible_to(request.user)
+        LedgerMonth.objects.visible_to(user)
         .filter(status=MonthStatus.SUBMITTED)
         .select_related("village__township", "submitted_by")
     )
     listing = filtered_page(request, LedgerMonthFilterSet, queryset, ordering=("month", "village__code"), per_page=30)
-    return render(request, "ledgers/month_queue.html", listing)
+
+    def step_allowed(row):
+        return services.months.WORKFLOW.may("confirm", row, user)
+
+    return render(
+        request,
+        "ledgers/month_queue.html",
+        {
+            **listing,
+            "confirm_step": services.months.WORKFLOW["confirm"],
+            # Ticks only where this user may confirm (a county admin reads the queue but does not confirm).
+            "confirmable": {row.pk for row in listing["page_obj"] if step_allowed(row)},
+        },
+    )
+
+
+@require_POST
+def month_confirm_many(request):
+    """Confirm the months ticked in the queue, each on its own; say which were refused and why."""
+    versions = {}
+    for value in request.POST.getlist("months"):
+        pk, _, version = value.partition(":")
+        if pk.isdigit() and version.isdigit():
+            versions[int(pk)] = int(version)
+    if not versions:
+        messages.error(request, "请先勾选要确认的月度台账。")
+        return redirect("ledgers:month_queue")
+    outcome = services.confirm_months(actor=request.user, versions=versions)
+    if outcome.confirmed:
+        names = "、".join(f"{row.village.name}{month_label(row.month)}" for row in outcome.confirmed)
+        messages.success(request, f"已确认 {len(outcome.confirmed)} 个月度台账：{names}。")
+    if outcome.refused:
+        messages.error(request, f"以下 {len(outcome.refused)} 个月度台账未确认，请逐个查看：")
+        for name, exc in outcome.refused:
+            messages.error(request, f"{name}：{refusal_text(exc)}")
+    return redirect("ledgers:month_queue")
 
 
 def month_print(request, village_id, month):
@@ -136,6 +174,33 @@ def month_export(request, village_id, month):
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@panel_provider
+def month_panel(request) -> Panel | None:
+    """Home page: the township is told about the months waiting for it; the village about its month."""
+    user = request.user
+    if user.role == Role.TOWNSHIP_OFFICER:
+        waiting = queries.months_awaiting_confirmation(user)
+        count = waiting.count()
+        if not count:
+            return Panel("月度台账待办", [], order=12, empty_text="没有待确认的月度台账。")
+        queue = reverse("ledgers:month_queue")
+        items = [PanelItem("待确认的月度台账", f"{count} 个", queue, note="村已报送，请核对后确认（可一次确认多个）")]
+        items += [PanelItem(f"{row.village.name}{row.label}", "查看", row.get_absolute_url()) for row in waiting[:5]]
+        return Panel("月度台账待办", items, order=12)
+    if user.role == Role.VILLAGE_SECRETARY and user.village_id:
+        row = month_row(user.village, current_month())
+        pending = queries.activities_to_review(user).count()
+        items = [
+            PanelItem(f"{month_label(row.month)}台账", row.get_status_display(), reverse("ledgers:home")),
+            PanelItem(
+                "待确认的活动", f"{pending} 条", reverse("ledgers:pending"), note="人才或单位登记的活动，确认后计入台账"
+            ),
+            PanelItem("登记一次活动", "登记活动", reverse("ledgers:activity_create")),
+        ]
+        return Panel("本村台账待办", items, order=12)
+    return None
 
 
 def home(request):

@@ -25,7 +25,10 @@ def urge_view(request, code):
     if not may_urge(request.user):
         raise Http404
     period = _period(request)
+    still_open = request.GET.get("open") == "1"  # urging the rows still open before the deadline
     back = f"{reverse('ledgers:compliance_rule', args=[code])}?period={period.param}"
+    if still_open:
+        back += "&open=1"
     if request.POST.get("all") == "1":
         ids = None
     else:
@@ -33,7 +36,9 @@ def urge_view(request, code):
         if not ids:
             messages.error(request, "请先勾选要催办的对象，或选择“全部催办”。")
             return redirect(back)
-    outcome = urge(actor=request.user, rule=rule, period=period, today=timezone.localdate(), row_ids=ids)
+    outcome = urge(
+        actor=request.user, rule=rule, period=period, today=timezone.localdate(), row_ids=ids, still_open=still_open
+    )
     if outcome.sent:
         messages.success(request, f"已催办，发送 {outcome.sent} 条提醒。")
     else:

@@ -99,7 +99,12 @@ def report_detail(request, pk):
     return render(
         request,
         "ledgers/reports/detail.html",
-        {"report": report, "can_change": "edit" in actions, "can_submit": "submit" in actions},
+        {
+            "report": report,
+            "can_change": "edit" in actions,
+            "can_submit": "submit" in actions,
+            "steps": service.WORKFLOW.steps,
+        },
     )
 
 

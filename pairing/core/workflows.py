@@ -40,10 +40,14 @@ class Step:
     when: Callable[[Any, Any], bool] | None = None  # (obj, user) -> a further condition
     when_message: Text = ""  # (obj, user) -> the refusal when `when` fails
     why_not: Callable[[Any, Any], str] | None = None  # (user, obj) -> a more precise refusal than who_label's
-    confirm: str = ""  # asked before an irreversible step; empty for reversible ones
+    confirm: Text = ""  # (obj) -> asked before an irreversible step (a second tap); empty for reversible ones
     hint: Text = ""  # (obj) -> appended to the wrong-state message
     reason: bool = False  # the step needs a reason, which is recorded
     creates: bool = False  # taken on the parent (the village, the pairing), not on a row: no button on a row
+
+    def asks(self, obj=None) -> str:
+        """The question a page asks before this step ("报送后本月台账不能再修改…"), or ""."""
+        return _say(self.confirm, obj) if self.confirm else ""
 
     def admits(self, user, obj) -> bool:
         return bool(user is not None and user.is_authenticated and user.is_active and self.who(user, obj))

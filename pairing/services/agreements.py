@@ -86,7 +86,12 @@ WORKFLOW = Workflow(
             "县直单位联络员/名誉村长",
             confirm="确认后双方即可登记签署；确认即表示单位同意协议和三个清单的内容。",
         ),
-        _step("reject", "退回协议", {S.SUBMITTED, S.CONFIRMED}),
+        _step(
+            "reject",
+            "退回协议",
+            {S.SUBMITTED, S.CONFIRMED},
+            confirm="退回后协议回到草拟状态，由本村修改后重新提交，单位须重新确认。",
+        ),
         _step(
             "sign",
             "登记签署",

@@ -83,3 +83,31 @@ def sort_state(column, ordering) -> str:
     if ordering == f"-{column.order_by}":
         return "desc"
     return ""
+
+
+@register.simple_tag
+def asks(step, obj=None):
+    """The attributes that make a form ask before an irreversible step (portal.js shows the question).
+
+    `{% asks steps.submit month %}` on the <form>: the step's question and its verb for the
+    confirming button. Empty for a step that asks nothing, so a reversible step submits at once.
+    """
+    question = step.asks(obj) if step is not None else ""
+    if not question:
+        return ""
+    return format_html(' data-confirm="{}" data-confirm-label="{}"', question, step.label)
+
+
+@register.filter
+def get_item(mapping, key):
+    """`{{ rules|get_item:code }}`: a dict's value by a key held in a variable."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def index(sequence, position: int):
+    """`{{ headers|index:forloop.counter0 }}`: the item at a position (a column's header for its cells)."""
+    try:
+        return sequence[position]
+    except (IndexError, TypeError):
+        return ""

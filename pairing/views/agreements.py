@@ -208,6 +208,7 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
         "agreement": agreement,
         "allowed": allowed,
         "workflow": [action for action in allowed if action not in ("edit", "track")],
+        "steps": svc.WORKFLOW.steps,
         "editing": editing,
         "tracking": tracking,
         "resource_rows": rows("resource", resources),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from pairing.core.local_time import local_text
 
+from .. import queries
 from ..choices import AuditAction, Role
 from ..context_processors import can_read_audit_log, role_sees
 from ..models import AuditEvent, CountyUnit, Pairing, TalentAssignment, Township, UrbanTalent, Village
@@ -44,6 +45,55 @@ def panel_provider(func: Callable) -> Callable:
     return func
 
 
+def post_name(user) -> str:
+    """The user's own place in the county, named on the home page ("甲一村（东岳镇）", "县农业农村局")."""
+    if user.role == Role.VILLAGE_SECRETARY and user.village_id:
+        return f"{user.village.name}（{user.village.township.name}）"
+    if user.role == Role.TOWNSHIP_OFFICER and user.township_id:
+        return user.township.name
+    if user.role == Role.UNIT_LIAISON and user.unit_id:
+        return user.unit.name
+    if user.role == Role.TALENT and user.talent_id and user.talent.unit_id:
+        return user.talent.unit.name
+    if user.county_id:
+        return user.county.name
+    return ""
+
+
+# What the two administrators of 三员分立 look after (their pages come with the security work).
+ADMINISTERS = {
+    Role.SYSTEM_ADMIN: ("账号和角色", "系统设置", "定时任务"),
+    Role.SECURITY_ADMIN: ("安全策略", "登录锁定", "会话和密码规则"),
+}
+
+
+@panel_provider
+def administers(request) -> Panel | None:
+    duties = ADMINISTERS.get(request.user.role)
+    if duties is None:
+        return None
+    url = reverse("admin:index") if request.user.is_staff else ""
+    note = "" if url else "三员分立：不接触业务数据；管理页面随安全加固提供"
+    items = [PanelItem(duty, "进入" if url else "", url, note=note) for duty in duties]
+    return Panel("我管理的内容", items, order=10)
+
+
+@panel_provider
+def agreements_to_act(request) -> Panel | None:
+    """The secretary's and the liaison's agreements waiting for their step, each linked."""
+    user = request.user
+    if user.role not in queries.NEXT_STEP_BY_ROLE:
+        return None
+    year = timezone.localdate().year
+    items = [
+        PanelItem(
+            f"{agreement.pairing.village.name} · {agreement.pairing.unit.name}", step, agreement.get_absolute_url()
+        )
+        for agreement, step in queries.agreements_awaiting(user, year)
+    ]
+    return Panel(f"{year}年三清单一协议待办", items, order=15, empty_text="没有等您办理的协议。")
+
+
 @panel_provider
 def scope_counts(request) -> Panel | None:
     user = request.user
@@ -61,7 +111,8 @@ def scope_counts(request) -> Panel | None:
     ]
     if not items or user.role == Role.TALENT:
         return None
-    return Panel("我的管理范围", items, order=10, style="counts")
+    # A secretary's scope is one village: its to-dos come first, the directory counts after them.
+    return Panel("我的管理范围", items, order=90 if user.role == Role.VILLAGE_SECRETARY else 10, style="counts")
 
 
 @panel_provider
@@ -114,7 +165,7 @@ def action_label(action: str) -> str:
 def home(request):
     panels = [panel for provider in PANEL_PROVIDERS if (panel := provider(request)) is not None]
     panels.sort(key=lambda p: p.order)
-    return render(request, "pairing/home.html", {"panels": panels})
+    return render(request, "pairing/home.html", {"panels": panels, "post_name": post_name(request.user)})
 
 
 urlpatterns = [path("", home, name="home")]

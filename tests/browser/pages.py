@@ -42,3 +42,26 @@ def no_english(text: str) -> list[str]:
     """English words on a page meant for Chinese users (ignoring units and codes like PDF, Excel)."""
     allowed = {"PDF", "Excel", "MB", "IP"}
     return [word for word in re.findall(r"[A-Za-z]{3,}", text) if word not in allowed]
+
+
+def answer_question(page, asked: str, *, take: bool = True):
+    """An irreversible step's dialog is open and says `asked`; take the step (or cancel it)."""
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(asked)
+    expect(dialog.get_by_role("button", name="取消")).to_be_focused()  # Enter does not take the step
+    if take:
+        dialog.get_by_role("button", name=re.compile("^确定")).click()
+        page.wait_for_load_state()
+    else:
+        dialog.get_by_role("button", name="取消").click()
+        expect(dialog).to_be_hidden()
+
+
+def open_task(page, entry: str):
+    """Open one of a secretary's or a talent's own menu entries (flat in the navbar, by its verb)."""
+    toggler = page.get_by_role("button", name="展开菜单")
+    if toggler.is_visible():
+        toggler.click()
+    page.locator("#portal-nav").get_by_role("link", name=entry, exact=True).click()
+    page.wait_for_load_state()

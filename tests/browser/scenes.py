@@ -5,13 +5,17 @@ Each builder adds only what its journey needs and returns what the journey looks
 
 import datetime
 
+from django.utils import timezone
+
 from ledgers import services as ledger_services
-from ledgers.choices import ActivityKind
+from ledgers.choices import ActivityKind, MeetingStatus
+from ledgers.models import JointMeeting, TalentEvaluation
 from ledgers.periods import current_month, month_start
 from pairing.choices import AgreementStatus, Role
 from pairing.models import TalentAssignment, UrbanTalent
 from tests.factories import make_user
 from tests.ledgers.helpers import record
+from tests.ledgers.test_demands_support import publish
 from tests.pairing.test_agreements_support import make_agreement
 
 
@@ -127,3 +131,27 @@ def county_last_month(cast):
     make_agreement(cast.pairing_u_a1, status=AgreementStatus.SIGNED)  # this year's
     make_agreement(cast.pairing_v_b1, status=AgreementStatus.DRAFT)
     return previous
+
+
+def a_months_work(cast):
+    """Rows on every list: submitted months, activities, a demand, a meeting, an evaluation, agreements."""
+    submitted_months(cast)
+    publish(cast, title="修缮村道路灯")
+    make_agreement(cast.pairing_u_a1, status=AgreementStatus.SIGNED, year=timezone.localdate().year)
+    make_agreement(cast.pairing_v_b1, status=AgreementStatus.SUBMITTED, year=timezone.localdate().year)
+    JointMeeting.objects.create(
+        pairing=cast.pairing_u_a1,
+        held_at=timezone.now() - datetime.timedelta(days=3),
+        place="甲一村党群服务中心会议室",
+        unit_chair="王局长",
+        village_chair="李书记",
+        attendee_count=12,
+        agenda="研究茶园提质增效项目",
+        minutes="纪要",
+        status=MeetingStatus.FINAL,
+        finalized_at=timezone.now(),
+    )
+    last = last_month()
+    TalentEvaluation.objects.create(
+        talent=cast.talent_t, village=cast.village_a1, year=last.year, quarter=(last.month - 1) // 3 + 1, score=92
+    )

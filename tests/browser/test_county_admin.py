@@ -22,13 +22,15 @@ def test_a_county_admin_drills_into_the_compliance_board_and_reads_agreement_pro
     page.get_by_role("button", name="查看").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(month_label(month))
     card = page.locator("a.card", has_text=TALENTS_RULE)
-    expect(card).to_contain_text("2 / 4 未达标")  # 李四 and 钱七 did not serve; the other county's 王五 is not counted
+    # 李四 and 钱七 did not serve; the other county's 王五 is not counted. Count and rate, each named.
+    expect(card).to_contain_text("未达标 2 人，达标率 50.0%")
+    expect(card).to_contain_text("共 4 人")
     shot(page, "county-compliance-board", doc=True)
 
     # Township B's cell in the talents column: who did not serve there.
     header = page.locator("table thead th")
     column = [text.strip() for text in header.all_inner_texts()].index(TALENTS_RULE)
-    page.locator("table tbody tr", has_text="乙镇").locator("td").nth(column).get_by_role("link").click()
+    page.locator("table tbody tr", has_text="乙镇").locator("th, td").nth(column).get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"{TALENTS_RULE}：未达标名单")
     rows = page.locator("#behind-list tbody tr")
     expect(rows).to_have_count(1)

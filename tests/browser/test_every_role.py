@@ -74,8 +74,16 @@ def test_secretary_bad_hours_are_refused_at_the_field_and_the_rest_is_kept(cast,
     expect(chosen).to_have_count(1)
     expect(chosen).to_contain_text("张三（县农业农村局）")
     expect(page.locator("#id_project_item")).to_have_value("")  # the project picker still shows 请选择…
-    # TODO(issue 10 item 7): the photo is not kept (a browser cannot re-send a file): the page should
-    # say that it must be chosen again. Today the file field is silently empty.
+    # The photo is not kept (a browser cannot re-send a file): the page says it must be chosen again.
+    expect(page.locator("#id_photos_again")).to_have_text(
+        "表单未能保存，浏览器不会保留已选的文件：请重新选择现场照片。"
+    )
+    # The summary at the top is in view, names the field and leads to it.
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="每人服务时长（小时）").click()
+    expect(hours).to_be_focused()
     assert not ServiceActivity.objects.exists()
     shot(page, "secretary-bad-input")
 
@@ -208,3 +216,23 @@ def test_a_picker_is_one_control_named_by_its_label(cast, open_page):
     expect(field.get_by_role("combobox")).to_have_count(1)
     expect(field.get_by_role("combobox", name="参与的城市人才", exact=True)).to_be_visible()
     expect(field.get_by_role("listbox")).to_have_count(0)  # the dropdown is closed; the original select is hidden
+
+
+def test_a_missing_participant_is_refused_at_the_picker(cast, open_page):
+    page = open_page(cast.dave)
+    page.goto("/ledgers/activities/new/")
+    page.get_by_text("走访调研", exact=True).click()
+    page.get_by_label("活动名称").fill("入户走访")
+    page.get_by_label("活动内容").fill("走访 3 户")
+    page.get_by_label("每人服务时长（小时）").fill("2")
+    page.get_by_role("button", name="保存").click()
+    # At the picker (after its widget), not above the form; the summary's link focuses the picker.
+    error = page.locator("#id_talents_error")
+    expect(error).to_have_text("请至少选择一名参与的城市人才，或勾选结对单位集体参与。")
+    expect(
+        page.locator("#id_talents + .ts-wrapper + #id_talents_error, #id_talents ~ #id_talents_error")
+    ).to_have_count(1)
+    page.locator("[data-error-summary]").get_by_role("link", name="参与的城市人才").click()
+    expect(page.locator("#id_talents-ts-control")).to_be_focused()
+    shot(page, "secretary-picker-error")
+    assert not ServiceActivity.objects.exists()

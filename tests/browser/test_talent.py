@@ -10,7 +10,7 @@ from tests.ledgers.helpers import png_bytes, today
 from tests.ledgers.test_demands_support import publish
 
 from .conftest import shot
-from .pages import flash, open_menu
+from .pages import flash, open_task
 
 
 def test_a_talent_claims_a_demand_and_records_the_service(cast, open_page):
@@ -20,7 +20,7 @@ def test_a_talent_claims_a_demand_and_records_the_service(cast, open_page):
     publish(cast, village=cast.village_b1, actor=b1_secretary, title="乙一村的需求")  # not his village: not shown
 
     page = open_page(cast.frank)
-    open_menu(page, "工作", "可认领需求")
+    open_task(page, "认领需求")
     cards = page.locator(".card", has=page.get_by_role("button", name="认领"))
     expect(cards).to_have_count(2)
     expect(page.get_by_text("乙一村的需求")).to_have_count(0)
@@ -42,9 +42,7 @@ def test_a_talent_claims_a_demand_and_records_the_service(cast, open_page):
     page.get_by_role("link", name="为留守老人测量血压").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("为留守老人测量血压")
     expect(page.locator("dl")).to_contain_text("1/2 人")
-    open_menu(page, "工作", "工作台账")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("我的服务")
-    page.get_by_role("link", name="＋ 登记活动").click()
+    open_task(page, "登记服务")
     expect(page.get_by_label("参与的城市人才")).to_have_count(0)  # a talent records their own service
     page.get_by_text("小微服务", exact=True).click()
     expect(page.get_by_label("活动日期")).to_have_value(today().isoformat())  # today, already filled in

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 from playwright.sync_api import expect
 
+from ledgers import services as months
 from ledgers.choices import MonthStatus
 from ledgers.models import LedgerMonth, ServiceActivity
 from ledgers.periods import format_month, month_label
@@ -14,7 +15,7 @@ from tests.ledgers.helpers import record
 
 from . import scenes
 from .conftest import DESKTOP, shot
-from .pages import flash, open_menu
+from .pages import answer_question, flash, open_menu
 
 
 def test_a_township_officer_confirms_months_reopens_one_and_downloads_the_ledger(cast, open_page, tmp_path):
@@ -28,25 +29,28 @@ def test_a_township_officer_confirms_months_reopens_one_and_downloads_the_ledger
     expect(queue.first).to_contain_text(month_label(a1_last.month))  # oldest first
     shot(page, "township-queue")
 
-    # TODO(issue 10 item 8): confirm several months in one action from the queue (each checked and
-    # audited on its own, with a list of what was refused). Today each month is confirmed on its page.
-    # TODO(issue 10 item 4): 确认台账 should say that the month then freezes, and ask for a second tap.
-    for village in ("甲一村", "甲二村"):
-        page.locator("table tbody tr", has_text=village).filter(has_text=month_label(a1_last.month)).get_by_role(
-            "link", name="查看"
-        ).click()
-        expect(page.get_by_role("heading", level=1)).to_contain_text(village)
-        if village == "甲一村":
-            shot(page, "township-month-ledger", doc=True)
-        page.get_by_role("button", name="确认台账").click()
-        flash(page, "已确认该月台账")
-        expect(page.get_by_role("heading", level=1)).to_contain_text("已确认")
-        page.get_by_role("link", name="待确认台账").click()
+    # One month is read on its page first; then all three are ticked and confirmed in one action.
+    queue.filter(has_text="甲一村").filter(has_text=month_label(a1_last.month)).get_by_role("link", name="查看").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("甲一村")
+    shot(page, "township-month-ledger", doc=True)
+    page.get_by_role("link", name="待确认台账").click()
+    page.get_by_role("checkbox", name="全选本页").check()
+    # Meanwhile the village's current month is taken back by the county: that one must be refused alone.
+    months.reopen_month(actor=cast.alice, ledger_month=a1_now, version=a1_now.version, reason="补充材料")
+    page.get_by_role("button", name="确认所选台账").click()
+    answer_question(page, "确认后本月台账即作为考核依据")
+    flash(page, "已确认 2 个月度台账")
+    refusals = page.locator(".alert-danger")
+    expect(refusals.first).to_contain_text("以下 1 个月度台账未确认")
+    expect(refusals.nth(1)).to_contain_text(f"甲一村{month_label(a1_now.month)}：")
+    shot(page, "township-batch-confirmed")
     expect(queue).to_have_count(1)
-    expect(queue).to_contain_text(month_label(a1_now.month))
+    expect(queue).to_contain_text("没有待确认的月度台账")
     for row in (a1_last, a2_last):
         row.refresh_from_db()
         assert row.status == MonthStatus.CONFIRMED and row.confirmed_by == cast.bob
+    a1_now.refresh_from_db()
+    assert a1_now.status == MonthStatus.OPEN
 
     # 甲二村's month goes back to the village with a reason.
     page.goto(a2_last.get_absolute_url())
@@ -54,8 +58,8 @@ def test_a_township_officer_confirms_months_reopens_one_and_downloads_the_ledger
     page.get_by_role("button", name="退回村修改").click()  # without a reason the browser refuses
     assert LedgerMonth.objects.get(pk=a2_last.pk).status == MonthStatus.CONFIRMED
     reason.fill("活动缺少现场照片，请补充后重新报送")
-    # TODO(issue 10 item 4): every reopen should show what will happen and ask for a second tap.
     page.get_by_role("button", name="退回村修改").click()
+    answer_question(page, "退回后该月台账回到村里修改")
     flash(page, "已退回村修改")
     expect(page.get_by_role("heading", level=1)).to_contain_text("填报中")
     a2_last.refresh_from_db()

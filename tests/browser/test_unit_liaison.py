@@ -15,7 +15,7 @@ from tests.ledgers.helpers import png_bytes
 
 from . import scenes
 from .conftest import shot
-from .pages import flash, open_menu, pick
+from .pages import answer_question, flash, open_menu, pick
 
 
 def meeting_time() -> datetime.datetime:
@@ -52,8 +52,8 @@ def test_a_liaison_adds_a_resource_signs_the_agreement_and_records_a_joint_meeti
     agreement.refresh_from_db()
     agreement_services.submit(actor=cast.dave, agreement=agreement, expected_version=agreement.version)
     page.reload()
-    # TODO(issue 10 item 4): 确认协议和清单 and 登记签署 should say what follows and ask for a second tap.
     page.get_by_role("button", name="确认协议和清单").click()
+    answer_question(page, "确认后双方即可登记签署")
     expect(page.get_by_role("button", name="登记签署")).to_be_visible()
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.CONFIRMED
@@ -66,6 +66,8 @@ def test_a_liaison_adds_a_resource_signs_the_agreement_and_records_a_joint_meeti
     )
     shot(page, "liaison-sign-form")
     sign.get_by_role("button", name="登记签署").click()
+    shot(page, "liaison-sign-question")
+    answer_question(page, "登记签署后协议生效")
     expect(page.get_by_text("已签署").first).to_be_visible()
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.SIGNED and agreement.signed_on == timezone.localdate()
@@ -93,8 +95,8 @@ def test_a_liaison_adds_a_resource_signs_the_agreement_and_records_a_joint_meeti
     resolution.get_by_label("责任人").fill("王局长、李书记")
     resolution.get_by_role("button", name="添加").click()
     expect(page.locator("table")).to_contain_text("春季开展茶园病虫害绿色防控培训")
-    # TODO(issue 10 item 4): 纪要定稿 makes the minutes read-only: it should ask first.
     page.get_by_role("button", name="纪要定稿").click()
+    answer_question(page, "定稿后会议纪要不能再修改")
     expect(page.locator(".badge", has_text="纪要已定稿")).to_be_visible()
     meeting = JointMeeting.objects.get(pairing=cast.pairing_u_a1)
     assert meeting.status == MeetingStatus.FINAL and timezone.localtime(meeting.held_at) == held_at

@@ -11,7 +11,7 @@ from tests.ledgers.helpers import png_bytes, today
 
 from . import scenes
 from .conftest import log_in, shot
-from .pages import flash, open_menu, pick
+from .pages import answer_question, flash, open_task, pick
 
 
 def test_a_secretary_records_confirms_publishes_and_submits_the_month(cast, open_page):
@@ -26,8 +26,11 @@ def test_a_secretary_records_confirms_publishes_and_submits_the_month(cast, open
     expect(page.get_by_role("heading", level=1)).to_contain_text("您好")
     shot(page, "secretary-home")
 
+    # The home page names the village and its month; the menu holds the secretary's work, by verb.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("甲一村（甲镇）")
+    expect(page.get_by_role("link", name="填报中")).to_be_visible()
     # The month ledger, from the menu; on a phone it offers a big 登记活动 button.
-    open_menu(page, "工作", "工作台账")
+    open_task(page, "本月台账")
     expect(page.get_by_role("heading", level=1)).to_contain_text("甲一村")
     page.locator("a.btn", has_text="登记活动").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("登记服务活动")
@@ -67,8 +70,7 @@ def test_a_secretary_records_confirms_publishes_and_submits_the_month(cast, open
     assert franks.status == ActivityStatus.CONFIRMED and franks.reviewed_by == cast.dave
 
     # A demand for the talents and the paired unit to claim.
-    open_menu(page, "工作", "需求认领")
-    page.get_by_role("link", name="＋ 发布需求").click()
+    open_task(page, "发布需求")
     page.get_by_text("群众需求", exact=True).click()
     page.get_by_label("类别").select_option(label="产业发展")
     page.get_by_label("标题").fill("茶园病虫害防治指导")
@@ -82,13 +84,17 @@ def test_a_secretary_records_confirms_publishes_and_submits_the_month(cast, open
     assert demand.status == DemandStatus.PUBLISHED
 
     # The month, with both activities counted, submitted to the township.
-    open_menu(page, "工作", "工作台账")
+    open_task(page, "本月台账")
     expect(page.locator("table")).to_contain_text("主题党日：学习四中全会精神")
     expect(page.locator("table")).to_contain_text(franks.title)
     shot(page, "secretary-month-ledger")
-    # TODO(issue 10 item 4): 报送乡镇 should first say what it means ("报送后本月台账不能再修改…")
-    # and need a second tap, and warn when the month has not ended yet. Today it submits at once.
+    # 报送乡镇 asks first, and says the running month has not ended; cancelling leaves it open.
     page.get_by_role("button", name="报送乡镇").click()
+    shot(page, "secretary-month-submit-question")
+    answer_question(page, "还没有结束", take=False)
+    assert LedgerMonth.objects.get(village=cast.village_a1, month=current_month()).status == MonthStatus.OPEN
+    page.get_by_role("button", name="报送乡镇").click()
+    answer_question(page, "报送后本月台账不能再修改，如需更正须由乡镇党委退回")
     flash(page, "已报送乡镇")
     expect(page.get_by_role("heading", level=1)).to_contain_text("已报送")
     expect(page.locator("a.btn", has_text="登记活动")).to_have_count(0)  # a submitted month takes no more

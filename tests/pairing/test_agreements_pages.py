@@ -90,7 +90,7 @@ def test_a_secretary_and_a_liaison_take_an_agreement_from_draft_to_signed_in_the
     assert agreement.version == 4
 
     page = dave.get(agreement.get_absolute_url()).content.decode()
-    assert "提交给结对单位确认" in page and "卫生室建设" in page and "D1" in page
+    assert "提交给结对单位确认" in page and "卫生室建设" in page and "需求1" in page
     dave.post(url("agreement_submit", agreement.pk), {"version": 4})
     assert "确认协议和清单" in erin.get(agreement.get_absolute_url()).content.decode()
     erin.post(url("agreement_confirm", agreement.pk), {"version": 5})

@@ -70,7 +70,7 @@ class Command(BaseCommand):
             stdout=self.stdout,
         )
         started = time.monotonic()
-        self.stdout.write(f"生成演示数据：规模 {scale}，种子 {seed}，今天 {ctx.today:%Y-%m-%d}")
+        self.stdout.write(f"生成演示数据：规模 {demo.SCALES[scale].label}，种子 {seed}，今天 {ctx.today:%Y-%m-%d}")
         try:
             with transaction.atomic():
                 if reset:
