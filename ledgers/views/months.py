@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,12 +13,13 @@ from pairing.choices import Role
 from pairing.core import audit
 from pairing.core.refusals import flash_refusal
 from pairing.core.views import filtered_page
+from pairing.core.workbooks import xlsx_response
 from pairing.exceptions import StaleVersionError
 from pairing.models import Village
 
 from .. import services
 from ..choices import ActivityStatus, MonthStatus
-from ..exports import ledger_workbook
+from ..exports import ledger_filename, ledger_workbook
 from ..filtersets import LedgerMonthFilterSet
 from ..ledger import ledger_rows, month_activities, month_row, totals
 from ..models import LedgerMonth
@@ -132,10 +133,7 @@ def month_export(request, village_id, month):
         obj=row if row.pk else village,
         message=f"导出{village.name}{month_label(first)}工作台账（Excel）",
     )
-    filename = f"{village.code}-{format_month(first)}-ledger.xlsx"
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(content, ledger_filename(village, first))
 
 
 def home(request):
