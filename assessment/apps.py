@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class AssessmentConfig(AppConfig):
     name = "assessment"
     verbose_name = "考核评价"
+
+    def ready(self):
+        # Imports point assessment → ledgers: the township report freezes our workbook at submission.
+        from ledgers.services import reports
+
+        from .reports.halfyear import frozen_workbook
+
+        reports.register_workbook_builder(frozen_workbook)

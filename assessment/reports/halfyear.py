@@ -416,3 +416,10 @@ def half_year_workbook(scope: Scope, progress=None) -> tuple[bytes, int]:
     report = Report(scope, progress)
     content = report.build()
     return content, report.rows
+
+
+def frozen_workbook(actor, report) -> tuple[str, bytes]:
+    """The workbook stored with a township's report when it is submitted (ledgers.services.reports)."""
+    scope = Scope(actor, report.year, report.half, report.township_id)
+    content, _rows = half_year_workbook(scope)
+    return filename(scope), content
