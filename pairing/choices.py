@@ -165,3 +165,10 @@ class ProjectStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "实施中"
     COMPLETED = "completed", "已完成"
     CANCELLED = "cancelled", "已取消"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"

@@ -24,3 +24,11 @@ def delete_expired_tokens(*, now=None) -> int:
 def prune_expired_tokens() -> int:
     # A single conditional DELETE: a second run (or two beats racing) finds nothing left to do.
     return delete_expired_tokens()
+
+
+@shared_task(ignore_result=True)
+def build_export(export_id: int) -> None:
+    # Idempotent: run_export moves the export from pending to running with a conditional UPDATE.
+    from pairing.services.exports import run_export
+
+    run_export(export_id)

@@ -1,6 +1,6 @@
 """Pages of the pairing app. Each views module owns its urlpatterns; this file only joins them."""
 
-from .views import accounts, agreements, audit_log, choices, directory, home
+from .views import accounts, agreements, audit_log, choices, directory, exports, home
 
 app_name = "pairing"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *choices.urlpatterns,
     *audit_log.urlpatterns,
     *agreements.urlpatterns,
+    *exports.urlpatterns,
 ]
