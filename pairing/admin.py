@@ -8,6 +8,7 @@ from .models import (
     AuditEvent,
     County,
     CountyUnit,
+    Export,
     HonoraryVillageHead,
     Pairing,
     Specialty,
@@ -219,3 +220,18 @@ class AgreementRevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["agreement", "amendment_no", "created_at", "created_by"]
     search_fields = ["agreement__pairing__unit__name", "agreement__pairing__village__name"]
     list_select_related = ["agreement__pairing__unit", "agreement__pairing__village", "created_by"]
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    """Read-only: exports are made by their owners on the pages; files expire on their own."""
+
+    list_display = ("created_at", "owner", "kind", "status", "rows", "expires_at")
+    list_filter = ("status", "kind")
+    readonly_fields = [f.name for f in Export._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -38,7 +38,11 @@ def status_payload(export: Export) -> dict:
 @require_POST
 def export_start(request):
     kind = request.POST.get("kind", "")
-    params = {k: v for k, v in request.POST.items() if k not in RESERVED and v != ""}
+    params = {
+        k: (v if len(v) > 1 else v[0])
+        for k, v in request.POST.lists()
+        if k not in RESERVED and any(item != "" for item in v)
+    }
     try:
         export = service.request_export(actor=request.user, kind=kind, params=params)
     except (ValidationError, PermissionDenied) as exc:

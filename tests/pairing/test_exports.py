@@ -119,3 +119,32 @@ def test_the_nightly_job_deletes_expired_files(cast, committed):
     assert len(job.run(on=timezone.localdate())) == 1
     assert not storage.exists(name) and not Export.objects.filter(pk=export.pk).exists()
     assert job.run(on=timezone.localdate()) == []
+
+
+def test_a_directory_list_exports_the_pages_filtered_rows_masked(client, cast, committed):
+    client.force_login(cast.alice)
+    page = client.get(reverse("pairing:urbantalent_list") + "?q=张")
+    assert 'name="kind" value="talents"' in page.content.decode()
+    screen = [obj.pk for obj in page.context["object_list"]]
+    with committed():
+        response = client.post(reverse("pairing:export_start"), {"kind": "talents", "q": "张"})
+    export = Export.objects.get(owner=cast.alice)
+    assert response.status_code == 302 and export.params == {"q": "张"}
+    download = client.get(reverse("pairing:export_download", args=[export.pk]))
+    sheet = load_workbook(io.BytesIO(download.content)).active
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == len(screen) == export.rows == 1
+    text = " ".join(str(c) for c in rows[0] if c)
+    assert "张三" in text and "13900139000" not in text  # the phone is masked as on the page
+
+
+def test_the_audit_log_export_is_for_the_auditor_only(api, cast, committed):
+    api.force_authenticate(cast.alice)
+    assert api.post(URL, {"kind": "audit_log", "params": {}}, format="json").status_code == 403
+    api.force_authenticate(cast.grace)
+    with committed():
+        response = api.post(URL, {"kind": "audit_log", "params": {"action": "login"}}, format="json")
+    assert response.status_code == 202
+    assert api.get(f"{URL}{response.json()['id']}/").json()["status"] == "done"
+    bad = api.post(URL, {"kind": "audit_log", "params": {"action": "nope"}}, format="json")
+    assert bad.status_code == 400 and "筛选条件无效" in str(bad.json())
