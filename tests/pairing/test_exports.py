@@ -148,3 +148,16 @@ def test_the_audit_log_export_is_for_the_auditor_only(api, cast, committed):
     assert api.get(f"{URL}{response.json()['id']}/").json()["status"] == "done"
     bad = api.post(URL, {"kind": "audit_log", "params": {"action": "nope"}}, format="json")
     assert bad.status_code == 400 and "筛选条件无效" in str(bad.json())
+
+
+def test_the_demand_list_exports_its_filtered_rows(client, cast, committed):
+    from tests.rows import build_rows
+
+    build_rows(cast)
+    client.force_login(cast.bob)
+    page = client.get(reverse("ledgers:demand_list"))
+    assert 'name="kind" value="demands"' in page.content.decode()
+    with committed():
+        client.post(reverse("pairing:export_start"), {"kind": "demands"})
+    export = Export.objects.get(owner=cast.bob)
+    assert export.status == ExportStatus.DONE and export.rows == page.context["page_obj"].paginator.count
