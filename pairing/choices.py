@@ -69,6 +69,7 @@ class AuditAction(models.TextChoices):
     DENIED = "denied", "拒绝操作"
     REVEAL = "reveal", "查看完整号码"
     EXPORT = "export", "导出"
+    IMPORT = "import", "导入花名册"
     SEED_DEMO = "seed_demo", "生成演示数据"
     # month close and activity review
     SUBMIT = "submit", "提交"
