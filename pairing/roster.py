@@ -9,6 +9,8 @@ dictionaries built once per import, in the importer's county; a reference to ano
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+
 from .choices import Gender, PoliticalStatus, UnitKind, VillageKind
 from .models import CountyUnit, Pairing, TalentAssignment, Township, UrbanTalent, Village
 from .validators import normalize_id_number, normalize_phone
@@ -71,7 +73,7 @@ def _unit(ctx, name, key="unit"):
 
 
 def _talent(ctx, phone, key="talent"):
-    talent = ctx.talents_by_phone.get(normalize_phone(phone))
+    talent = ctx.talents_by_phone.get(phone)
     if talent is None:
         raise RowError(key, f"本县没有手机号码为 {phone} 的城市人才，请先导入人才。")
     return talent
@@ -261,7 +263,7 @@ ASSIGNMENTS = RosterKind(
         Col("服务村（社区）代码", "village", True, "12位，须已导入", "341122100201"),
         Col("备注", "note", False, "", ""),
     ),
-    key=lambda ctx, v: (normalize_phone(v["talent"]), v["year"]),
+    key=lambda ctx, v: (v["talent"], v["year"]),
     find=lambda ctx, key: None,
     fill=_assignment_fill,
 )
@@ -312,10 +314,13 @@ def normalise(col: Col, raw) -> str:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     text = str(raw).strip()
-    if col.key in ("phone", "secretary_phone", "talent"):
-        return normalize_phone(text)
-    if col.key == "id_number":
-        return normalize_id_number(text)
+    try:
+        if col.key in ("phone", "secretary_phone", "talent") and text:
+            return normalize_phone(text)
+        if col.key == "id_number" and text:
+            return normalize_id_number(text)
+    except ValidationError as exc:
+        raise RowError(col.key, "；".join(exc.messages)) from None
     if col.choices:
         by_label = {label: value for value, label in col.choices}
         if text and text not in by_label:

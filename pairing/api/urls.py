@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import agreements, exports, views
+from . import agreements, exports, imports, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -25,5 +25,6 @@ urlpatterns = [
     path("auth/password/", views.PasswordChangeView.as_view(), name="api-password"),
     path("auth/logout/", views.LogoutView.as_view(), name="api-logout"),
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("imports/<slug:kind>/", imports.ImportView.as_view(), name="api-import"),
     *router.urls,
 ]

@@ -79,9 +79,9 @@ def check(kind: RosterKind, county: County, upload) -> tuple[Result, list]:
         result.rows += 1
         errors = []
 
-        def error(key, message, _errors=errors):
+        def error(key, message, _errors=errors, _number=number):
             col = kind.column(key) or kind.columns[0]
-            _errors.append(CellError(number, letters.get(col.key, "A"), col.header, message))
+            _errors.append(CellError(_number, letters.get(col.key, "A"), col.header, message))
 
         values = {c.key: "" for c in kind.columns}
         for index, col in mapping.items():
@@ -199,7 +199,7 @@ def template_workbook(kind: str) -> bytes:
     sheet.title = spec.label
     sheet.append([c.header for c in spec.columns])
     sheet.append([c.example for c in spec.columns])
-    for index, col in enumerate(spec.columns, start=1):
+    for index in range(1, len(spec.columns) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 18
         for row in (1, 2):
             sheet.cell(row=row, column=index).number_format = "@"  # codes and phones stay text
