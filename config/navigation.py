@@ -26,6 +26,9 @@ WORK_MENU = (
     ("在村工作表现", "ledgers:evaluation_list", PARTIES),
     ("乡镇半年报告", "ledgers:report_list", {COUNTY, TOWNSHIP}),
     ("合规看板", "ledgers:compliance_board", PARTIES),
+    ("工作看板", "reports:dashboard", {COUNTY, TOWNSHIP, UNIT}),
+    ("导入花名册", "pairing:import_home", {COUNTY}),
+    ("我的导出", "pairing:export_list", PARTIES | {TALENT}),
 )
 
 
