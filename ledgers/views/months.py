@@ -96,7 +96,18 @@ def month_list(request):
     """Every month row in scope, filterable; a township officer lands on the queue to confirm."""
     queryset = LedgerMonth.objects.visible_to(request.user).select_related("village__township", "submitted_by")
     listing = filtered_page(request, LedgerMonthFilterSet, queryset, ordering=("-month", "village__code"), per_page=30)
-    return render(request, "ledgers/month_list.html", {**listing, "title": "月度台账"})
+    township_months = []
+    if request.user.role == Role.TOWNSHIP_OFFICER and request.user.township_id:
+        # The township's month as one workbook (a sheet per village): the last three months.
+        first = current_month()
+        for _ in range(3):
+            township_months.append((month_label(first), format_month(first)))
+            first = month_start(first - datetime.timedelta(days=1))
+    return render(
+        request,
+        "ledgers/month_list.html",
+        {**listing, "title": "月度台账", "township_months": township_months},
+    )
 
 
 def month_queue(request):

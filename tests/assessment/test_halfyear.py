@@ -124,3 +124,11 @@ def test_the_township_month_workbook_has_a_ledger_sheet_per_village(client, cast
     assert quote(f"甲镇{YEAR}年02月工作台账.xlsx") in response["Content-Disposition"]
     other = client.get(reverse("reports:township_month", args=[cast.township_b.pk, f"{YEAR}-02"]))
     assert other.status_code == 404
+
+
+def test_the_township_month_list_links_the_township_workbook(client, cast):
+    client.force_login(cast.bob)
+    page = client.get(reverse("ledgers:month_list"))
+    link = reverse("reports:township_month", args=[cast.township_a.pk, page.context["township_months"][0][1]])
+    assert link in page.content.decode()
+    assert client.get(link).status_code == 200
