@@ -52,6 +52,11 @@ def report_list(request):
         .select_related("submitted_by")
     }
     rows = [(t, reports.get(t.pk)) for t in townships]
+    is_township = request.user.role == Role.TOWNSHIP_OFFICER
+    # The workbook is built by the export framework, with a progress page (pairing/core/exports.py).
+    export_params = [("year", year), ("half", half)]
+    if is_township:
+        export_params.append(("township", request.user.township_id))
     return render(
         request,
         "ledgers/reports/list.html",
@@ -62,7 +67,10 @@ def report_list(request):
             "label": half_label(year, half),
             "submitted": sum(1 for _, r in rows if r and r.is_submitted),
             "missing": [t for t, r in rows if not (r and r.is_submitted)],
-            "is_township": request.user.role == Role.TOWNSHIP_OFFICER,
+            "is_township": is_township,
+            "export_kind": "township_half_year" if is_township else "county_half_year",
+            "export_params": export_params,
+            "export_label": f"导出{'本乡镇' if is_township else '全县'}{half_label(year, half)}工作情况统计表",
         },
     )
 
