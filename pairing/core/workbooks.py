@@ -196,8 +196,14 @@ def clean_filename(name: str) -> str:
 
 
 def attachment(filename: str) -> str:
-    """`Content-Disposition` for a download: RFC 5987 `filename*=utf-8''…` for a Chinese name."""
-    return content_disposition_header(True, clean_filename(filename))
+    """`Content-Disposition` for a download: RFC 5987 `filename*=utf-8''…` for a Chinese name, after an
+    ASCII `filename` for clients that do not read `filename*` (RFC 6266 §4.3: both, `filename*` wins)."""
+    name = clean_filename(filename)
+    header = content_disposition_header(True, name)
+    if "filename*=" not in header:
+        return header
+    suffix = name.rsplit(".", 1)[-1] if "." in name else "xlsx"
+    return f'attachment; filename="download.{suffix}"; ' + header.removeprefix("attachment; ")
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:

@@ -70,7 +70,7 @@ def test_an_import_with_planted_errors_shows_each_and_the_corrected_file_imports
         )
     )
     page.get_by_label("花名册文件（.xlsx）").set_input_files(str(bad))
-    page.get_by_role("button", name="导入").click()
+    page.get_by_role("button", name="导入", exact=True).click()
     errors = page.locator("[data-import-errors] tbody tr")
     expect(errors).to_have_count(3)
     expect(errors.nth(0)).to_contain_text("手机")
@@ -90,6 +90,6 @@ def test_an_import_with_planted_errors_shows_each_and_the_corrected_file_imports
         )
     )
     page.get_by_label("花名册文件（.xlsx）").set_input_files(str(good))
-    page.get_by_role("button", name="导入").click()
+    page.get_by_role("button", name="导入", exact=True).click()
     expect(page.locator("[data-import-summary]")).to_contain_text("已导入：新增 4")
     assert UrbanTalent.objects.filter(name__startswith="钱").count() == 4
