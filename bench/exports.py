@@ -1,7 +1,7 @@
 """The county half-year export against a raw openpyxl write-only workbook of the same cells, its peak
 memory, and a 5,000-talent roster import (dry run and commit).
 
-    .venv/bin/python bench/exports.py                 # seeds the county-scale demo in SQLite memory
+    .venv/bin/python bench/exports.py                 # (re)seeds the county-scale demo in the default DB
     DATABASE_URL=postgres://…/pairing_county .venv/bin/python bench/exports.py --no-seed
 
 Goals (issue 13): export time at most 1.5× the raw workbook written here, peak memory under
@@ -83,7 +83,7 @@ def main():
     settings.DEMO_MODE = True
     if not args.no_seed:
         call_command("migrate", verbosity=0)
-        call_command("seed_demo", "--scale", "county", "--seed", "1", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("seed_demo", "--scale", "county", "--seed", "1", "--reset", stdout=open(os.devnull, "w"))  # noqa: SIM115
     admin = User.objects.filter(role=Role.COUNTY_ADMIN, is_active=True).order_by("pk").first()
     today = timezone.localdate()
     year, half = (today.year, 1) if half_of(today) == 2 else (today.year - 1, 2)
