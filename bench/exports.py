@@ -89,8 +89,9 @@ def main():
     year, half = (today.year, 1) if half_of(today) == 2 else (today.year - 1, 2)
     scope = Scope(admin, year, half)
 
-    tracemalloc.start()
     seconds, (content, rows) = timed(lambda: half_year_workbook(scope))
+    tracemalloc.start()  # a second run: tracing slows allocation-heavy code several times over
+    half_year_workbook(scope)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     raw = raw_copy(content)

@@ -13,6 +13,7 @@ the first row, which is why columns carry their width.
 
 import io
 import re
+from copy import copy
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -97,6 +98,7 @@ class GovSheet:
         self.columns = list(columns)
         self.width = len(self.columns)
         self.row_number = 0
+        self._styles = {}
         sheet = self.sheet
         for index, column in enumerate(self.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = column.fitted_width
@@ -116,17 +118,26 @@ class GovSheet:
         self._append([self._cell(c.label, HEADER_FONT, CENTER) for c in self.columns])
 
     def _cell(self, value, font, alignment, *, kind="text", border=True):
-        if (kind in NUMERIC or kind == "date") and not isinstance(value, str):  # a "合计" label stays text
+        numeric = (kind in NUMERIC or kind == "date") and not isinstance(value, str)  # "合计" stays text
+        if numeric:
             cell = WriteOnlyCell(self.sheet, value=_number(value, kind))
-            if value is not None:
-                cell.number_format = FORMATS[kind]
         else:
             cell = WriteOnlyCell(self.sheet, value=safe_text(value))
             cell.data_type = "s"
-        cell.font = font
-        cell.alignment = alignment
-        if border:
-            cell.border = BORDER
+        fmt = FORMATS[kind] if numeric and value is not None else None
+        # Setting font, alignment, border and format looks each up in the workbook's style tables;
+        # a county workbook has ~150,000 cells in a dozen styles, so each style is looked up once.
+        key = (id(font), id(alignment), border, fmt)
+        style = self._styles.get(key)
+        if style is None:
+            cell.font, cell.alignment = font, alignment
+            if border:
+                cell.border = BORDER
+            if fmt:
+                cell.number_format = fmt
+            self._styles[key] = copy(cell._style)
+        else:
+            cell._style = copy(style)
         return cell
 
     def _append(self, cells) -> None:

@@ -75,6 +75,7 @@ def check(kind: RosterKind, county: County, upload) -> tuple[Result, list]:
     seen: dict = {}
     pending = []
     unique_fields = _unique_fields(kind)
+    relations = [f.name for f in kind.model._meta.concrete_fields if f.is_relation]
     for number, cells in enumerate(rows[1:], start=2):
         result.rows += 1
         errors = []
@@ -105,7 +106,8 @@ def check(kind: RosterKind, county: County, upload) -> tuple[Result, list]:
                 seen[key] = number
                 try:
                     instance = kind.fill(ctx, kind.find(ctx, key), values)
-                    instance.full_clean(validate_unique=False, validate_constraints=False)
+                    # References come from the lookups above, already checked: no query per row for them.
+                    instance.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
                 except RowError as exc:
                     error(exc.key, exc.message)
                 except ValidationError as exc:
@@ -157,9 +159,10 @@ def commit_import(*, actor, kind: str, upload) -> Result:
         return result
     with transaction.atomic():
         new = [i for i in pending if i.pk is None]
-        for instance in pending:
-            if instance.pk is not None:
-                instance.save()
+        changed = [i for i in pending if i.pk is not None]
+        fields = [c.key for c in spec.columns if c.key in {f.name for f in spec.model._meta.concrete_fields}]
+        if changed:
+            spec.model.objects.bulk_update(changed, fields, batch_size=500)
         spec.model.objects.bulk_create(new, batch_size=500)
     result.committed = True
     audit.record(
