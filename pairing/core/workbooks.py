@@ -13,9 +13,9 @@ the first row, which is why columns carry their width.
 
 import io
 import re
-from copy import copy
 import unicodedata
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 
 from django.http import HttpResponse
