@@ -12,8 +12,9 @@ from pairing.models import Township
 from .reports.figures import Scope
 from .reports.halfyear import filename, half_year_workbook
 
-TOWNSHIP_ROLES = (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER, Role.AUDITOR)
-COUNTY_ROLES = (Role.COUNTY_ADMIN, Role.AUDITOR)
+# The auditor reads the audit log, not the program's rows (it has no row scope on them).
+TOWNSHIP_ROLES = (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER)
+COUNTY_ROLES = (Role.COUNTY_ADMIN,)
 
 
 def _roles(*roles):

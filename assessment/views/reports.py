@@ -20,7 +20,7 @@ from ..reports import township_month
 from ..reports.figures import Scope
 from ..reports.halfyear import filename, half_year_workbook
 
-REPORT_ROLES = (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER, Role.AUDITOR)
+REPORT_ROLES = (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER)
 
 
 def require_report_role(user) -> None:

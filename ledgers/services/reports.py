@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from pairing import roles
 from pairing.core import audit
+from pairing.core.services import on_rollback
 from pairing.core.uploads import random_upload_name
 from pairing.core.workflows import Step, Workflow
 from pairing.models import Township
@@ -65,7 +66,9 @@ def _freeze_workbook(actor, report: TownshipHalfYearReport) -> None:
     if _workbook_builder is None:
         return
     name, content = _workbook_builder(actor, report)
-    stored = report.workbook.storage.save(random_upload_name("township-reports", ".xlsx"), ContentFile(content))
+    storage = report.workbook.storage
+    stored = storage.save(random_upload_name("township-reports", ".xlsx"), ContentFile(content))
+    on_rollback(lambda: storage.delete(stored))  # a failed submission leaves no file behind
     TownshipHalfYearReport.objects.filter(pk=report.pk).update(workbook=stored, workbook_name=name)
 
 
