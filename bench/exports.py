@@ -7,6 +7,12 @@ memory, and a 5,000-talent roster import (dry run and commit).
 Goals (issue 13): export time at most 1.5× the raw workbook written here, peak memory under
 150 MiB (tracemalloc, Python allocations during the export); import of 5,000 talents, dry run and
 commit, at most 10 s each.
+
+Measured on the county-scale demo, SQLite, the shared 2-core machine (2026-12-02):
+  county half-year export: 8,632 rows in 4.4 s against 0.8 s raw (ratio 5.5: NOT yet within 1.5;
+  most of the difference is per-cell styling in openpyxl — borders, fonts, formats — which the raw
+  workbook does not do, then the ORM rows of the detail sheets); peak 16.7 MiB (goal met).
+  5,000-talent import: dry run 1.1 s; commit 7.8 s (a re-import: 5,000 updates); goal met.
 """
 
 import argparse
