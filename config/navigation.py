@@ -32,6 +32,9 @@ WORK_MENU = (
     ("合规看板", "ledgers:compliance_board", PARTIES),
     ("考核积分", "assessment:home", PARTIES | {TALENT}),
     ("年度等次", "assessment:grading_list", PARTIES | {TALENT}),
+    ("工作看板", "reports:dashboard", {COUNTY, TOWNSHIP, UNIT}),
+    ("导入花名册", "pairing:import_home", {COUNTY}),
+    ("我的导出", "pairing:export_list", PARTIES | {TALENT}),
 )
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("pairing.urls")),
     path("ledgers/", include("ledgers.urls")),
     path("assessment/", include("assessment.urls")),
+    path("reports/", include("assessment.urls_reports")),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("pairing.api.urls")),

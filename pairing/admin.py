@@ -8,6 +8,7 @@ from .models import (
     AuditEvent,
     County,
     CountyUnit,
+    Export,
     HonoraryVillageHead,
     Pairing,
     Specialty,
@@ -262,3 +263,18 @@ class PeriodicTaskAdmin(BeatPeriodicTaskAdmin):
     """The schedules of the portal's jobs (Asia/Shanghai), editable; county admins can run one now."""
 
     actions = [*BeatPeriodicTaskAdmin.actions, run_now]
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    """Read-only: exports are made by their owners on the pages; files expire on their own."""
+
+    list_display = ("created_at", "owner", "kind", "status", "rows", "expires_at")
+    list_filter = ("status", "kind")
+    readonly_fields = [f.name for f in Export._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -69,6 +69,7 @@ class AuditAction(models.TextChoices):
     DENIED = "denied", "拒绝操作"
     REVEAL = "reveal", "查看完整号码"
     EXPORT = "export", "导出"
+    IMPORT = "import", "导入花名册"
     SEED_DEMO = "seed_demo", "生成演示数据"
     # month close and activity review
     SUBMIT = "submit", "提交"
@@ -176,3 +177,10 @@ class ProjectStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "实施中"
     COMPLETED = "completed", "已完成"
     CANCELLED = "cancelled", "已取消"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"

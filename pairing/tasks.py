@@ -37,3 +37,11 @@ def run_job(name: str, on_iso: str | None = None) -> int:
 
     on = datetime.date.fromisoformat(on_iso) if on_iso else timezone.localdate()
     return len(jobs.get(name).run(on=on, dry_run=False))
+
+
+@shared_task(ignore_result=True)
+def build_export(export_id: int) -> None:
+    # Idempotent: run_export moves the export from pending to running with a conditional UPDATE.
+    from pairing.services.exports import run_export
+
+    run_export(export_id)

@@ -1,6 +1,6 @@
 """Pages of the pairing app. Each views module owns its urlpatterns; this file only joins them."""
 
-from .views import accounts, agreements, audit_log, choices, directory, home
+from .views import accounts, agreements, audit_log, choices, directory, exports, home, imports
 
 app_name = "pairing"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     *choices.urlpatterns,
     *audit_log.urlpatterns,
     *agreements.urlpatterns,
+    *exports.urlpatterns,
+    *imports.urlpatterns,
 ]

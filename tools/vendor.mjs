@@ -27,6 +27,11 @@ const FILES = {
     ["tom-select/dist/js/tom-select.complete.min.js", "tom-select.complete.min.js"],
     ["tom-select/LICENSE", "LICENSE"],
   ],
+  // Loaded only on the dashboard pages (assessment/templates/assessment/dashboard.html).
+  echarts: [
+    ["echarts/dist/echarts.min.js", "echarts.min.js"],
+    ["echarts/LICENSE", "LICENSE"],
+  ],
   // drf-spectacular's SWAGGER_UI_DIST points here (settings.SPECTACULAR_SETTINGS).
   "swagger-ui": [
     ["swagger-ui-dist/swagger-ui.css", "swagger-ui.css"],

@@ -121,4 +121,4 @@ class EvaluationForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    summary = forms.CharField(label="工作报告摘要", max_length=10000, widget=_area(10))
+    summary = forms.CharField(label="工作报告", max_length=10000, widget=_area(20))

@@ -1,6 +1,8 @@
 """Township half-year work reports (000 §四(二)3): whether each township has reported to the county.
 
-Only the status is kept here; the half-year report issue attaches the Excel document later.
+The township edits a generated narrative (ledgers/narrative.py) and submits it; the half-year
+workbook is built at that moment and stored with the record, so what was submitted stays
+downloadable exactly as submitted, whatever later corrections change in the portal.
 """
 
 from django.conf import settings
@@ -24,7 +26,7 @@ class TownshipHalfYearReport(ScopedModel):
     year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     half = models.PositiveSmallIntegerField("半年", choices=[(1, "上半年"), (2, "下半年")])
     status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
-    summary = models.TextField("工作报告摘要", max_length=10000, blank=True)
+    summary = models.TextField("工作报告", max_length=10000, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="起草人"
     )
@@ -33,6 +35,8 @@ class TownshipHalfYearReport(ScopedModel):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="报送人"
     )
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    workbook = models.FileField("报送时的统计表", max_length=200, blank=True)
+    workbook_name = models.CharField("统计表文件名", max_length=120, blank=True)
 
     scope = Scope(county="township__county", township="township")
     editor_roles = frozenset({Role.TOWNSHIP_OFFICER})

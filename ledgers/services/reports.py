@@ -1,13 +1,19 @@
 """Township half-year work reports (000 §四(二)3): the township drafts and submits; the county sees.
 
-Kept minimal on purpose: the half-year report issue attaches the Excel document to this record.
+At submission the half year's workbook is built and stored with the record (frozen). The builder
+lives in the assessment app (imports point assessment → ledgers), which registers it here.
 """
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from pairing import roles
 from pairing.core import audit
+from pairing.core.services import on_rollback
+from pairing.core.uploads import random_upload_name
 from pairing.core.workflows import Step, Workflow
 from pairing.models import Township
 
@@ -44,6 +50,26 @@ WORKFLOW = Workflow(
     noun="该半年工作报告",
     model=TownshipHalfYearReport,
 )
+
+
+# (actor, report) -> (file name, .xlsx bytes); set by assessment's AppConfig.ready.
+_workbook_builder: Callable | None = None
+
+
+def register_workbook_builder(builder: Callable) -> None:
+    global _workbook_builder  # one builder for the process, registered once at start-up
+    _workbook_builder = builder
+
+
+def _freeze_workbook(actor, report: TownshipHalfYearReport) -> None:
+    """Store the workbook as submitted; later corrections in the portal do not change it."""
+    if _workbook_builder is None:
+        return
+    name, content = _workbook_builder(actor, report)
+    storage = report.workbook.storage
+    stored = storage.save(random_upload_name("township-reports", ".xlsx"), ContentFile(content))
+    on_rollback(lambda: storage.delete(stored))  # a failed submission leaves no file behind
+    TownshipHalfYearReport.objects.filter(pk=report.pk).update(workbook=stored, workbook_name=name)
 
 
 def allowed_actions(user, report: TownshipHalfYearReport) -> list[str]:
@@ -86,7 +112,7 @@ def submit_report(*, actor, report: TownshipHalfYearReport) -> TownshipHalfYearR
     require_visible(actor, report)
     WORKFLOW.require_role("submit", report, actor)
     if not report.summary.strip():
-        raise ValidationError({"summary": "请先填写工作报告摘要再报送。"})
+        raise ValidationError({"summary": "请先填写工作报告再报送。"})
     before = audit.snapshot(report)
     now = timezone.now()
     changed = TownshipHalfYearReport.objects.filter(pk=report.pk, status=ReportStatus.DRAFT).update(
@@ -94,6 +120,7 @@ def submit_report(*, actor, report: TownshipHalfYearReport) -> TownshipHalfYearR
     )
     if changed != 1:
         raise ValidationError("该半年工作报告已报送，请刷新页面。")
+    _freeze_workbook(actor, report)
     report.refresh_from_db()
     audit.record(action="submit", actor=actor, obj=report, changes=audit.diff(before, audit.snapshot(report)))
     return report

@@ -1,23 +1,21 @@
 """The compliance board: figures per rule and township for a period, drill-down lists, Excel."""
 
-import io
-
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
-from openpyxl import Workbook
 
 from pairing.choices import Role
 from pairing.core import audit
-from pairing.core.excel import safe_text
 from pairing.core.filtering import parse_id
+from pairing.core.workbooks import scope_name, xlsx_response
 from pairing.roles import has_role
 from pairing.views.home import Panel, PanelItem, panel_provider
 
 from .. import compliance
+from ..exports import compliance_filename, compliance_workbook
 from ..services.urge import may_urge
 from ..services.urge import urged as reminded
 
@@ -112,19 +110,6 @@ def rule_list(request, code):
     )
 
 
-def workbook(rule, period, rows, months) -> bytes:
-    """The drill-down list as .xlsx; every name goes through pairing.core.excel (formula-safe)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(rule.title[:31])
-    sheet.append([safe_text(f"{period.label} · {rule.title}（{rule.source}）未达标名单")])
-    sheet.append(list(compliance.headers(rule, months)))
-    for row in rows:
-        sheet.append([safe_text(c) for c in row.cells] + ([row.missed_label] if months else []))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def rule_export(request, code):
     _require_board(request.user)
     rule = _rule(request, code)
@@ -132,16 +117,15 @@ def rule_export(request, code):
     township = _township(request)
     queryset, months = compliance.behind_queryset(request.user, rule, period, timezone.localdate(), township)
     rows = compliance.to_rows(rule, queryset, months)
-    content = workbook(rule, period, rows, months)
+    unit = scope_name(request.user)
+    content = compliance_workbook(rule, period, rows, compliance.headers(rule, months), unit=unit)
     audit.record(
         action="export",
         actor=request.user,
         object_type="ledgers.compliance",
         message=f"导出{period.label}“{rule.title}”未达标名单（{len(rows)} 条，Excel）",
     )
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="compliance-{rule.code}-{period.param}.xlsx"'
-    return response
+    return xlsx_response(content, compliance_filename(rule, period, unit))
 
 
 @panel_provider

@@ -70,6 +70,8 @@ def demand_list(request):
             **listing,
             "today": timezone.localdate(),
             "year": year,
+            "export_kind": "demands",
+            "export_params": [(k, v) for k, values in request.GET.lists() if k != "page" for v in values],
             "headline": resolution_rate(scoped, start, end),
             "breakdown": resolution_rates(scoped, start, end, level) if level else [],
             "level_label": {"township": "乡镇", "village": "村（社区）"}.get(level or "", ""),

@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -14,13 +14,14 @@ from pairing.choices import Role
 from pairing.core import audit
 from pairing.core.refusals import flash_refusal, refusal_text
 from pairing.core.views import filtered_page
+from pairing.core.workbooks import xlsx_response
 from pairing.exceptions import StaleVersionError
 from pairing.models import Village
 from pairing.views.home import Panel, PanelItem, panel_provider
 
 from .. import queries, services
 from ..choices import ActivityStatus, MonthStatus
-from ..exports import ledger_workbook
+from ..exports import ledger_filename, ledger_workbook
 from ..filtersets import LedgerMonthFilterSet
 from ..ledger import ledger_rows, month_activities, month_row, totals
 from ..models import LedgerMonth
@@ -97,7 +98,18 @@ def month_list(request):
     """Every month row in scope, filterable; a township officer lands on the queue to confirm."""
     queryset = LedgerMonth.objects.visible_to(request.user).select_related("village__township", "submitted_by")
     listing = filtered_page(request, LedgerMonthFilterSet, queryset, ordering=("-month", "village__code"), per_page=30)
-    return render(request, "ledgers/month_list.html", {**listing, "title": "月度台账"})
+    township_months = []
+    if request.user.role == Role.TOWNSHIP_OFFICER and request.user.township_id:
+        # The township's month as one workbook (a sheet per village): the last three months.
+        first = current_month()
+        for _ in range(3):
+            township_months.append((month_label(first), format_month(first)))
+            first = month_start(first - datetime.timedelta(days=1))
+    return render(
+        request,
+        "ledgers/month_list.html",
+        {**listing, "title": "月度台账", "township_months": township_months},
+    )
 
 
 def month_queue(request):
@@ -170,10 +182,7 @@ def month_export(request, village_id, month):
         obj=row if row.pk else village,
         message=f"导出{village.name}{month_label(first)}工作台账（Excel）",
     )
-    filename = f"{village.code}-{format_month(first)}-ledger.xlsx"
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(content, ledger_filename(village, first))
 
 
 @panel_provider

@@ -10,8 +10,10 @@ from django.views.decorators.http import require_POST
 
 from pairing.choices import Role
 from pairing.core.refusals import add_errors, flash_refusal
+from pairing.core.workbooks import xlsx_response
 from pairing.models import Township
 
+from .. import narrative
 from ..forms.meetings import ReportForm
 from ..models import TownshipHalfYearReport
 from ..periods import half_label, half_of
@@ -50,6 +52,11 @@ def report_list(request):
         .select_related("submitted_by")
     }
     rows = [(t, reports.get(t.pk)) for t in townships]
+    is_township = request.user.role == Role.TOWNSHIP_OFFICER
+    # The workbook is built by the export framework, with a progress page (pairing/core/exports.py).
+    export_params = [("year", year), ("half", half)]
+    if is_township:
+        export_params.append(("township", request.user.township_id))
     return render(
         request,
         "ledgers/reports/list.html",
@@ -59,7 +66,11 @@ def report_list(request):
             "half": half,
             "label": half_label(year, half),
             "submitted": sum(1 for _, r in rows if r and r.is_submitted),
-            "is_township": request.user.role == Role.TOWNSHIP_OFFICER,
+            "missing": [t for t, r in rows if not (r and r.is_submitted)],
+            "is_township": is_township,
+            "export_kind": "township_half_year" if is_township else "county_half_year",
+            "export_params": export_params,
+            "export_label": f"导出{'本乡镇' if is_township else '全县'}{half_label(year, half)}工作情况统计表",
         },
     )
 
@@ -72,7 +83,11 @@ def report_edit(request, township_id, year, half):
     report = (
         TownshipHalfYearReport.objects.visible_to(request.user).filter(township=township, year=year, half=half).first()
     )
-    form = ReportForm(request.POST or None, initial={"summary": report.summary if report else ""})
+    # A new report starts from the generated draft; "重新生成" replaces the text (not yet saved).
+    text = report.summary if report and report.summary and not request.GET.get("draft") else None
+    if text is None and request.method != "POST":
+        text = narrative.draft(request.user, township, year, half, timezone.localdate())
+    form = ReportForm(request.POST or None, initial={"summary": text or ""})
     if request.method == "POST" and form.is_valid():
         try:
             report = service.save_report(
@@ -108,6 +123,16 @@ def report_detail(request, pk):
     )
 
 
+def report_workbook(request, pk):
+    """The workbook exactly as it was submitted (frozen with the report)."""
+    _require_role(request.user)
+    report = get_object_or_404(TownshipHalfYearReport.objects.visible_to(request.user), pk=pk)
+    if not report.workbook:
+        raise Http404
+    with report.workbook.open("rb") as handle:
+        return xlsx_response(handle.read(), report.workbook_name or f"{report}.xlsx")
+
+
 @require_POST
 def report_submit(request, pk):
     _require_role(request.user)
@@ -125,5 +150,6 @@ urlpatterns = [
     path("reports/", report_list, name="report_list"),
     path("reports/<int:pk>/", report_detail, name="report_detail"),
     path("reports/<int:pk>/submit/", report_submit, name="report_submit"),
+    path("reports/<int:pk>/workbook.xlsx", report_workbook, name="report_workbook"),
     path("reports/<int:township_id>/<int:year>-<int:half>/edit/", report_edit, name="report_edit"),
 ]

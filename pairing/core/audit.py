@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from pairing.choices import AuditAction, AuditResult
 from pairing.core.local_time import local_iso
@@ -41,6 +42,8 @@ def _plain(value):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):  # a stored file is recorded by its storage name
+        return value.name or ""
     return value
 
 

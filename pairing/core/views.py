@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views import generic
 
 from pairing.core.filtering import IdFilter
+from pairing.core.list_exports import kind_for
 from pairing.core.refusals import add_errors
 from pairing.core.scoping import ROLE_BINDING, can_edit
 from pairing.services.directory import delete_object, reveal, save_object
@@ -138,6 +139,8 @@ class ObjectListView(ScopedQuerysetMixin, generic.ListView):
             ordering=self.get_ordering_param(),
             title=title,
             create_url=reverse(self.create_url_name) if self.create_url_name and context["can_edit"] else "",
+            export_kind=kind_for(type(self)),
+            export_params=[(k, v) for k, values in self.request.GET.lists() if k != "page" for v in values],
             breadcrumbs=[(title, "")],
         )
         return context

@@ -18,6 +18,7 @@ from .directory import (
     UrbanTalent,
     Village,
 )
+from .exports import Export
 from .users import User
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "AuditEvent",
     "County",
     "CountyUnit",
+    "Export",
     "HonoraryVillageHead",
     "Pairing",
     "Specialty",

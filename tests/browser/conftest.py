@@ -72,6 +72,21 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def _utf8_locale() -> str:
+    """zh_CN.UTF-8 where it is installed, else C.UTF-8: under a missing locale glibc falls back to
+    ASCII "C", and chromium then saves a download with a Chinese file name as "download"."""
+    import locale
+
+    previous = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, "zh_CN.UTF-8")
+    except locale.Error:
+        return "C.UTF-8"
+    finally:
+        locale.setlocale(locale.LC_CTYPE, previous)
+    return "zh_CN.UTF-8"
+
+
 @pytest.fixture(scope="package")
 def browser() -> Iterator:
     if not CHROMIUM.exists():
@@ -97,7 +112,7 @@ def browser() -> Iterator:
             executable_path=str(CHROMIUM),
             headless=True,
             args=CHROMIUM_ARGS,
-            env={**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"},
+            env={**os.environ, "LANGUAGE": "zh_CN", "LANG": _utf8_locale()},
         )
         try:
             yield chromium

@@ -71,7 +71,7 @@ def test_a_township_officer_confirms_months_reopens_one_and_downloads_the_ledger
     with page.expect_download() as download_info:
         page.get_by_role("link", name="导出 Excel").click()
     download = download_info.value
-    assert download.suggested_filename.endswith(".xlsx")
+    assert download.suggested_filename.endswith(".xlsx"), download.suggested_filename
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     sheet = openpyxl.load_workbook(path).active

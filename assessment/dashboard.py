@@ -1,0 +1,252 @@
+"""The dashboard's figures: each chart is a small table (categories × series) read in grouped queries
+within the user's scope, shown as an ECharts chart, as an HTML table under it, and as Excel.
+
+The talent, agreement and meeting figures are the compliance board's (ledgers.compliance), so the
+dashboard, the board and the half-year report show the same numbers.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
+
+from ledgers import compliance
+from ledgers.choices import ActivityStatus, DemandStatus
+from ledgers.models import Demand, ServiceActivity, TalentServiceMonth
+from ledgers.periods import aware_bounds, half_of, next_month
+from pairing.models import TalentAssignment, Township
+
+
+@dataclass
+class Chart:
+    code: str
+    title: str
+    kind: str  # "line" | "bar"
+    categories: list[str]
+    series: list[dict] = field(default_factory=list)  # [{"name": ..., "data": [...]}]
+    percent: bool = False
+    note: str = ""
+
+    @property
+    def headers(self) -> list[str]:
+        return ["", *self.categories]
+
+    @property
+    def rows(self) -> list[list]:
+        return [[s["name"], *s["data"]] for s in self.series]
+
+    def option(self) -> dict:
+        """The ECharts option (plain data; the page's script adds nothing but the renderer)."""
+        return {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"type": "scroll", "bottom": 0},
+            "grid": {"left": 48, "right": 16, "top": 24, "bottom": 48},
+            "xAxis": {"type": "category", "data": self.categories},
+            "yAxis": {
+                "type": "value",
+                **({"max": 100, "axisLabel": {"formatter": "{value}%"}} if self.percent else {}),
+            },
+            "series": [{"name": s["name"], "type": self.kind, "data": s["data"]} for s in self.series],
+        }
+
+
+def _months_back(today: datetime.date, count: int) -> list[datetime.date]:
+    first = today.replace(day=1)
+    months = [first]
+    for _ in range(count - 1):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+        months.append(first)
+    return list(reversed(months))
+
+
+def _pct(done, total):
+    return round(100 * done / total, 1) if total else None
+
+
+def activity_trend(user, today) -> Chart:
+    months = _months_back(today, 12)
+    start, end = months[0], next_month(months[-1])
+    grouped = (
+        ServiceActivity.objects.visible_to(user)
+        .filter(date__gte=start, date__lt=end, status=ActivityStatus.CONFIRMED)
+        .annotate(m=TruncMonth("date"))
+        .order_by()
+        .values("m")
+        .annotate(n=Count("pk"))
+    )
+    counts = {(g["m"].date() if isinstance(g["m"], datetime.datetime) else g["m"]): g["n"] for g in grouped}
+    return Chart(
+        "activity_trend",
+        "近12个月服务活动（次）",
+        "line",
+        [f"{m.year}年{m.month}月" for m in months],
+        [{"name": "经确认的服务活动", "data": [counts.get(m, 0) for m in months]}],
+    )
+
+
+def _townships(user):
+    return list(Township.objects.visible_to(user).order_by("code").values_list("pk", "name"))
+
+
+def talents_active(user, today) -> Chart:
+    """Per township and month of this year: talents with a confirmed service / talents assigned."""
+    months = [datetime.date(today.year, m, 1) for m in range(1, today.month + 1)]
+    assignments = TalentAssignment.objects.visible_to(user).filter(year=today.year)
+    assigned = dict(
+        assignments.order_by().values_list("village__township_id").annotate(n=Count("talent", distinct=True))
+    )
+    served = (
+        TalentServiceMonth.objects.filter(
+            talent_id__in=assignments.values("talent_id"),
+            month__gte=months[0],
+            month__lte=months[-1],
+            talent__assignments__year=today.year,  # one join: the row's township is this year's
+        )
+        .order_by()
+        .values(t=F("talent__assignments__village__township_id"), m=F("month"))
+        .annotate(n=Count("talent", distinct=True))
+    )
+    active = {(s["t"], s["m"]): s["n"] for s in served}
+    series = [
+        {"name": name, "data": [_pct(active.get((pk, m), 0), assigned.get(pk, 0)) for m in months]}
+        for pk, name in _townships(user)
+        if assigned.get(pk)
+    ]
+    return Chart(
+        "talents_active", "每月参加服务的人才占比（按乡镇）", "line", [f"{m.month}月" for m in months], series, True
+    )
+
+
+def demand_resolution(user, today) -> Chart:
+    start, end = aware_bounds(datetime.date(today.year, 1, 1), datetime.date(today.year + 1, 1, 1))
+    demands = Demand.objects.visible_to(user).filter(published_at__gte=start, published_at__lt=end)
+    grouped = (
+        demands.order_by()
+        .values(t=F("village__township_id"))
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=DemandStatus.RESOLVED)))
+    )
+    by_township = {g["t"]: g for g in grouped}
+    names = [(pk, name) for pk, name in _townships(user) if pk in by_township]
+    return Chart(
+        "demand_resolution",
+        f"{today.year}年需求解决率（按乡镇）",
+        "bar",
+        [name for _, name in names],
+        [
+            {"name": "解决率", "data": [_pct(by_township[pk]["done"], by_township[pk]["n"]) for pk, _ in names]},
+        ],
+        True,
+    )
+
+
+def demand_trend(user, today) -> Chart:
+    months = _months_back(today, 12)
+    start, end = aware_bounds(months[0], next_month(months[-1]))
+    grouped = (
+        Demand.objects.visible_to(user)
+        .filter(published_at__gte=start, published_at__lt=end)
+        .annotate(m=TruncMonth("published_at"))
+        .order_by()
+        .values("m")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=DemandStatus.RESOLVED)))
+    )
+    data = {(g["m"].date() if isinstance(g["m"], datetime.datetime) else g["m"]): g for g in grouped}
+    return Chart(
+        "demand_trend",
+        "需求解决率（按发布月份）",
+        "line",
+        [f"{m.year}年{m.month}月" for m in months],
+        [{"name": "解决率", "data": [_pct(data[m]["done"], data[m]["n"]) if m in data else None for m in months]}],
+        True,
+    )
+
+
+def _rule_chart(user, today, code, period, title, done_label, total_label) -> Chart:
+    figures = compliance.rule_figures(user, compliance.RULES[code], period, today)
+    return Chart(
+        code,
+        title,
+        "bar",
+        [t.township for t in figures.townships],
+        [
+            {"name": done_label, "data": [t.done for t in figures.townships]},
+            {"name": total_label, "data": [t.total for t in figures.townships]},
+        ],
+    )
+
+
+def agreement_progress(user, today) -> Chart:
+    period = compliance.Period("month", today.year, today.month)
+    return _rule_chart(user, today, "agreements", period, f"{today.year}年协议签订进度", "已签订", "结对关系")
+
+
+def meetings_held(user, today) -> Chart:
+    period = compliance.Period("half", today.year, half_of(today))
+    return _rule_chart(user, today, "meetings", period, "本半年联席会议召开情况", "已召开", "应召开")
+
+
+SCORE_BAND = 10  # points per bar of the distribution
+
+
+def _points(value) -> str:
+    """Points as a person writes them: 10, 9.5 (not 10.00), whatever the database returns."""
+    from decimal import Decimal
+
+    return f"{Decimal(str(value)).normalize():f}"
+
+
+def score_distribution(user, today) -> Chart | None:
+    """The latest graded year's annual scores in bands of ten points, one series per grade, with
+    the grade boundaries named under the chart. None before anyone has been graded."""
+    from django.db.models import Max, Min
+
+    from .choices import GradeLevel
+    from .models import Grade
+
+    grades = Grade.objects.visible_to(user).filter(round__year__lte=today.year).order_by()
+    year = grades.aggregate(y=Max("round__year"))["y"]
+    if year is None:
+        return None
+    grades = grades.filter(round__year=year)
+    counts: dict = {}
+    for score, grade in grades.values_list("annual_score", "grade"):
+        key = (math.floor(score / SCORE_BAND) * SCORE_BAND, grade)
+        counts[key] = counts.get(key, 0) + 1
+    bands = sorted({band for band, _ in counts})
+    bands = list(range(bands[0], bands[-1] + SCORE_BAND, SCORE_BAND))
+    series = []
+    for level in (GradeLevel.EXCELLENT, GradeLevel.GOOD, GradeLevel.POOR):
+        data = [0] * len(bands)
+        for (band, grade), n in counts.items():
+            if grade == level:
+                data[bands.index(band)] += n
+        series.append({"name": GradeLevel(level).label, "data": data})
+    lowest_excellent = grades.filter(grade=GradeLevel.EXCELLENT).aggregate(s=Min("annual_score"))["s"]
+    highest_poor = grades.filter(grade=GradeLevel.POOR).aggregate(s=Max("annual_score"))["s"]
+    boundaries = [
+        f"优秀最低 {_points(lowest_excellent)} 分" if lowest_excellent is not None else "",
+        f"差最高 {_points(highest_poor)} 分" if highest_poor is not None else "",
+    ]
+    return Chart(
+        "score_distribution",
+        f"{year}年度城市人才积分分布",
+        "bar",
+        [f"{band}–{band + SCORE_BAND}分" for band in bands],
+        series,
+        note="；".join(b for b in boundaries if b),
+    )
+
+
+CHARTS = (activity_trend, talents_active, demand_resolution, demand_trend, agreement_progress, meetings_held)
+
+
+def charts(user, today) -> list[Chart]:
+    built = [build(user, today) for build in CHARTS]
+    score = score_distribution(user, today)
+    return built + ([score] if score else [])
+
+
+def chart(user, today, code: str) -> Chart | None:
+    return next((c for c in charts(user, today) if c.code == code), None)

@@ -1,0 +1,63 @@
+"""The dashboard page (county, township, unit): charts with their figures as tables and as Excel."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from pairing.choices import Role
+from pairing.core import audit
+from pairing.core.workbooks import Column, GovSheet, new_workbook, scope_name, to_bytes, unit_line, xlsx_response
+
+from .. import dashboard
+
+DASHBOARD_ROLES = (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER, Role.UNIT_LIAISON)
+
+
+def _require(user) -> None:
+    if not (user.is_authenticated and (user.is_superuser or user.role in DASHBOARD_ROLES)):
+        raise Http404
+
+
+def dashboard_page(request):
+    _require(request.user)
+    charts = dashboard.charts(request.user, timezone.localdate())
+    items = [
+        {"chart": c, "option": c.option(), "excel": reverse("reports:dashboard_excel", args=[c.code])} for c in charts
+    ]
+    return render(
+        request,
+        "assessment/dashboard.html",
+        {
+            "items": items,
+            "unit": scope_name(request.user),
+            "scores_pending": dashboard.score_distribution(request.user, timezone.localdate()) is None,
+        },
+    )
+
+
+def chart_workbook(chart, unit: str) -> bytes:
+    book = new_workbook()
+    kind = "percent" if chart.percent else "int"
+    sheet = GovSheet(
+        book,
+        chart.title,
+        title=chart.title,
+        subtitle=unit_line(unit),
+        columns=[Column("项目", width=16), *(Column(c, kind) for c in chart.categories)],
+    )
+    for name, *values in chart.rows:
+        sheet.row((name, *((v / 100 if chart.percent and v is not None else v) for v in values)))
+    return to_bytes(book)
+
+
+def dashboard_excel(request, code):
+    _require(request.user)
+    chart = dashboard.chart(request.user, timezone.localdate(), code)
+    if chart is None:
+        raise Http404
+    unit = scope_name(request.user)
+    audit.record(
+        action="export", actor=request.user, object_type="assessment.dashboard", message=f"导出{chart.title}（Excel）"
+    )
+    return xlsx_response(chart_workbook(chart, unit), f"{unit}{chart.title}.xlsx")

@@ -1,0 +1,231 @@
+"""The one government-table workbook style every Excel export uses (and its download response).
+
+A sheet is: a merged title row in 宋体, the reporting unit and date line in 仿宋, one bordered
+header row repeated on every printed page and frozen on screen, bordered 仿宋 body rows, optional
+totals rows, then unbordered notes (signatures). A4 landscape, fitted to the page width, page
+numbers in the footer. Numbers carry their format (percent, 万元, hours); every string goes
+through pairing.core.excel.safe_text, so a name like `=1+1` stays text.
+
+Workbooks are always write-only (openpyxl streams rows to a temporary file), so a county-wide
+export costs memory for one row at a time: widths, merges and print settings are declared before
+the first row, which is why columns carry their width.
+"""
+
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from copy import copy
+from dataclasses import dataclass
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+
+from . import local_time
+from .excel import safe_text
+from .local_time import local_text
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+TITLE_FONT = Font(name="宋体", size=18, bold=True)
+SUBTITLE_FONT = Font(name="仿宋", size=12)
+HEADER_FONT = Font(name="宋体", size=11, bold=True)
+BODY_FONT = Font(name="仿宋", size=11)
+TOTAL_FONT = Font(name="宋体", size=11, bold=True)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+
+# Number formats by column kind; "text" and "label" are strings.
+FORMATS = {
+    "int": "0",
+    "hours": "0.0",
+    "decimal": "0.00",
+    "percent": "0.0%",
+    "wan": "#,##0.00",  # 万元: the header says the unit, the cell shows two decimals
+    "date": "yyyy-mm-dd",
+}
+NUMERIC = frozenset(FORMATS) - {"date"}
+SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes in Excel: a CJK (wide) character counts as two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = "text"  # text | int | hours | decimal | percent | wan | date
+    width: float | None = None  # in Excel character units; default fits the label
+    wrap_left: bool = False  # long content (activity text) reads left-aligned
+
+    @property
+    def fitted_width(self) -> float:
+        if self.width:
+            return self.width
+        floor = {"text": 12, "date": 12, "percent": 9, "wan": 11}.get(self.kind, 8)
+        # The header wraps onto two lines at most, so half its width (plus padding) is enough.
+        return max(floor, min(40, display_width(self.label) / 2 + 3))
+
+
+def sheet_name(text: str) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\."""
+    return SHEET_NAME_BAD.sub("", text)[:31] or "Sheet"
+
+
+class GovSheet:
+    """One government-style sheet of a write-only workbook; rows are appended in order."""
+
+    def __init__(
+        self,
+        book: Workbook,
+        name: str,
+        *,
+        title: str,
+        subtitle: str,
+        columns: Sequence[Column],
+        freeze_columns: int = 0,
+    ):
+        self.sheet = book.create_sheet(sheet_name(name))
+        self.columns = list(columns)
+        self.width = len(self.columns)
+        self.row_number = 0
+        self._styles = {}
+        sheet = self.sheet
+        for index, column in enumerate(self.columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = column.fitted_width
+        header_row = 3
+        sheet.freeze_panes = f"{get_column_letter(freeze_columns + 1)}{header_row + 1}"
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = "9"  # A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.print_options.horizontalCentered = True
+        sheet.page_margins.left = sheet.page_margins.right = 0.5
+        sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+        self.note(title, font=TITLE_FONT, alignment=CENTER)
+        self.note(subtitle, font=SUBTITLE_FONT)
+        self._append([self._cell(c.label, HEADER_FONT, CENTER) for c in self.columns])
+
+    def _cell(self, value, font, alignment, *, kind="text", border=True):
+        numeric = (kind in NUMERIC or kind == "date") and not isinstance(value, str)  # "合计" stays text
+        if numeric:
+            cell = WriteOnlyCell(self.sheet, value=_number(value, kind))
+        else:
+            cell = WriteOnlyCell(self.sheet, value=safe_text(value))
+            cell.data_type = "s"
+        fmt = FORMATS[kind] if numeric and value is not None else None
+        # Setting font, alignment, border and format looks each up in the workbook's style tables;
+        # a county workbook has ~150,000 cells in a dozen styles, so each style is looked up once.
+        key = (id(font), id(alignment), border, fmt)
+        style = self._styles.get(key)
+        if style is None:
+            cell.font, cell.alignment = font, alignment
+            if border:
+                cell.border = BORDER
+            if fmt:
+                cell.number_format = fmt
+            self._styles[key] = copy(cell._style)
+        else:
+            cell._style = copy(style)
+        return cell
+
+    def _append(self, cells) -> None:
+        self.sheet.append(cells)
+        self.row_number += 1
+
+    def _merge(self, first: int, last: int) -> None:
+        if last > first:
+            self.sheet.merged_cells.add(
+                CellRange(min_col=first, max_col=last, min_row=self.row_number + 1, max_row=self.row_number + 1)
+            )
+
+    def row(self, values: Sequence, *, total: bool = False, merge: tuple[int, int] | None = None) -> None:
+        """A bordered body row (a totals row in bold); `merge` joins columns first..last (1-based)."""
+        if merge:
+            self._merge(*merge)
+        font = TOTAL_FONT if total else BODY_FONT
+        self._append(
+            [
+                self._cell(value, font, LEFT if column.wrap_left else CENTER, kind=column.kind)
+                for column, value in zip(self.columns, values, strict=True)
+            ]
+        )
+
+    def rows(self, rows: Iterable[Sequence]) -> int:
+        count = 0
+        for values in rows:
+            self.row(values)
+            count += 1
+        return count
+
+    def note(self, text: str, *, font=BODY_FONT, alignment=LEFT) -> None:
+        """A line across the whole table, without borders (title, unit line, signatures)."""
+        self._merge(1, self.width)
+        self._append([self._cell(text, font, alignment, border=False)])
+
+
+def _number(value, kind):
+    if value is None or kind == "date":
+        return value
+    if kind == "int":
+        return int(value)
+    return float(value)
+
+
+def unit_line(unit: str, *, extra: str = "") -> str:
+    """The line under the title: who reports, and when the file was made."""
+    date = local_text(local_time.now(), "%Y年%m月%d日")
+    parts = [f"填报单位：{unit}", *([extra] if extra else []), f"填报日期：{date}"]
+    return "    ".join(parts)
+
+
+def new_workbook() -> Workbook:
+    return Workbook(write_only=True)
+
+
+def to_bytes(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def clean_filename(name: str) -> str:
+    """A Chinese file name safe in a header and on any disk: no path, quote or control characters."""
+    name = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]', "", name).strip() or "导出.xlsx"
+    return name
+
+
+def attachment(filename: str) -> str:
+    """`Content-Disposition` for a download: RFC 5987 `filename*=utf-8''…` for a Chinese name, after an
+    ASCII `filename` for clients that do not read `filename*` (RFC 6266 §4.3: both, `filename*` wins)."""
+    name = clean_filename(filename)
+    header = content_disposition_header(True, name)
+    if "filename*=" not in header:
+        return header
+    suffix = name.rsplit(".", 1)[-1] if "." in name else "xlsx"
+    return f'attachment; filename="download.{suffix}"; ' + header.removeprefix("attachment; ")
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = attachment(filename)
+    return response
+
+
+def scope_name(user) -> str:
+    """The reporting unit for a user's export: their county, township, village, unit or name."""
+    anchor = getattr(user, "anchor", None)
+    if anchor is not None:
+        return str(getattr(anchor, "name", anchor))
+    return "全部"

@@ -1,0 +1,329 @@
+"""Roster kinds for import from Excel: the columns of each template and how a row becomes a record.
+
+Each kind names its natural key (division code, unit name in the county, ID number or phone, …):
+a row whose key exists updates that record, so importing the same file twice changes nothing.
+A row's references (township code, unit name, village code, talent phone) are looked up in
+dictionaries built once per import, in the importer's county; a reference to another county is
+"outside your scope", one that exists nowhere is "unknown".
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from .choices import Gender, PoliticalStatus, UnitKind, VillageKind
+from .models import CountyUnit, Pairing, TalentAssignment, Township, UrbanTalent, Village
+from .validators import normalize_id_number, normalize_phone
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    key: str  # the model field it fills (errors on that field land on this column)
+    required: bool = False
+    help: str = ""
+    example: str = ""
+    choices: tuple = ()  # TextChoices members: the cell holds the Chinese label
+
+
+class RowError(Exception):
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key, self.message = key, message
+
+
+@dataclass
+class Context:
+    """What the rows of one import look up, loaded once (in the importer's county)."""
+
+    county: object
+    townships: dict = field(default_factory=dict)  # code -> Township (all counties)
+    villages: dict = field(default_factory=dict)  # code -> Village (all counties)
+    units: dict = field(default_factory=dict)  # name -> CountyUnit (this county)
+    talents_by_phone: dict = field(default_factory=dict)  # phone -> UrbanTalent (this county)
+    talents_by_id: dict = field(default_factory=dict)  # id number -> UrbanTalent (all counties)
+
+
+OUTSIDE = "不在您的管理范围内（属于其他县区）。"
+
+
+def _township(ctx, code, key="township"):
+    township = ctx.townships.get(code)
+    if township is None:
+        raise RowError(key, f"乡镇代码 {code} 不存在，请先导入乡镇。")
+    if township.county_id != ctx.county.pk:
+        raise RowError(key, f"乡镇 {township.name}{OUTSIDE}")
+    return township
+
+
+def _village(ctx, code, key="village"):
+    village = ctx.villages.get(code)
+    if village is None:
+        raise RowError(key, f"村（社区）代码 {code} 不存在，请先导入村（社区）。")
+    if village.township.county_id != ctx.county.pk:
+        raise RowError(key, f"村（社区）{village.name}{OUTSIDE}")
+    return village
+
+
+def _unit(ctx, name, key="unit"):
+    unit = ctx.units.get(name)
+    if unit is None:
+        raise RowError(key, f"本县没有名为“{name}”的县直单位，请先导入单位。")
+    return unit
+
+
+def _talent(ctx, phone, key="talent"):
+    talent = ctx.talents_by_phone.get(phone)
+    if talent is None:
+        raise RowError(key, f"本县没有手机号码为 {phone} 的城市人才，请先导入人才。")
+    return talent
+
+
+@dataclass(frozen=True)
+class RosterKind:
+    code: str
+    label: str
+    model: type
+    columns: tuple
+    key: callable  # (ctx, values) -> natural key
+    find: callable  # (ctx, key) -> existing instance or None
+    fill: callable  # (ctx, instance or None, values) -> instance (unsaved changes)
+
+    def column(self, key: str) -> Col | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+
+def _new(model, instance, **defaults):
+    return instance if instance is not None else model(**defaults)
+
+
+def _set(instance, **values):
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return instance
+
+
+# -- the kinds ----------------------------------------------------------------------------------
+
+TOWNSHIPS = RosterKind(
+    "townships",
+    "乡镇（街道）",
+    Township,
+    (
+        Col("行政区划代码", "code", True, "9位数字，以本县代码开头", "341122100"),
+        Col("名称", "name", True, "", "东岳镇"),
+        Col("乡镇党委", "party_committee", False, "", "中共东岳镇委员会"),
+    ),
+    key=lambda ctx, v: v["code"],
+    find=lambda ctx, key: ctx.townships.get(key),
+    fill=lambda ctx, t, v: _township_fill(ctx, t, v),
+)
+
+
+def _township_fill(ctx, township, v):
+    if township is not None and township.county_id != ctx.county.pk:
+        raise RowError("code", f"乡镇代码 {v['code']} 已属于其他县区，{OUTSIDE}")
+    if not v["code"].startswith(ctx.county.code):
+        raise RowError("code", f"乡镇行政区划代码应以本县代码 {ctx.county.code} 开头。")
+    return _set(
+        _new(Township, township, county=ctx.county),
+        code=v["code"],
+        name=v["name"],
+        party_committee=v["party_committee"],
+    )
+
+
+VILLAGES = RosterKind(
+    "villages",
+    "村（社区）",
+    Village,
+    (
+        Col("行政区划代码", "code", True, "12位数字，以所属乡镇代码开头", "341122100201"),
+        Col("名称", "name", True, "", "范坝村"),
+        Col("所属乡镇代码", "township", True, "9位数字，须已导入", "341122100"),
+        Col("类型", "kind", False, "行政村 或 社区（默认行政村）", "行政村", VillageKind.choices),
+        Col("党组织书记", "secretary_name", False, "", "李明"),
+        Col("书记电话", "secretary_phone", False, "11位手机号码", "13800138000"),
+    ),
+    key=lambda ctx, v: v["code"],
+    find=lambda ctx, key: ctx.villages.get(key),
+    fill=lambda ctx, village, v: _village_fill(ctx, village, v),
+)
+
+
+def _village_fill(ctx, village, v):
+    township = _township(ctx, v["township"])
+    if village is not None and village.township.county_id != ctx.county.pk:
+        raise RowError("code", f"村（社区）代码 {v['code']} {OUTSIDE}")
+    if not v["code"].startswith(township.code):
+        raise RowError("code", f"村（社区）行政区划代码应以所属乡镇代码 {township.code} 开头。")
+    return _set(
+        _new(Village, village),
+        township=township,
+        code=v["code"],
+        name=v["name"],
+        kind=v["kind"] or VillageKind.VILLAGE,
+        secretary_name=v["secretary_name"],
+        secretary_phone=v["secretary_phone"],
+    )
+
+
+UNITS = RosterKind(
+    "units",
+    "县直单位",
+    CountyUnit,
+    (
+        Col("单位名称", "name", True, "本县内唯一，作为识别依据", "县农业农村局"),
+        Col("单位性质", "kind", False, "机关、事业单位 或 国有企业（默认机关）", "机关", UnitKind.choices),
+        Col("党组织名称", "party_org_name", False, "", "中共县农业农村局党组"),
+    ),
+    key=lambda ctx, v: v["name"],
+    find=lambda ctx, key: ctx.units.get(key),
+    fill=lambda ctx, unit, v: _set(
+        _new(CountyUnit, unit, county=ctx.county),
+        name=v["name"],
+        kind=v["kind"] or UnitKind.ORGAN,
+        party_org_name=v["party_org_name"],
+    ),
+)
+
+
+def _talent_key(ctx, v):
+    return ("id", v["id_number"]) if v["id_number"] else ("phone", v["phone"])
+
+
+def _talent_find(ctx, key):
+    kind, value = key
+    return ctx.talents_by_id.get(value) if kind == "id" else ctx.talents_by_phone.get(value)
+
+
+def _talent_fill(ctx, talent, v):
+    if talent is not None and talent.county_id != ctx.county.pk:
+        raise RowError("id_number", f"该身份证号码的人才{OUTSIDE}")
+    same_phone = ctx.talents_by_phone.get(v["phone"])
+    if same_phone is not None and talent is not None and same_phone.pk != talent.pk:
+        raise RowError("phone", f"手机号码 {v['phone']} 已被本县另一名人才（{same_phone.name}）使用。")
+    if talent is None and same_phone is not None and same_phone.id_number and v["id_number"]:
+        raise RowError("phone", f"手机号码 {v['phone']} 已被本县另一名人才（{same_phone.name}）使用。")
+    talent = talent or same_phone
+    unit = _unit(ctx, v["unit"]) if v["unit"] else None
+    return _set(
+        _new(UrbanTalent, talent, county=ctx.county),
+        name=v["name"],
+        gender=v["gender"],
+        phone=v["phone"],
+        id_number=v["id_number"] or (talent.id_number if talent else ""),
+        unit=unit,
+        position=v["position"],
+        political_status=v["political_status"] or PoliticalStatus.MASSES,
+    )
+
+
+TALENTS = RosterKind(
+    "talents",
+    "城市人才",
+    UrbanTalent,
+    (
+        Col("姓名", "name", True, "", "张伟"),
+        Col("性别", "gender", True, "男 或 女", "男", Gender.choices),
+        Col("手机号码", "phone", True, "11位手机号码，本县内唯一", "13900139000"),
+        Col("身份证号码", "id_number", False, "18位，末位校验码须正确；填写后作为识别依据", "11010519491231002X"),
+        Col("所在单位", "unit", False, "县直单位名称，须已导入", "县农业农村局"),
+        Col("职务/职称", "position", False, "", "农艺师"),
+        Col(
+            "政治面貌", "political_status", False, "中共党员、中共预备党员 或 群众", "中共党员", PoliticalStatus.choices
+        ),
+    ),
+    key=_talent_key,
+    find=_talent_find,
+    fill=_talent_fill,
+)
+
+
+def _assignment_fill(ctx, assignment, v):
+    talent, village = _talent(ctx, v["talent"]), _village(ctx, v["village"])
+    year = _year(v["year"], "year")
+    existing = TalentAssignment.objects.filter(talent=talent, year=year).first()
+    return _set(_new(TalentAssignment, existing), talent=talent, village=village, year=year, note=v["note"])
+
+
+def _year(text, key):
+    if not (text.isdigit() and 2000 <= int(text) <= 2100):
+        raise RowError(key, "年度应为四位数字，例如 2026。")
+    return int(text)
+
+
+ASSIGNMENTS = RosterKind(
+    "assignments",
+    "年度选派",
+    TalentAssignment,
+    (
+        Col("年度", "year", True, "四位数字", "2026"),
+        Col("人才手机号码", "talent", True, "须已导入的城市人才", "13900139000"),
+        Col("服务村（社区）代码", "village", True, "12位，须已导入", "341122100201"),
+        Col("备注", "note", False, "", ""),
+    ),
+    key=lambda ctx, v: (v["talent"], v["year"]),
+    find=lambda ctx, key: None,
+    fill=_assignment_fill,
+)
+
+
+def _pairing_fill(ctx, pairing, v):
+    unit, village = _unit(ctx, v["unit"]), _village(ctx, v["village"])
+    start = _year(v["start_year"], "start_year")
+    end = _year(v["end_year"], "end_year") if v["end_year"] else None
+    existing = Pairing.objects.filter(unit=unit, village=village).first()
+    return _set(_new(Pairing, existing), unit=unit, village=village, start_year=start, end_year=end)
+
+
+PAIRINGS = RosterKind(
+    "pairings",
+    "结对关系",
+    Pairing,
+    (
+        Col("县直单位", "unit", True, "单位名称，须已导入", "县农业农村局"),
+        Col("结对村（社区）代码", "village", True, "12位，须已导入", "341122100201"),
+        Col("起始年度", "start_year", True, "四位数字", "2026"),
+        Col("终止年度", "end_year", False, "不填表示长期结对", ""),
+    ),
+    key=lambda ctx, v: (v["unit"], v["village"]),
+    find=lambda ctx, key: None,
+    fill=_pairing_fill,
+)
+
+KINDS = {k.code: k for k in (TOWNSHIPS, VILLAGES, UNITS, TALENTS, ASSIGNMENTS, PAIRINGS)}
+
+
+def load_context(county) -> Context:
+    """The lookups an import needs: a handful of queries whatever the file's size."""
+    ctx = Context(county=county)
+    ctx.townships = {t.code: t for t in Township.objects.all()}
+    ctx.villages = {v.code: v for v in Village.objects.select_related("township")}
+    ctx.units = {u.name: u for u in CountyUnit.objects.filter(county=county)}
+    talents = list(UrbanTalent.objects.filter(county=county))
+    ctx.talents_by_phone = {t.phone: t for t in talents}
+    ctx.talents_by_id = {t.id_number: t for t in UrbanTalent.objects.exclude(id_number="")}
+    return ctx
+
+
+def normalise(col: Col, raw) -> str:
+    """A cell as the text the model stores (phones and ID numbers normalised, numbers without .0)."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw).strip()
+    try:
+        if col.key in ("phone", "secretary_phone", "talent") and text:
+            return normalize_phone(text)
+        if col.key == "id_number" and text:
+            return normalize_id_number(text)
+    except ValidationError as exc:
+        raise RowError(col.key, "；".join(exc.messages)) from None
+    if col.choices:
+        by_label = {label: value for value, label in col.choices}
+        if text and text not in by_label:
+            raise RowError(col.key, f"“{text}”不是可选值，应为：{'、'.join(by_label)}。")
+        return by_label.get(text, "")
+    return text

@@ -1,0 +1,81 @@
+"""The shared government-table style: what every exported workbook looks like and is named."""
+
+import io
+from urllib.parse import quote
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from ledgers.periods import format_month, month_start
+from pairing.core.workbooks import Column, GovSheet, attachment, display_width, new_workbook, to_bytes
+from tests.ledgers.helpers import today
+
+
+def _sample(rows):
+    book = new_workbook()
+    sheet = GovSheet(
+        book,
+        "汇总",
+        title="东岳镇2026年上半年“双结对双帮扶”工作情况统计表",
+        subtitle="填报单位：东岳镇",
+        columns=[
+            Column("村（社区）"),
+            Column("签订率", "percent"),
+            Column("投资（万元）", "wan"),
+            Column("次数", "int"),
+        ],
+    )
+    sheet.rows(rows)
+    sheet.row(("合计", 0.5, 12.5, 3), total=True)
+    return load_workbook(io.BytesIO(to_bytes(book)))["汇总"]
+
+
+def test_title_unit_line_header_and_print_settings():
+    sheet = _sample([("范坝村", 0.5, 12.5, 3)])
+    assert "A1:D1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert "A2:D2" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet["A1"].font.name == "宋体" and sheet["A1"].font.b and sheet["A1"].font.sz == 18
+    assert sheet["A2"].font.name == "仿宋"
+    assert [c.value for c in sheet[3]] == ["村（社区）", "签订率", "投资（万元）", "次数"]
+    assert sheet["A3"].font.b and sheet["A3"].border.left.style == "thin"
+    assert sheet["A4"].font.name == "仿宋" and sheet["A4"].border.bottom.style == "thin"
+    assert sheet["B4"].number_format == "0.0%" and sheet["C4"].number_format == "#,##0.00"
+    assert sheet["A5"].value == "合计" and sheet["A5"].font.b
+    assert sheet.print_title_rows == "$3:$3" and sheet.freeze_panes == "A4"
+    setup = sheet.page_setup
+    assert setup.orientation == "landscape" and setup.paperSize == 9
+    assert setup.fitToWidth == 1 and setup.fitToHeight == 0 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert "&P" in sheet.oddFooter.center.text
+    # Chinese headers get room: a CJK character takes two columns.
+    assert sheet.column_dimensions["C"].width >= display_width("投资（万元）") / 2
+
+
+def test_user_strings_stay_text_even_in_numeric_columns():
+    sheet = _sample([("=1+1", None, None, "@SUM(A1)")])
+    assert sheet["A4"].value == "'=1+1" and sheet["A4"].data_type == "s"
+    assert sheet["D4"].value == "'@SUM(A1)" and sheet["D4"].data_type == "s"
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_attachment_names_a_chinese_file_per_rfc_5987():
+    name = "东岳镇范坝村2026年11月工作台账.xlsx"
+    assert attachment(name) == f"attachment; filename=\"download.xlsx\"; filename*=utf-8''{quote(name)}"
+    assert attachment("plain.xlsx") == 'attachment; filename="plain.xlsx"'
+    assert "/" not in attachment("../甲/乙.xlsx").split("''")[1].replace("%2F", "/")
+
+
+@pytest.mark.django_db
+def test_the_month_ledger_and_compliance_list_download_under_chinese_names(client, cast):
+    client.force_login(cast.bob)
+    month = format_month(month_start(today()))
+    response = client.get(reverse("ledgers:month_export", args=[cast.village_a1.pk, month]))
+    expected = f"甲镇甲一村{today():%Y年%m月}工作台账.xlsx"
+    assert response["Content-Disposition"].endswith(f"filename*=utf-8''{quote(expected)}")
+    client.force_login(cast.alice)
+    response = client.get(reverse("ledgers:compliance_export", args=["talents"]) + f"?period={today():%Y-%m}")
+    disposition = response["Content-Disposition"]
+    assert quote("城市人才未参加服务名单.xlsx") in disposition and quote(cast.county.name) in disposition
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].font.name == "宋体" and sheet.print_title_rows == "$3:$3"
+    assert [c.value for c in sheet[3]][:2] == ["序号", "乡镇"]
