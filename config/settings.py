@@ -119,6 +119,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT spends seconds compiling the big aggregate queries (an export: 5.6 s with it,
     # 2.7 s without) and saves nothing on the portal's short ones: off for every connection.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# The owner role's connection, used only by the audit retention job (pairing/jobs.py): the runtime
+# role in DATABASE_URL holds INSERT and SELECT on the audit table and nothing more (docs/security.md).
+if env_str("AUDIT_OWNER_DATABASE_URL", ""):
+    DATABASES["audit_owner"] = {
+        **dj_database_url.parse(env_str("AUDIT_OWNER_DATABASE_URL", ""), conn_max_age=0),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "pairing.User"

@@ -70,6 +70,9 @@ class AuditAction(models.TextChoices):
     REVEAL = "reveal", "查看完整号码"
     EXPORT = "export", "导出"
     SEED_DEMO = "seed_demo", "生成演示数据"
+    AUDIT_PURGE = "audit_purge", "清理过期审计记录"
+    AUDIT_EXPORT = "audit_export", "导出审计记录"
+    NOT_FOUND = "not_found", "访问范围外或不存在的记录"
     # month close and activity review
     SUBMIT = "submit", "提交"
     CONFIRM = "confirm", "确认"
