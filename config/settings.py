@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "pairing.middleware.LoginRequiredByDefaultMiddleware",
     "pairing.middleware.PasswordChangeRequiredMiddleware",
     "pairing.middleware.MethodNotAllowedPageMiddleware",
+    "pairing.middleware.NotFoundAuditMiddleware",
     # Axes goes last so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
 ]

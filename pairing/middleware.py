@@ -1,3 +1,4 @@
+import contextlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -101,3 +102,42 @@ class MethodNotAllowedPageMiddleware:
 
             return method_not_allowed(request, response.get("Allow", ""))
         return response
+
+
+NOT_FOUND_WINDOW_SECONDS = 600
+
+
+class NotFoundAuditMiddleware:
+    """Records a signed-in user's 404 on an address that names a row (an out-of-scope or guessed id,
+    SECURITY.md 12), aggregated: one record per user and route per ten minutes, however many ids a
+    crawler tries (the rest are counted in the cache, not written)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 404:
+            match = getattr(request, "resolver_match", None)
+            user = getattr(request, "user", None)
+            if match is not None and match.kwargs and user is not None and user.is_authenticated:
+                self._record(request, user, match.view_name or match.route)
+        return response
+
+    def _record(self, request, user, route: str) -> None:
+        from django.core.cache import cache
+
+        from pairing.core import audit
+
+        key = f"audit-404:{user.pk}:{route}"
+        if not cache.add(key, 1, NOT_FOUND_WINDOW_SECONDS):
+            with contextlib.suppress(ValueError):  # expired between add and incr
+                cache.incr(key)
+            return
+        audit.record(
+            action="not_found",
+            actor=user,
+            result="denied",
+            object_type="",
+            message=f"访问不存在或无权查看的记录：{request.path[:200]}（同一用户同类访问每 10 分钟只记录一次）",
+        )

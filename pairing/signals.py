@@ -23,23 +23,42 @@ def _logged_out(sender, request, user, **kwargs):
         audit.record(action="logout", actor=user, obj=user)
 
 
+def _account(username: str):
+    """The account a failed login or lockout concerns, if the name is one (its county's auditor
+    reads the record; an unknown name goes to the city-level auditor)."""
+    from django.contrib.auth import get_user_model
+
+    if not username:
+        return None
+    return get_user_model()._base_manager.filter(username=username).first()
+
+
+def _security_event(*, action: str, username: str, result: str, message: str = ""):
+    account = _account(username)
+    audit.record(
+        action=action,
+        username=username,
+        object_type="pairing.user",
+        obj=account,
+        county_id=account.county_id_in_scope if account is not None else None,
+        result=result,
+        message=message,
+    )
+
+
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
     # Django already scrubs the password from `credentials`; only the username is kept.
-    audit.record(
-        action="login_failed",
-        username=str(credentials.get("username", ""))[:150],
-        object_type="pairing.user",
-        result=AuditResult.FAILURE,
+    _security_event(
+        action="login_failed", username=str(credentials.get("username", ""))[:150], result=AuditResult.FAILURE
     )
 
 
 @receiver(user_locked_out)
 def _locked_out(sender, request, username, ip_address, **kwargs):
-    audit.record(
+    _security_event(
         action="lockout",
         username=str(username or "")[:150],
-        object_type="pairing.user",
         result=AuditResult.DENIED,
         message=f"连续登录失败，账号在 {ip_address} 被锁定。",
     )

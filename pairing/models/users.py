@@ -21,6 +21,9 @@ ROLE_ANCHOR = {
     Role.SECURITY_ADMIN: None,
 }
 ANCHORS = ("county", "township", "village", "unit", "talent")
+# A role that may also stand without an anchor: the city-level auditor reads every county's records
+# and those that belong to no county (administrators' actions, failed logins of unknown names).
+OPTIONAL_ANCHOR = {Role.AUDITOR}
 
 
 def _role_anchor_condition() -> Q:
@@ -30,6 +33,8 @@ def _role_anchor_condition() -> Q:
         for name in ANCHORS:
             part &= Q(**{f"{name}__isnull": name != anchor})
         condition |= part
+        if role in OPTIONAL_ANCHOR:
+            condition |= Q(role=role, **{f"{name}__isnull": True for name in ANCHORS})
     return condition
 
 
@@ -100,7 +105,7 @@ class User(AbstractUser):
         errors = {}
         for name in ANCHORS:
             has_value = getattr(self, f"{name}_id") is not None
-            if name == anchor and not has_value:
+            if name == anchor and not has_value and self.role not in OPTIONAL_ANCHOR:
                 errors[name] = f"角色“{self.get_role_display()}”必须指定{self._meta.get_field(name).verbose_name}。"
             elif name != anchor and has_value:
                 errors[name] = f"角色“{self.get_role_display()}”不应指定{self._meta.get_field(name).verbose_name}。"
