@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pairing",
     "ledgers",
     "assessment",
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "pairing.core.audit.AuditContextMiddleware",
     "pairing.middleware.AbsoluteSessionLifetimeMiddleware",
     "pairing.middleware.LoginRequiredByDefaultMiddleware",
+    "pairing.middleware.OtpEnrolmentRequiredMiddleware",
     "pairing.middleware.PasswordChangeRequiredMiddleware",
     "pairing.middleware.MethodNotAllowedPageMiddleware",
     "pairing.middleware.NotFoundAuditMiddleware",
@@ -146,6 +148,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "pairing.validators.CharacterClassPasswordValidator"},
 ]
+# TOTP (SECURITY.md 4): the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "党建结对共建平台"
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
 
 # Lockout (django-axes): 5 failures per username+IP lock that pair for 30 minutes.

@@ -71,6 +71,8 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "导出"
     SEED_DEMO = "seed_demo", "生成演示数据"
     AUDIT_PURGE = "audit_purge", "清理过期审计记录"
+    OTP_ENROL = "otp_enrol", "绑定身份验证器"
+    OTP_RECOVERY_USED = "otp_recovery_used", "使用恢复码登录"
     AUDIT_EXPORT = "audit_export", "导出审计记录"
     NOT_FOUND = "not_found", "访问范围外或不存在的记录"
     # month close and activity review

@@ -41,7 +41,7 @@ class PasswordChangeRequiredMiddleware:
     """
 
     exempt_prefixes = ("/static/", "/api/", "/health/")
-    exempt_url_names = ("pairing:password_change", "pairing:logout")
+    exempt_url_names = ("pairing:password_change", "pairing:logout", "pairing:otp_enrol")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -58,6 +58,31 @@ class PasswordChangeRequiredMiddleware:
         if path.startswith(self.exempt_prefixes):
             return True
         return path in {reverse(name) for name in self.exempt_url_names}
+
+
+class OtpEnrolmentRequiredMiddleware:
+    """A session signed in with a password alone by an account that needs a second factor and has
+    none yet (pairing.views.accounts.LoginView) reaches only the enrolment page and logout until a
+    device is confirmed (SECURITY.md 4). The API answers such a session 403."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .views.otp import OTP_ENROL_SESSION_KEY
+
+        session = getattr(request, "session", None)
+        if session is not None and session.get(OTP_ENROL_SESSION_KEY) and not self._exempt(request):
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": "请先绑定身份验证器。"}, status=403)
+            return redirect("pairing:otp_enrol")
+        return self.get_response(request)
+
+    def _exempt(self, request) -> bool:
+        path = request.path_info
+        if path.startswith(("/static/", "/health/")):
+            return True
+        return path in {reverse("pairing:otp_enrol"), reverse("pairing:logout")}
 
 
 SESSION_STARTED_KEY = "portal_session_started_at"

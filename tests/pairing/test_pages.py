@@ -21,6 +21,7 @@ from pairing.models import (
     Village,
 )
 from tests.factories import PASSWORD
+from tests.otp import login_code
 
 # For each list page: how a row is named, and the names each cast member must see (and no other).
 LISTS = {
@@ -455,7 +456,8 @@ def test_login_gives_one_generic_error_for_a_wrong_user_or_password(client, cast
 
 
 def test_login_and_logout(client, cast):
-    response = client.post(reverse("pairing:login"), {"username": "alice", "password": PASSWORD})
+    credentials = {"username": "alice", "password": PASSWORD, "otp": login_code(cast.alice)}
+    response = client.post(reverse("pairing:login"), credentials)
     assert response.status_code == 302 and response["Location"] == reverse("pairing:home")
     assert client.get(reverse("pairing:home")).status_code == 200
     assert client.get(reverse("pairing:logout")).status_code == 405  # logout is POST only
