@@ -6,6 +6,7 @@ ALLOWED_HOSTS, and turns on every transport-security setting `check --deploy` as
 """
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -159,6 +160,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# The client address for the lockout is the portal's own (trusted proxy settings below), never
+# django-ipware's reading of headers a client can forge.
+AXES_CLIENT_IP_CALLABLE = "pairing.core.client_ip.client_ip"
+
+# The reverse proxy in front of gunicorn (docs/security.md): either how many proxies append to
+# X-Forwarded-For, or their addresses/networks. Neither set: X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or network") from None
 
 # Idle timeout: the session expires 30 minutes after the last request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
@@ -224,6 +238,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_THROTTLE_RATES": {"anon": "30/minute"},
+    # DRF's own X-Forwarded-For reading, kept in step with TRUSTED_PROXY_COUNT; the token endpoint's
+    # throttle uses pairing.core.client_ip, which also understands TRUSTED_PROXIES.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
     "ORDERING_PARAM": "ordering",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

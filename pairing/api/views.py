@@ -41,6 +41,14 @@ from ..services.accounts import change_password
 from ..services.directory import reveal
 from . import serializers as s
 
+
+class ClientIpAnonThrottle(AnonRateThrottle):
+    """The anonymous rate limit keyed on the client address the trusted-proxy setting decides."""
+
+    def get_ident(self, request):
+        return client_ip(request) or super().get_ident(request)
+
+
 LOGIN_FAILED = "用户名或密码错误，或动态验证码不正确。"
 OTP_NOT_ENROLLED = "该账号须使用动态验证码登录，请先在网页端登录并绑定身份验证器。"
 
@@ -54,7 +62,7 @@ class TokenView(APIView):
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [ClientIpAnonThrottle]
 
     @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenResponseSerializer, tags=["auth"])
     def post(self, request):

@@ -19,7 +19,10 @@ _request_ip: ContextVar[str | None] = ContextVar("audit_request_ip", default=Non
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    # Behind the reverse proxy only the trusted-proxy setting decides (pairing/core/client_ip.py).
+    from pairing.core.client_ip import client_ip as resolve
+
+    return resolve(request)
 
 
 class AuditContextMiddleware:
