@@ -137,7 +137,10 @@ class HonoraryVillageHeadAdmin(AuditedModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
+    """Accounts in the Django admin: every change audited with before/after (role, scope, superuser
+    and staff flags), and a password set here is a reset: changed at the next login (SECURITY.md 1)."""
+
     list_display = ["username", "full_name", "role", "is_active", "is_demo", "last_login"]
     list_filter = ["role", "is_active", "is_demo"]
     search_fields = ["username", "full_name"]
@@ -153,6 +156,17 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["username", "password1", "password2"]}),
         ("角色与范围", {"fields": ["full_name", "role", "county", "township", "village", "unit", "talent"]}),
     ]
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = User._base_manager.get(pk=id)
+            user.must_change_password = True
+            user.save(update_fields=["must_change_password"])
+            audit.record(
+                action=AuditAction.PASSWORD_RESET, actor=request.user, obj=user, message="系统管理后台重置密码"
+            )
+        return response
 
 
 @admin.register(AuditEvent)

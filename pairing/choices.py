@@ -58,6 +58,8 @@ class AuditAction(models.TextChoices):
     """Every action code an audit record may carry, with the label the audit log shows."""
 
     LOGIN = "login", "登录"
+    SUPERUSER_LOGIN = "superuser_login", "超级管理员登录"
+    PASSWORD_RESET = "password_reset", "重置密码"
     LOGOUT = "logout", "退出"
     LOGIN_FAILED = "login_failed", "登录失败"
     LOCKOUT = "lockout", "账号锁定"

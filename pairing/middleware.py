@@ -104,6 +104,7 @@ class AbsoluteSessionLifetimeMiddleware:
             now = timezone.now().timestamp()
             started = request.session.setdefault(SESSION_STARTED_KEY, now)
             if now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
+                request.portal_session_expired = True  # ends this session only, not the user's others
                 logout(request)
                 if request.path_info.startswith("/api/"):
                     return JsonResponse({"detail": "登录已超过最长有效期，请重新登录。"}, status=401)

@@ -14,7 +14,11 @@ from .choices import AuditResult
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    audit.record(action="login", actor=user, obj=user)
+    # The superuser is the documented break-glass account: each of its logins is flagged.
+    if user.is_superuser:
+        audit.record(action="superuser_login", actor=user, obj=user, message="超级管理员（应急账号）登录，请核查原因。")
+    else:
+        audit.record(action="login", actor=user, obj=user)
 
 
 @receiver(user_logged_out)
@@ -73,9 +77,16 @@ def _end_api_tokens(user) -> None:
 
 @receiver(user_logged_out)
 def _logged_out_ends_token(sender, request, user, **kwargs):
-    """Logging out anywhere ends the API token too (SECURITY.md 3)."""
-    if user is not None and user.pk is not None:
-        _end_api_tokens(user)
+    """Logging out anywhere ends the API token and every other session of the user (SECURITY.md 3):
+    the session generation is part of the session hash (pairing.models.User). A session that ends by
+    its absolute lifetime ends only itself (pairing.middleware)."""
+    if user is None or user.pk is None:
+        return
+    _end_api_tokens(user)
+    if not getattr(request, "portal_session_expired", False):
+        from django.db.models import F
+
+        user._meta.model._base_manager.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
 
 
 # Changes that end every API token of the account (SECURITY.md 3): a new password, a new role or
