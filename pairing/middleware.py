@@ -167,3 +167,21 @@ class NotFoundAuditMiddleware:
             object_type="",
             message=f"访问不存在或无权查看的记录：{request.path[:200]}（同一用户同类访问每 10 分钟只记录一次）",
         )
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response (SECURITY.md 19, 22).
+
+    Django 5.2 has no CSP setting of its own (it arrives in 6.0), and django-csp would still leave
+    Permissions-Policy to a middleware: one small middleware sets both. A view that serves a file
+    sets its own, stricter policy (a sandbox), which is kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

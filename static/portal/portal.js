@@ -50,4 +50,10 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { enhanceSelects(document); });
+
+  // A form with data-confirm asks before it submits (no inline handlers: the CSP allows no inline script).
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  }, true);
 })();
