@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "pairing.middleware.SecurityHeadersMiddleware",
+    "pairing.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -214,7 +215,16 @@ STORAGES = {
 # runserver serves static files only with DEBUG on; in development with DEBUG off (the demo) WhiteNoise
 # serves them straight from the app and project folders, as collectstatic would have gathered them.
 WHITENOISE_USE_FINDERS = not PRODUCTION and not DEBUG
+# Request bodies (SECURITY.md 17, 19): non-file fields at most 10 MB, at most 1000 fields and 20
+# files; the whole body (ten photos of 8 MB, or one 15 MB scan, plus the form) at most
+# MAX_REQUEST_BODY_BYTES, refused before it is read (pairing.middleware.RequestBodyLimitMiddleware).
+# Files above 2.5 MB spool to a temporary file instead of memory. Gunicorn's request-line and header
+# limits are in docker-compose.yml; the proxy's client_max_body_size is documented in docs/security.md.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 90 * 1024 * 1024, minimum=1024 * 1024)
 
 REST_FRAMEWORK = {
     # Token first: DRF answers an unauthenticated request with the first class's challenge, so the

@@ -185,3 +185,26 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuses a request whose declared body is larger than MAX_REQUEST_BODY_BYTES before anything
+    reads it (413). Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count uploaded files; the proxy's
+    client_max_body_size (docs/security.md) is the first cap, this the second."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY_BYTES:
+            from django.http import HttpResponse
+
+            limit = settings.MAX_REQUEST_BODY_BYTES // (1024 * 1024)
+            return HttpResponse(
+                f"提交的内容过大（超过 {limit} MB）。", status=413, content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
