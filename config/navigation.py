@@ -26,6 +26,8 @@ WORK_MENU = (
     ("在村工作表现", "ledgers:evaluation_list", PARTIES),
     ("乡镇半年报告", "ledgers:report_list", {COUNTY, TOWNSHIP}),
     ("合规看板", "ledgers:compliance_board", PARTIES),
+    ("账号管理", "pairing:console_accounts", {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}),
+    ("登录锁定", "pairing:console_lockouts", {Role.SECURITY_ADMIN}),
 )
 
 

@@ -60,6 +60,7 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", "登录"
     SUPERUSER_LOGIN = "superuser_login", "超级管理员登录"
     PASSWORD_RESET = "password_reset", "重置密码"
+    UNLOCK = "unlock", "解除锁定"
     LOGOUT = "logout", "退出"
     LOGIN_FAILED = "login_failed", "登录失败"
     LOCKOUT = "lockout", "账号锁定"

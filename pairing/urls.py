@@ -1,6 +1,6 @@
 """Pages of the pairing app. Each views module owns its urlpatterns; this file only joins them."""
 
-from .views import accounts, agreements, audit_log, choices, directory, home
+from .views import accounts, agreements, audit_log, choices, console, directory, home
 
 app_name = "pairing"
 
@@ -10,5 +10,6 @@ urlpatterns = [
     *directory.urlpatterns,
     *choices.urlpatterns,
     *audit_log.urlpatterns,
+    *console.urlpatterns,
     *agreements.urlpatterns,
 ]
