@@ -92,7 +92,11 @@ def export_audit_log(request):
     if not can_read_audit_log(request.user):
         raise Http404
     rows = AuditEventFilterSet(request.GET, queryset=AuditEvent.objects.visible_to(request.user), request=request)
-    events = rows.qs.order_by("-created_at", "-id")[:EXPORT_ROW_CAP] if rows.is_valid() else AuditEvent.objects.none()
+    events = (
+        rows.qs.order_by("-created_at", "-id")[:EXPORT_ROW_CAP]
+        if rows.is_valid()
+        else AuditEvent.objects.visible_to(request.user).none()
+    )
     labels, results = dict(AuditAction.choices), dict(AuditResult.choices)
     book = Workbook()
     sheet = book.active
