@@ -35,6 +35,8 @@ WORK_MENU = (
     ("工作看板", "reports:dashboard", {COUNTY, TOWNSHIP, UNIT}),
     ("导入花名册", "pairing:import_home", {COUNTY}),
     ("我的导出", "pairing:export_list", PARTIES | {TALENT}),
+    ("账号管理", "pairing:console_accounts", {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}),
+    ("登录锁定", "pairing:console_lockouts", {Role.SECURITY_ADMIN}),
 )
 
 

@@ -7,6 +7,7 @@ ALLOWED_HOSTS, and turns on every transport-security setting `check --deploy` as
 
 import os
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pairing",
     "ledgers",
     "assessment",
@@ -65,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pairing.middleware.SecurityHeadersMiddleware",
+    "pairing.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,8 +81,10 @@ MIDDLEWARE = [
     "pairing.core.audit.AuditContextMiddleware",
     "pairing.middleware.AbsoluteSessionLifetimeMiddleware",
     "pairing.middleware.LoginRequiredByDefaultMiddleware",
+    "pairing.middleware.OtpEnrolmentRequiredMiddleware",
     "pairing.middleware.PasswordChangeRequiredMiddleware",
     "pairing.middleware.MethodNotAllowedPageMiddleware",
+    "pairing.middleware.NotFoundAuditMiddleware",
     # Axes goes last so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -121,6 +127,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT spends seconds compiling the big aggregate queries (an export: 5.6 s with it,
     # 2.7 s without) and saves nothing on the portal's short ones: off for every connection.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# The owner role's connection, used only by the audit retention job (pairing/jobs.py): the runtime
+# role in DATABASE_URL holds INSERT and SELECT on the audit table and nothing more (docs/security.md).
+if env_str("AUDIT_OWNER_DATABASE_URL", ""):
+    DATABASES["audit_owner"] = {
+        **dj_database_url.parse(env_str("AUDIT_OWNER_DATABASE_URL", ""), conn_max_age=0),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "pairing.User"
@@ -140,6 +153,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "pairing.validators.CharacterClassPasswordValidator"},
 ]
+# TOTP (SECURITY.md 4): the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "党建结对共建平台"
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
 
 # Lockout (django-axes): 5 failures per username+IP lock that pair for 30 minutes.
@@ -149,6 +164,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# The client address for the lockout is the portal's own (trusted proxy settings below), never
+# django-ipware's reading of headers a client can forge.
+AXES_CLIENT_IP_CALLABLE = "pairing.core.client_ip.client_ip"
+
+# The reverse proxy in front of gunicorn (docs/security.md): either how many proxies append to
+# X-Forwarded-For, or their addresses/networks. Neither set: X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or network") from None
 
 # Idle timeout: the session expires 30 minutes after the last request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
@@ -189,7 +217,16 @@ STORAGES = {
 # runserver serves static files only with DEBUG on; in development with DEBUG off (the demo) WhiteNoise
 # serves them straight from the app and project folders, as collectstatic would have gathered them.
 WHITENOISE_USE_FINDERS = not PRODUCTION and not DEBUG
+# Request bodies (SECURITY.md 17, 19): non-file fields at most 10 MB, at most 1000 fields and 20
+# files; the whole body (ten photos of 8 MB, or one 15 MB scan, plus the form) at most
+# MAX_REQUEST_BODY_BYTES, refused before it is read (pairing.middleware.RequestBodyLimitMiddleware).
+# Files above 2.5 MB spool to a temporary file instead of memory. Gunicorn's request-line and header
+# limits are in docker-compose.yml; the proxy's client_max_body_size is documented in docs/security.md.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 90 * 1024 * 1024, minimum=1024 * 1024)
 
 REST_FRAMEWORK = {
     # Token first: DRF answers an unauthenticated request with the first class's challenge, so the
@@ -214,6 +251,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_THROTTLE_RATES": {"anon": "30/minute"},
+    # DRF's own X-Forwarded-For reading, kept in step with TRUSTED_PROXY_COUNT; the token endpoint's
+    # throttle uses pairing.core.client_ip, which also understands TRUSTED_PROXIES.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
     "ORDERING_PARAM": "ordering",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -315,6 +355,30 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "党建结对共建平台 <no
 
 # Audit records are kept at least 184 days (SECURITY.md 13); a smaller value is refused.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 184, minimum=184)
+
+# Every page (pairing.middleware.SecurityHeadersMiddleware): scripts only from the portal's own
+# static files, no inline script or event handler, no framing. Inline style attributes stay allowed
+# (the print layouts and a few widths); they cannot run code.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# Uploaded photos and scans are served with this instead: nothing in them can run or load anything.
+FILE_CONTENT_SECURITY_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial", "bluetooth", "display-capture")
+)
 
 # Transport security. Production sits behind a TLS-terminating proxy.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from pairing.core import audit
 
@@ -26,6 +29,7 @@ from .models.agreements import (
     AgreementRevision,
     AgreementTransition,
 )
+from .services.otp import requires_otp
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -134,7 +138,10 @@ class HonoraryVillageHeadAdmin(AuditedModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
+    """Accounts in the Django admin: every change audited with before/after (role, scope, superuser
+    and staff flags), and a password set here is a reset: changed at the next login (SECURITY.md 1)."""
+
     list_display = ["username", "full_name", "role", "is_active", "is_demo", "last_login"]
     list_filter = ["role", "is_active", "is_demo"]
     search_fields = ["username", "full_name"]
@@ -150,6 +157,17 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["username", "password1", "password2"]}),
         ("角色与范围", {"fields": ["full_name", "role", "county", "township", "village", "unit", "talent"]}),
     ]
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = User._base_manager.get(pk=id)
+            user.must_change_password = True
+            user.save(update_fields=["must_change_password"])
+            audit.record(
+                action=AuditAction.PASSWORD_RESET, actor=request.user, obj=user, message="系统管理后台重置密码"
+            )
+        return response
 
 
 @admin.register(AuditEvent)
@@ -278,3 +296,23 @@ class ExportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The admin site requires a verified second factor from every account that needs one (SECURITY.md 4),
+# and has no login form of its own: the portal's login page takes the code.
+_admin_has_permission = admin.site.has_permission
+
+
+def _has_verified_permission(request) -> bool:
+    user = request.user
+    return _admin_has_permission(request) and (not requires_otp(user) or user.is_verified())
+
+
+def _admin_login(request, extra_context=None):
+    if request.user.is_authenticated:
+        raise PermissionDenied("请退出后使用动态验证码重新登录。")
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), login_url=reverse("pairing:login"))
+
+
+admin.site.has_permission = _has_verified_permission
+admin.site.login = _admin_login

@@ -58,6 +58,9 @@ class AuditAction(models.TextChoices):
     """Every action code an audit record may carry, with the label the audit log shows."""
 
     LOGIN = "login", "登录"
+    SUPERUSER_LOGIN = "superuser_login", "超级管理员登录"
+    PASSWORD_RESET = "password_reset", "重置密码"
+    UNLOCK = "unlock", "解除锁定"
     LOGOUT = "logout", "退出"
     LOGIN_FAILED = "login_failed", "登录失败"
     LOCKOUT = "lockout", "账号锁定"
@@ -71,6 +74,11 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "导出"
     IMPORT = "import", "导入花名册"
     SEED_DEMO = "seed_demo", "生成演示数据"
+    AUDIT_PURGE = "audit_purge", "清理过期审计记录"
+    OTP_ENROL = "otp_enrol", "绑定身份验证器"
+    OTP_RECOVERY_USED = "otp_recovery_used", "使用恢复码登录"
+    AUDIT_EXPORT = "audit_export", "导出审计记录"
+    NOT_FOUND = "not_found", "访问范围外或不存在的记录"
     # month close and activity review
     SUBMIT = "submit", "提交"
     CONFIRM = "confirm", "确认"

@@ -125,6 +125,21 @@ class DemoAccount:
     password: str
     scope: str
     can_do: str
+    # The second factor of an account that needs one (demo mode only): otpauth:// URI and base32 key.
+    otp_uri: str = ""
+    otp_key: str = ""
+
+
+def _demo_second_factor(user: User, *, renew: bool) -> dict:
+    """Enrol (or keep) the TOTP device of a demo account that needs one; its secret is printed
+    beside the password so the demo, the browser journeys and scripts can sign in (SECURITY.md 4)."""
+    from .services import otp
+
+    if not settings.DEMO_MODE or not otp.requires_otp(user):
+        return {}
+    device = otp.confirmed_device(user) if not renew else None
+    device = device or otp.enrol_demo_device(user)
+    return {"otp_uri": device.config_url, "otp_key": otp.base32_key(device)}
 
 
 @dataclass
@@ -600,7 +615,11 @@ def build_accounts(ctx: DemoContext) -> None:
         user.full_clean(exclude=["password"])
         user.save()
         ctx.accounts[role] = DemoAccount(
-            user=user, password=password, scope=f"{scope}（{anchor}）" if anchor else scope, can_do=can_do
+            user=user,
+            password=password,
+            scope=f"{scope}（{anchor}）" if anchor else scope,
+            can_do=can_do,
+            **_demo_second_factor(user, renew=True),
         )
 
 
@@ -616,7 +635,11 @@ def renew_passwords(stdout: OutputWrapper) -> dict[str, DemoAccount]:
         user.save(update_fields=["password", "password_changed_at"])
         scope, can_do = described.get(user.username, ("", ""))
         accounts[user.role] = DemoAccount(
-            user=user, password=password, scope=f"{scope}（{user.anchor}）" if user.anchor else scope, can_do=can_do
+            user=user,
+            password=password,
+            scope=f"{scope}（{user.anchor}）" if user.anchor else scope,
+            can_do=can_do,
+            **_demo_second_factor(user, renew=False),
         )
     return accounts
 

@@ -1,3 +1,4 @@
+import contextlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -40,7 +41,7 @@ class PasswordChangeRequiredMiddleware:
     """
 
     exempt_prefixes = ("/static/", "/api/", "/health/")
-    exempt_url_names = ("pairing:password_change", "pairing:logout")
+    exempt_url_names = ("pairing:password_change", "pairing:logout", "pairing:otp_enrol")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -57,6 +58,31 @@ class PasswordChangeRequiredMiddleware:
         if path.startswith(self.exempt_prefixes):
             return True
         return path in {reverse(name) for name in self.exempt_url_names}
+
+
+class OtpEnrolmentRequiredMiddleware:
+    """A session signed in with a password alone by an account that needs a second factor and has
+    none yet (pairing.views.accounts.LoginView) reaches only the enrolment page and logout until a
+    device is confirmed (SECURITY.md 4). The API answers such a session 403."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .views.otp import OTP_ENROL_SESSION_KEY
+
+        session = getattr(request, "session", None)
+        if session is not None and session.get(OTP_ENROL_SESSION_KEY) and not self._exempt(request):
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": "请先绑定身份验证器。"}, status=403)
+            return redirect("pairing:otp_enrol")
+        return self.get_response(request)
+
+    def _exempt(self, request) -> bool:
+        path = request.path_info
+        if path.startswith(("/static/", "/health/")):
+            return True
+        return path in {reverse("pairing:otp_enrol"), reverse("pairing:logout")}
 
 
 SESSION_STARTED_KEY = "portal_session_started_at"
@@ -78,6 +104,7 @@ class AbsoluteSessionLifetimeMiddleware:
             now = timezone.now().timestamp()
             started = request.session.setdefault(SESSION_STARTED_KEY, now)
             if now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
+                request.portal_session_expired = True  # ends this session only, not the user's others
                 logout(request)
                 if request.path_info.startswith("/api/"):
                     return JsonResponse({"detail": "登录已超过最长有效期，请重新登录。"}, status=401)
@@ -101,3 +128,83 @@ class MethodNotAllowedPageMiddleware:
 
             return method_not_allowed(request, response.get("Allow", ""))
         return response
+
+
+NOT_FOUND_WINDOW_SECONDS = 600
+
+
+class NotFoundAuditMiddleware:
+    """Records a signed-in user's 404 on an address that names a row (an out-of-scope or guessed id,
+    SECURITY.md 12), aggregated: one record per user and route per ten minutes, however many ids a
+    crawler tries (the rest are counted in the cache, not written)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 404:
+            match = getattr(request, "resolver_match", None)
+            user = getattr(request, "user", None)
+            if match is not None and match.kwargs and user is not None and user.is_authenticated:
+                self._record(request, user, match.view_name or match.route)
+        return response
+
+    def _record(self, request, user, route: str) -> None:
+        from django.core.cache import cache
+
+        from pairing.core import audit
+
+        key = f"audit-404:{user.pk}:{route}"
+        if not cache.add(key, 1, NOT_FOUND_WINDOW_SECONDS):
+            with contextlib.suppress(ValueError):  # expired between add and incr
+                cache.incr(key)
+            return
+        audit.record(
+            action="not_found",
+            actor=user,
+            result="denied",
+            object_type="",
+            message=f"访问不存在或无权查看的记录：{request.path[:200]}（同一用户同类访问每 10 分钟只记录一次）",
+        )
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response (SECURITY.md 19, 22).
+
+    Django 5.2 has no CSP setting of its own (it arrives in 6.0), and django-csp would still leave
+    Permissions-Policy to a middleware: one small middleware sets both. A view that serves a file
+    sets its own, stricter policy (a sandbox), which is kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuses a request whose declared body is larger than MAX_REQUEST_BODY_BYTES before anything
+    reads it (413). Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count uploaded files; the proxy's
+    client_max_body_size (docs/security.md) is the first cap, this the second."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY_BYTES:
+            from django.http import HttpResponse
+
+            limit = settings.MAX_REQUEST_BODY_BYTES // (1024 * 1024)
+            return HttpResponse(
+                f"提交的内容过大（超过 {limit} MB）。", status=413, content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)

@@ -1,6 +1,6 @@
 """Pages of the pairing app. Each views module owns its urlpatterns; this file only joins them."""
 
-from .views import accounts, agreements, audit_log, choices, directory, exports, home, imports
+from .views import accounts, agreements, audit_log, choices, console, directory, exports, home, imports
 
 app_name = "pairing"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     *directory.urlpatterns,
     *choices.urlpatterns,
     *audit_log.urlpatterns,
+    *console.urlpatterns,
     *agreements.urlpatterns,
     *exports.urlpatterns,
     *imports.urlpatterns,

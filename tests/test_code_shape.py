@@ -18,6 +18,9 @@ UNSCOPED_ALLOWED = {
     ("ledgers/views/demands.py", "DemandClaim.objects"),
     # One's own channel preferences (filtered by request.user).
     ("ledgers/views/notifications.py", "NotificationPreference.objects"),
+    # Accounts are the administrators' own data (三员分立): each console page checks the role first.
+    ("pairing/views/console.py", "User.objects"),
+    ("pairing/views/console.py", "User._base_manager"),
 }
 MANAGERS = ("objects", "_base_manager", "_default_manager")
 

@@ -21,7 +21,7 @@ from pairing.choices import Role
 from pairing.core import audit, events
 from pairing.core.scoping import can_edit
 from pairing.core.services import on_rollback
-from pairing.core.uploads import random_upload_name, validate_image_upload
+from pairing.core.uploads import random_upload_name, reencode_image, validate_image_upload
 from pairing.core.workflows import Step, Workflow
 from pairing.models import AgreementProjectItem, CountyUnit, Pairing, TalentAssignment, UrbanTalent, Village
 
@@ -335,15 +335,17 @@ def make_thumbnail(upload) -> ContentFile:
     return ContentFile(buffer.getvalue())
 
 
-def _prepare(upload, number: int, field: str) -> tuple[str, ContentFile]:
-    """The extension to store `upload` under and its thumbnail, or a refusal naming the photo."""
+def _prepare(upload, number: int, field: str) -> tuple[str, ContentFile, ContentFile]:
+    """The extension to store the photo under, the photo re-encoded (no EXIF/GPS, nothing appended;
+    SECURITY.md 19) and its thumbnail, or a refusal naming the photo."""
     label = f"第{number}张照片" + (f"（{upload.name}）" if getattr(upload, "name", "") else "")
     try:
         extension = validate_image_upload(upload)
     except ValidationError as exc:
         raise ValidationError({field: [f"{label}：{message}" for message in exc.messages]}) from None
     try:
-        return extension, make_thumbnail(upload)
+        clean, extension = reencode_image(upload)
+        return extension, clean, make_thumbnail(upload)
     except (OSError, ValueError, Image.DecompressionBombError):
         raise ValidationError({field: f"{label}无法读取（可能已损坏或未传完整），请换一张照片。"}) from None
 
@@ -373,9 +375,9 @@ def add_photos(*, actor, activity: ServiceActivity, uploads, field: str = "photo
     on_rollback(lambda: _remove_files(written))
     photos = []
     now = timezone.now()
-    for upload, (extension, thumbnail) in zip(uploads, prepared, strict=True):
+    for extension, clean, thumbnail in prepared:
         photo = ActivityPhoto(activity=activity, uploaded_by=actor, uploaded_at=now)
-        photo.image.save(random_upload_name("activity-photos", extension), upload, save=False)
+        photo.image.save(random_upload_name("activity-photos", extension), clean, save=False)
         written.append(photo.image.name)
         photo.thumbnail.save(random_upload_name("activity-thumbs", ".jpg"), thumbnail, save=False)
         written.append(photo.thumbnail.name)

@@ -192,6 +192,9 @@ class MeSerializer(serializers.ModelSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, help_text="须使用动态验证码的账号：身份验证器上的当前 6 位数字"
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):

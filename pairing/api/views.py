@@ -1,4 +1,6 @@
+from axes.utils import reset as reset_attempts
 from django.contrib.auth import authenticate, logout, update_session_auth_hash
+from django.contrib.auth.signals import user_login_failed
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -9,6 +11,7 @@ from rest_framework.views import APIView
 
 from pairing.core import audit
 from pairing.core.api.base import ScopedModelViewSet
+from pairing.core.audit import client_ip
 
 from ..auth import lockout_policy
 from ..choices import AuditResult
@@ -33,11 +36,21 @@ from ..models import (
     UrbanTalent,
     Village,
 )
+from ..services import otp
 from ..services.accounts import change_password
 from ..services.directory import reveal
 from . import serializers as s
 
-LOGIN_FAILED = "用户名或密码错误。"
+
+class ClientIpAnonThrottle(AnonRateThrottle):
+    """The anonymous rate limit keyed on the client address the trusted-proxy setting decides."""
+
+    def get_ident(self, request):
+        return client_ip(request) or super().get_ident(request)
+
+
+LOGIN_FAILED = "用户名或密码错误，或动态验证码不正确。"
+OTP_NOT_ENROLLED = "该账号须使用动态验证码登录，请先在网页端登录并绑定身份验证器。"
 
 
 def locked_out_message() -> str:
@@ -49,7 +62,7 @@ class TokenView(APIView):
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [ClientIpAnonThrottle]
 
     @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenResponseSerializer, tags=["auth"])
     def post(self, request):
@@ -67,6 +80,19 @@ class TokenView(APIView):
                 {"detail": locked_out_message() if locked else LOGIN_FAILED},
                 status=status.HTTP_403_FORBIDDEN if locked else status.HTTP_400_BAD_REQUEST,
             )
+        if otp.requires_otp(user):
+            if otp.confirmed_device(user) is None:
+                return Response({"detail": OTP_NOT_ENROLLED}, status=status.HTTP_400_BAD_REQUEST)
+            if otp.verify(user, form.validated_data.get("otp", "")) is None:
+                # Counted and audited like a wrong password; five lock the account out (SECURITY.md 2).
+                user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
+                locked = getattr(request, "axes_locked_out", False)
+                return Response(
+                    {"detail": locked_out_message() if locked else LOGIN_FAILED},
+                    status=status.HTTP_403_FORBIDDEN if locked else status.HTTP_400_BAD_REQUEST,
+                )
+        # A successful API login clears the failures, as a web login does (AXES_RESET_ON_SUCCESS).
+        reset_attempts(ip=client_ip(request), username=user.get_username())
         # One live token per user: a new login replaces the previous token.
         Token.objects.filter(user=user).delete()
         token = Token.objects.create(user=user)

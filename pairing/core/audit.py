@@ -20,7 +20,10 @@ _request_ip: ContextVar[str | None] = ContextVar("audit_request_ip", default=Non
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    # Behind the reverse proxy only the trusted-proxy setting decides (pairing/core/client_ip.py).
+    from pairing.core.client_ip import client_ip as resolve
+
+    return resolve(request)
 
 
 class AuditContextMiddleware:
@@ -82,13 +85,17 @@ def record(
     message: str = "",
     username: str = "",
     object_type: str = "",
+    county_id: int | None = None,
 ) -> AuditEvent:
     if action not in AuditAction.values:
         # Every code is declared with its label (pairing.choices.AuditAction), so the log reads as Chinese.
         raise ValueError(f"undeclared audit action {action!r}: add it to AuditAction")
-    county_id = None
-    if actor is not None and getattr(actor, "is_authenticated", False):
+    # The county whose auditor reads the record: the actor's; else, for an administrator acting on
+    # an account, that account's; else none, which only a city-level auditor reads.
+    if county_id is None and actor is not None and getattr(actor, "is_authenticated", False):
         county_id = actor.county_id_in_scope
+    if county_id is None and obj is not None and hasattr(obj, "county_id_in_scope"):
+        county_id = obj.county_id_in_scope
     return AuditEvent.objects.create(
         user_id=actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None,
         username=(actor.get_username() if actor is not None and actor.is_authenticated else username)[:150],

@@ -1,6 +1,10 @@
 """The append-only audit trail (SECURITY.md 12-13)."""
 
+from urllib.parse import urlencode
+
+from django.apps import apps
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from pairing.core.local_time import local_text
@@ -62,5 +66,32 @@ class AuditEvent(models.Model):
             raise AppendOnlyError("审计记录只能追加，不能修改。")
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        """The audit search for this record's object and its related rows (the object column's link)."""
+        if not (self.object_type and self.object_id):
+            return ""
+        return f"{reverse('pairing:audit_log')}?{urlencode({'related_to': f'{self.object_type}:{self.object_id}'})}"
+
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("审计记录只能追加，不能删除。")
+
+    @property
+    def changes_text(self) -> str:
+        """Before → after of each changed field, by the field's Chinese name."""
+        if not isinstance(self.changes, dict):
+            return ""
+        names = {}
+        try:
+            model = apps.get_model(self.object_type) if self.object_type else None
+        except (LookupError, ValueError):
+            model = None
+        if model is not None:
+            names = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
+        parts = []
+        for key, value in self.changes.items():
+            if isinstance(value, list) and len(value) == 2:
+                before, after = ("（空）" if v in (None, "") else v for v in value)
+                parts.append(f"{names.get(key, key)}：{before} → {after}")
+            else:
+                parts.append(f"{names.get(key, key)}：{value}")
+        return "；".join(parts)

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
 from ..choices import Role
 from ..fields import PhoneNumberField
@@ -21,6 +22,10 @@ ROLE_ANCHOR = {
     Role.SECURITY_ADMIN: None,
 }
 ANCHORS = ("county", "township", "village", "unit", "talent")
+STAFF_ROLES = ("", Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
+# A role that may also stand without an anchor: the city-level auditor reads every county's records
+# and those that belong to no county (administrators' actions, failed logins of unknown names).
+OPTIONAL_ANCHOR = {Role.AUDITOR}
 
 
 def _role_anchor_condition() -> Q:
@@ -30,6 +35,8 @@ def _role_anchor_condition() -> Q:
         for name in ANCHORS:
             part &= Q(**{f"{name}__isnull": name != anchor})
         condition |= part
+        if role in OPTIONAL_ANCHOR:
+            condition |= Q(role=role, **{f"{name}__isnull": True for name in ANCHORS})
     return condition
 
 
@@ -53,6 +60,8 @@ class User(AbstractUser):
     must_change_password = models.BooleanField("下次登录须修改密码", default=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     is_demo = models.BooleanField("演示账号", default=False, help_text="仅在演示模式下可以登录")
+    # Raised by logout: part of the session hash, so every session of the account ends (SECURITY.md 3).
+    session_generation = models.PositiveIntegerField("会话代数", default=0, editable=False)
 
     objects = UserManager()
 
@@ -60,6 +69,12 @@ class User(AbstractUser):
         verbose_name = verbose_name_plural = "用户"
         constraints = [
             models.CheckConstraint(condition=_role_anchor_condition(), name="user_anchor_matches_role"),
+            # 三员分立 (SECURITY.md 10): superuser is the role-less break-glass account; the Django
+            # admin (staff) is for the system and security administrators only, never a business role.
+            models.CheckConstraint(condition=Q(is_superuser=False) | Q(role=""), name="user_superuser_has_no_role"),
+            models.CheckConstraint(
+                condition=Q(is_staff=False) | Q(role__in=STAFF_ROLES), name="user_staff_only_for_administrators"
+            ),
         ]
 
     def __str__(self):
@@ -90,8 +105,21 @@ class User(AbstractUser):
             return self.talent.county_id
         return None
 
+    def _get_session_auth_hash(self, secret=None):
+        """Django's HMAC of the password, extended with the role, scope, status and the session
+        generation: a role or scope change, deactivation or logout ends every session (SECURITY.md 3)."""
+        parts = [self.password, self.role, self.is_active, self.is_superuser, self.is_staff, self.session_generation]
+        parts += [getattr(self, f"{name}_id") for name in ANCHORS]
+        return salted_hmac(
+            "pairing.User.get_session_auth_hash", "|".join(map(str, parts)), secret=secret, algorithm="sha256"
+        ).hexdigest()
+
     def clean(self):
         super().clean()
+        if self.is_superuser and self.role:
+            raise ValidationError({"is_superuser": "超级管理员是不带角色的应急账号，不能同时担任其他角色。"})
+        if self.is_staff and self.role not in STAFF_ROLES:
+            raise ValidationError({"is_staff": "只有系统管理员和安全管理员可以进入后台管理。"})
         if not self.role:
             if not self.is_superuser:
                 raise ValidationError({"role": "请选择角色。"})
@@ -100,7 +128,7 @@ class User(AbstractUser):
         errors = {}
         for name in ANCHORS:
             has_value = getattr(self, f"{name}_id") is not None
-            if name == anchor and not has_value:
+            if name == anchor and not has_value and self.role not in OPTIONAL_ANCHOR:
                 errors[name] = f"角色“{self.get_role_display()}”必须指定{self._meta.get_field(name).verbose_name}。"
             elif name != anchor and has_value:
                 errors[name] = f"角色“{self.get_role_display()}”不应指定{self._meta.get_field(name).verbose_name}。"

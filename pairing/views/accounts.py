@@ -6,23 +6,52 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import path, reverse_lazy
+from django_otp import login as otp_login
 
 from ..auth import lockout_policy
 from ..redirects import is_local_path
+from ..services import otp
 from ..services.accounts import change_password
+from .otp import OTP_ENROL_SESSION_KEY
+from .otp import urlpatterns as otp_urlpatterns
 
 
 class PortalAuthenticationForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # One message for a wrong username and a wrong password, so neither confirms that an account exists.
-        failed = f"用户名或密码错误，请重新输入。{lockout_policy()}"
+        failed = f"用户名或密码错误，或动态验证码不正确，请重新输入。{lockout_policy()}"
         self.error_messages = {**self.error_messages, "invalid_login": failed, "inactive": failed}
         self.fields["username"].label = "用户名"
         self.fields["password"].label = "密码"
         self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=True)
+        self.otp_device = None
+
+    otp = forms.CharField(
+        label="动态验证码",
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text="县委组织部及管理员账号填写身份验证器上的 6 位数字（或一个恢复码），其他账号不填。",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.get_user()
+        if user is not None and otp.requires_otp(user) and otp.confirmed_device(user) is not None:
+            self.otp_device = otp.verify(user, cleaned.get("otp", ""))
+            if self.otp_device is None:
+                # A wrong code counts as a failed login: audited, and django-axes locks out after five.
+                user_login_failed.send(
+                    sender=__name__, credentials={"username": user.get_username()}, request=self.request
+                )
+                self.user_cache = None
+                raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return cleaned
 
 
 class PortalPasswordChangeForm(PasswordChangeForm):
@@ -50,6 +79,17 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(lockout_policy=lockout_policy(), **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        if form.otp_device is not None:
+            otp_login(self.request, form.otp_device)
+        elif otp.requires_otp(user):
+            # No device yet: this session may do nothing but enrol one (pairing.middleware).
+            self.request.session[OTP_ENROL_SESSION_KEY] = True
+            return redirect("pairing:otp_enrol")
+        return response
 
     def get_redirect_url(self):
         # The portal's one rule for `next` (pairing/redirects.py): a path on this site, nothing else.
@@ -81,4 +121,5 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
+    *otp_urlpatterns,
 ]

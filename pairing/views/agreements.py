@@ -6,6 +6,7 @@ pairing/services/agreements.py, whose refusals come back here as Chinese message
 outdated page (the `version` it carries is stale) changes nothing and says so.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -62,6 +63,7 @@ def scan_response(storage, name: str) -> FileResponse:
         raise Http404("扫描件文件缺失，请联系管理员。") from None
     response = FileResponse(handle, content_type=content_type, as_attachment=True)
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = settings.FILE_CONTENT_SECURITY_POLICY
     return response
 
 

@@ -5,6 +5,7 @@ from django.db.models import Case, CharField, F, Value, When
 from django.http import Http404
 from django.urls import path
 
+from pairing.core.audit_search import related_q
 from pairing.core.filtering import PortalFilterSet
 from pairing.core.views import Column, ObjectListView
 from pairing.core.widgets import DateInput
@@ -25,6 +26,13 @@ class AuditEventFilterSet(PortalFilterSet):
     date_to = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__lte", label="截止日期", widget=DateInput
     )
+    # Set by the object column's link: the object's records and those of its related rows.
+    related_to = django_filters.CharFilter(method="filter_related_to", label="关联对象")
+
+    def filter_related_to(self, queryset, name, value):
+        object_type, _, object_id = value.partition(":")
+        condition = related_q(object_type.strip(), object_id.strip())
+        return queryset.filter(condition) if condition is not None else queryset.none()
 
     class Meta:
         model = AuditEvent
@@ -41,11 +49,13 @@ class AuditLogView(ObjectListView):
         Column("用户", "username", "username"),
         Column("IP 地址", "ip"),
         Column("操作", "action_label", "action"),
-        Column("对象", "object_repr"),
+        Column("对象", "object_repr", link=True),
         Column("结果", "result", "result"),
+        Column("变更内容", "changes_text"),
         Column("说明", "message"),
     )
     default_ordering = ("-created_at", "-id")
+    hidden_filters = ("related_to",)
 
     def dispatch(self, request, *args, **kwargs):
         if not can_read_audit_log(request.user):
@@ -59,4 +69,6 @@ class AuditLogView(ObjectListView):
         )
 
 
-urlpatterns = [path("audit-log/", AuditLogView.as_view(), name="audit_log")]
+urlpatterns = [
+    path("audit-log/", AuditLogView.as_view(), name="audit_log"),
+]

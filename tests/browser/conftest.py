@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import PASSWORD
+from tests.otp import login_code
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("BROWSER_CHROMIUM", "/usr/bin/chromium"))
@@ -190,9 +191,13 @@ def open_page(browser, live_server, django_db_serialized_rollback, request) -> I
 
 
 def log_in(page, user, password=PASSWORD, *, expect_success=True):
+    """Through the login form, with a real TOTP code for an account that needs one (tests/otp.py)."""
     page.goto("/accounts/login/")
     page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(password)
+    page.get_by_label("密码", exact=True).fill(password)
+    code = login_code(user)
+    if code:
+        page.get_by_label("动态验证码").fill(code)
     page.get_by_role("button", name="登录").click()
     if expect_success:
         page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from pairing.choices import AgreementStatus, Role
 from pairing.models import Agreement, AgreementRevision, AgreementTransition, Pairing, User
 from pairing.services import agreements as svc
+from tests.otp import verify_session
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def test_the_builder_needs_no_demo_accounts_and_reset_removes_it(settings):
     root = User.objects.create_superuser("root", password="Root-Passw0rd!x", must_change_password=False)
     root.password_changed_at = timezone.now()
     root.save()
-    client.force_login(root)
+    verify_session(client, root)
     response = client.get(f"/agreements/{scan.pk}/scan/")
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
     assert client.get(f"/admin/pairing/agreement/{scan.pk}/change/").status_code == 200

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pairing.models import AuditEvent, UrbanTalent, User
 from pairing.models.audit import AppendOnlyError
 from tests.factories import PASSWORD
+from tests.otp import verify_session
 
 FULL_PHONE = "15812345678"
 FULL_ID = "440524198001010013"
@@ -96,7 +97,7 @@ class TestChangesAreAudited:
         admin = User.objects.create_superuser(
             "root", password="Str0ng!pass-word", must_change_password=False, password_changed_at=timezone.now()
         )
-        client.force_login(admin)
+        verify_session(client, admin)
         talent = cast.talent_t
         url = reverse("admin:pairing_urbantalent_change", args=[talent.pk])
         form = client.get(url).context["adminform"].form

@@ -12,8 +12,9 @@ from rest_framework.authtoken.models import Token
 
 from pairing.api.views import LOGIN_FAILED, locked_out_message
 from pairing.choices import Role
-from pairing.models import AuditEvent
+from pairing.models import AuditEvent, User
 from tests.factories import PASSWORD, make_user
+from tests.otp import login_code
 
 TOKEN_URL = "/api/v1/auth/token/"
 
@@ -27,7 +28,11 @@ def _fresh_throttle():
 
 
 def get_token(api, username, password, ip="10.0.0.1"):
-    return api.post(TOKEN_URL, {"username": username, "password": password}, REMOTE_ADDR=ip)
+    """POST auth/token/, with a real TOTP code when the account needs one (tests/otp.py)."""
+    user = User.objects.filter(username=username).first()
+    code = login_code(user) if user is not None else ""
+    payload = {"username": username, "password": password, **({"otp": code} if code else {})}
+    return api.post(TOKEN_URL, payload, REMOTE_ADDR=ip)
 
 
 @pytest.mark.django_db

@@ -105,6 +105,8 @@ class Command(BaseCommand):
         for account in accounts.values():
             user = account.user
             self.stdout.write(f"  {user.username:<14} 密码 {account.password}  {user.get_role_display()}（{user}）")
+            if account.otp_key:
+                self.stdout.write(f"  {'':<14} 动态验证码密钥 {account.otp_key}  {account.otp_uri}")
             self.stdout.write(f"  {'':<14} 可见：{account.scope}")
             self.stdout.write(f"  {'':<14} 可做：{account.can_do}")
         self.stdout.write("重新获取密码：python manage.py seed_demo --new-passwords（DEMO_MODE=1）")

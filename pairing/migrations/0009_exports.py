@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pairing', '0005_drop_simple_history'),
+        ('pairing', '0008_separation_of_duties_and_session_generation'),
     ]
 
     operations = [
