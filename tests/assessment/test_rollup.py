@@ -127,3 +127,18 @@ def test_the_rollup_counts_in_a_fixed_number_of_queries(cast, quarter, django_as
     # Per event one or two aggregate queries, whatever the number of activities or talents.
     with django_assert_max_num_queries(45):
         _rollup(cast, quarter)
+
+
+def test_the_rows_behind_each_line_are_as_many_as_its_events(cast, quarter):
+    from assessment import queries
+
+    rollup = _rollup(cast, quarter)
+    checked = 0
+    for score in Score.objects.filter(rollup=rollup).select_related("rollup"):
+        for line in score.breakdown:
+            if line["event"] in ("hours", "talent_active_share"):
+                continue  # hours list their activities; a share lists every talent it is taken over
+            rows = queries.events_behind(score, line["rule_code"])
+            assert len(rows) == line["events"], (score.subject_name, line["rule_code"], rows)
+            checked += bool(rows)
+    assert checked >= 15

@@ -8,7 +8,7 @@ from assessment.services.rollup import run_rollup
 from tests.assessment import dataset
 
 from .conftest import DESKTOP, shot
-from .pages import flash, open_menu, pick
+from .pages import flash, no_english, open_menu, pick
 
 
 def test_the_county_edits_a_rule_scores_confirms_and_files_the_grades(cast, open_page, live_server):
@@ -54,6 +54,8 @@ def test_a_talent_on_a_phone_follows_a_point_to_the_activity_behind_it(cast, ope
     expect(page.get_by_role("heading", level=1)).to_contain_text("张三")
     line = page.locator("details", has_text="T01 参加村服务活动")
     expect(line).to_contain_text("3 次")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # cards, no sideways scrolling
+    assert no_english(page.locator("main").inner_text()) == []
     shot(page, "talent-score-explained")
     line.get_by_role("link", name=f"活动{q.year}-04-20（甲一村）").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"活动{q.year}-04-20")
