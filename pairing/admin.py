@@ -284,6 +284,21 @@ class PeriodicTaskAdmin(BeatPeriodicTaskAdmin):
 
     actions = [*BeatPeriodicTaskAdmin.actions, run_now]
 
+    # The system administrator's own configuration (三员分立), whatever Django permissions say.
+    def _keeper(self, request) -> bool:
+        from .roles import has_role
+
+        return has_role(request.user, "system_admin")
+
+    def has_module_permission(self, request):
+        return self._keeper(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._keeper(request) or super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._keeper(request) or super().has_change_permission(request, obj)
+
 
 @admin.register(Export)
 class ExportAdmin(admin.ModelAdmin):

@@ -126,12 +126,14 @@ def test_an_admin_runs_a_job_now_from_the_schedule(client, cast, django_capture_
     from ledgers.models import Notification
     from pairing.core import jobs
     from pairing.models import AuditEvent
+    from tests.otp import verify_session
 
     jobs.sync_beat()
     admin = make_user("root", Role.SYSTEM_ADMIN)
     admin.is_staff = True  # the system administrator keeps the schedules (三员分立)
     admin.save()
     client.force_login(admin)
+    verify_session(client, admin)  # the admin site wants a second factor
     entry = PeriodicTask.objects.get(name="talent_monthly_service")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

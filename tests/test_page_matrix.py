@@ -4,10 +4,17 @@ and the two administrators. A row outside the account's scope answers 404 to GET
 changed; no request gets a server error. A new route without an entry in ROUTES fails the test.
 (The API's matrix is tests/test_api_routes.py.)"""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from assessment.models import Grade, GradeFiling, GradingRound, QuarterRollup, Score, ScoringRule, ScoringWeights
+from assessment.services import grading
+from assessment.services.rollup import confirm_rollup, run_rollup
+from assessment.services.rules import install_default_table
 from ledgers.models import (
     ActivityPhoto,
     Demand,
@@ -23,6 +30,7 @@ from pairing.choices import Role
 from pairing.models import (
     Agreement,
     CountyUnit,
+    Export,
     HonoraryVillageHead,
     Pairing,
     TalentAssignment,
@@ -125,7 +133,46 @@ ROUTES = {
     ),
     "ledgers:compliance_rule": None,  # a rule code, not a row (tests/ledgers/test_compliance.py)
     "ledgers:compliance_export": None,
+    "ledgers:compliance_urge": None,  # a rule code (tests/notifications/test_urge.py)
+    "ledgers:reminder_log": None,
+    "ledgers:report_workbook": (TownshipHalfYearReport, pk),
+    "assessment:rollup_detail": (QuarterRollup, pk),
+    "assessment:rollup_action": (QuarterRollup, lambda r: {"pk": r.pk, "action": "publish"}),
+    "assessment:notice": (QuarterRollup, pk),
+    "assessment:score_detail": (Score, pk),
+    "assessment:rule_edit": (ScoringRule, pk),
+    "assessment:rule_delete": (ScoringRule, pk),
+    "assessment:weights_edit": (ScoringWeights, pk),
+    "assessment:grading_detail": (GradingRound, pk),
+    "assessment:grading_action": (GradingRound, lambda r: {"pk": r.pk, "action": "reopen"}),
+    "assessment:grade_change": (Grade, pk),
+    "assessment:filing_download": (GradeFiling, pk),
+    "pairing:export_detail": (Export, pk),
+    "pairing:export_status": (Export, pk),
+    "pairing:export_download": (Export, pk),
+    "pairing:import_template": None,  # a roster kind, not a row (tests/pairing/test_imports.py)
+    "pairing:import_upload": None,
+    "reports:dashboard_excel": None,  # a chart code (tests/assessment/test_dashboard.py)
+    "reports:township_month": (Township, lambda r: {"township_id": r.pk, "month": f"{timezone.localdate():%Y-%m}"}),
 }
+
+
+def build_assessment_rows(cast) -> None:
+    """A confirmed quarter with its scores and a confirmed, filed grading in each of the two counties,
+    and an export for an account of each: every assessment and export route has a row to name."""
+    year = timezone.localdate().year
+    for admin, county in ((cast.alice, cast.county), (cast.zoe, cast.other_county)):
+        TalentAssignment.objects.get_or_create(
+            talent=cast.talent_t if county == cast.county else cast.other_talent,
+            year=year,
+            defaults={"village": cast.village_a1 if county == cast.county else cast.other_village},
+        )
+        install_default_table(actor=admin, county=county, year=year)
+        rollup = run_rollup(actor=admin, county=county, year=year, quarter=1, as_of=datetime.date(year, 4, 1))
+        confirm_rollup(actor=admin, rollup=rollup)
+        round_ = grading.propose(actor=admin, group=grading.default_group(county), year=year)
+        grading.confirm(actor=admin, round_=round_)
+        Export.objects.create(owner=admin, kind="talents", filename="名单.xlsx")
 
 
 def page_routes_with_parameters() -> list[str]:
@@ -161,6 +208,7 @@ def state(row) -> dict:
 @pytest.mark.django_db
 def test_security_7_out_of_scope_rows_answer_404_on_every_page_for_every_account(cast):
     rows = build_rows(cast)
+    build_assessment_rows(cast)
     add_photo(actor=cast.dave, activity=rows.activity, upload=png_upload("p.png"))
     if not Notification.objects.exists():
         Notification.objects.create(recipient=cast.dave, title="通知")
@@ -195,4 +243,4 @@ def test_security_7_out_of_scope_rows_answer_404_on_every_page_for_every_account
                     assert state(row) == before, f"{url} changed by {user.username}"
     assert checked > 1000
     assert errors == []
-    assert leaks == []
+    assert leaks == [], "\n".join(leaks)

@@ -73,8 +73,9 @@ def _table_url() -> str:
 
 
 def rule_edit(request, pk=None):
-    county = _county_admin(request)
+    # Scope first (a row out of scope is 404 whoever asks), then the role.
     rule = get_object_or_404(ScoringRule.objects.visible_to(request.user), pk=pk) if pk else None
+    county = _county_admin(request)
     year = rule.year if rule else _year(request)
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
@@ -87,15 +88,15 @@ def rule_edit(request, pk=None):
 
 @require_POST
 def rule_delete(request, pk):
-    _county_admin(request)
     rule = get_object_or_404(ScoringRule.objects.visible_to(request.user), pk=pk)
+    _county_admin(request)
     attempt(request, lambda: service.delete_rule(actor=request.user, rule=rule), "考核细则已删除。")
     return redirect(f"{_table_url()}?year={rule.year}")
 
 
 def weights_edit(request, pk):
-    _county_admin(request)
     weights = get_object_or_404(ScoringWeights.objects.visible_to(request.user), pk=pk)
+    _county_admin(request)
     form = WeightsForm(request.POST or None, instance=weights)
     if request.method == "POST" and form.is_valid():
         obj = form.save(commit=False)

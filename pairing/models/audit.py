@@ -11,6 +11,33 @@ from pairing.core.local_time import local_text
 
 from ..choices import AuditResult
 
+# Names of the values services add to a snapshot beside the model's own fields (an activity's
+# participants, a demand's specialties…), so the auditor reads Chinese, not the code's keys.
+CHANGE_LABELS = {
+    "participants": "参与人员",
+    "talent": "人才编号",
+    "unit": "单位编号",
+    "hours": "时长（小时）",
+    "specialties": "所需特长",
+    "photos": "照片",
+    "items": "清单条目",
+    "resolutions": "议定事项",
+}
+
+
+def _shown(field, value) -> str:
+    """A stored value as the auditor reads it: a choice's label, （空） for nothing, nested rows as
+    "名称 值" pairs."""
+    if value in (None, "", []):
+        return "（空）"
+    if isinstance(value, dict):
+        return "，".join(f"{CHANGE_LABELS.get(k, k)} {_shown(None, v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "；".join(_shown(field, v) for v in value)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
 
 class AppendOnlyError(RuntimeError):
     pass
@@ -77,21 +104,22 @@ class AuditEvent(models.Model):
 
     @property
     def changes_text(self) -> str:
-        """Before → after of each changed field, by the field's Chinese name."""
+        """Before → after of each changed field, by the field's Chinese name and the value's label."""
         if not isinstance(self.changes, dict):
             return ""
-        names = {}
+        fields = {}
         try:
             model = apps.get_model(self.object_type) if self.object_type else None
         except (LookupError, ValueError):
             model = None
         if model is not None:
-            names = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
+            fields = {f.attname: f for f in model._meta.concrete_fields}
         parts = []
         for key, value in self.changes.items():
+            name = str(fields[key].verbose_name) if key in fields else CHANGE_LABELS.get(key, key)
             if isinstance(value, list) and len(value) == 2:
-                before, after = ("（空）" if v in (None, "") else v for v in value)
-                parts.append(f"{names.get(key, key)}：{before} → {after}")
+                before, after = (_shown(fields.get(key), v) for v in value)
+                parts.append(f"{name}：{before} → {after}")
             else:
-                parts.append(f"{names.get(key, key)}：{value}")
+                parts.append(f"{name}：{_shown(fields.get(key), value)}")
         return "；".join(parts)
