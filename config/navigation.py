@@ -54,11 +54,14 @@ TASK_MENUS = {
         ("联席会议", "ledgers:meeting_list"),
         ("评定人才", "ledgers:evaluation_list"),
         ("合规看板", "ledgers:compliance_board"),
+        ("考核积分", "assessment:home"),
+        ("我的导出", "pairing:export_list"),
     ),
     TALENT: (
         ("认领需求", "ledgers:demand_claimable"),
         ("登记服务", "ledgers:activity_create"),
         ("我的服务记录", "ledgers:my_services"),
+        ("我的积分", "assessment:home"),
     ),
 }
 

@@ -8,7 +8,7 @@ from assessment.services.rollup import run_rollup
 from tests.assessment import dataset
 
 from .conftest import DESKTOP, shot
-from .pages import flash, no_english, open_menu, pick
+from .pages import flash, no_english, open_menu, open_task, pick
 
 
 def test_the_county_edits_a_rule_scores_confirms_and_files_the_grades(cast, open_page, live_server):
@@ -50,7 +50,7 @@ def test_a_talent_on_a_phone_follows_a_point_to_the_activity_behind_it(cast, ope
     q = dataset.build(cast)
     run_rollup(actor=cast.alice, county=cast.county, year=q.year, quarter=q.quarter, as_of=q.as_of)
     page = open_page(cast.frank)
-    open_menu(page, "工作", "考核积分")
+    open_task(page, "我的积分")  # the talent's own menu names what they do there
     expect(page.get_by_role("heading", level=1)).to_contain_text("张三")
     line = page.locator("details", has_text="T01 参加村服务活动")
     expect(line).to_contain_text("3 次")

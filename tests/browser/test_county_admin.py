@@ -41,7 +41,7 @@ def test_a_county_admin_drills_into_the_compliance_board_and_reads_agreement_pro
     page.get_by_role("link", name="返回看板").click()
     card.click()
     expect(rows).to_have_count(2)
-    names = sorted(rows.locator("td:nth-child(3)").all_inner_texts())
+    names = sorted(rows.locator('td[data-label="城市人才"]').all_inner_texts())
     with page.expect_download() as download_info:
         page.get_by_role("link", name="导出 Excel").click()
     path = tmp_path / "list.xlsx"
@@ -49,9 +49,10 @@ def test_a_county_admin_drills_into_the_compliance_board_and_reads_agreement_pro
     sheet = openpyxl.load_workbook(path).active
     cells = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
     assert month_label(month) in cells[0][0] and "未达标名单" in cells[0][0]
-    assert "城市人才" in cells[1]
-    column = cells[1].index("城市人才")
-    assert sorted(row[column] for row in cells[2:]) == names
+    # The government-table layout: the title, the unit and date line, then the header row.
+    assert "填报单位" in cells[1][0] and "城市人才" in cells[2]
+    column = cells[2].index("城市人才")
+    assert sorted(row[column] for row in cells[3:] if row[column]) == names
     assert names == ["李四", "钱七"]
 
     # Agreement signing progress by township.
