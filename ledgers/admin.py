@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.template import TemplateSyntaxError
 
-from pairing.admin import ReadOnlyAdminMixin
+from pairing.admin import ReadOnlyAdminMixin, SystemConfigurationMixin
 
 from .models import (
     ActivityParticipant,
@@ -115,8 +115,8 @@ class NotificationTemplateForm(forms.ModelForm):
 
 
 @admin.register(NotificationTemplate)
-class NotificationTemplateAdmin(admin.ModelAdmin):
-    """County admins edit the wording of every notification; {{ name }} fills in a value."""
+class NotificationTemplateAdmin(SystemConfigurationMixin, admin.ModelAdmin):
+    """The system administrator edits the wording of every notification; {{ name }} fills in a value."""
 
     form = NotificationTemplateForm
     list_display = ["code", "label", "title", "updated_at"]

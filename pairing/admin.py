@@ -278,13 +278,10 @@ def run_now(modeladmin, request, queryset):
 admin.site.unregister(PeriodicTask)
 
 
-@admin.register(PeriodicTask)
-class PeriodicTaskAdmin(BeatPeriodicTaskAdmin):
-    """The schedules of the portal's jobs (Asia/Shanghai), editable; the system administrator can run one now."""
+class SystemConfigurationMixin:
+    """Configuration the system administrator keeps (三员分立: job schedules, notification wording):
+    theirs to view and change in the admin by their role, whatever Django's model permissions say."""
 
-    actions = [*BeatPeriodicTaskAdmin.actions, run_now]
-
-    # The system administrator's own configuration (三员分立), whatever Django permissions say.
     def _keeper(self, request) -> bool:
         from .roles import has_role
 
@@ -298,6 +295,13 @@ class PeriodicTaskAdmin(BeatPeriodicTaskAdmin):
 
     def has_change_permission(self, request, obj=None):
         return self._keeper(request) or super().has_change_permission(request, obj)
+
+
+@admin.register(PeriodicTask)
+class PeriodicTaskAdmin(SystemConfigurationMixin, BeatPeriodicTaskAdmin):
+    """The schedules of the portal's jobs (Asia/Shanghai), editable; the system administrator can run one now."""
+
+    actions = [*BeatPeriodicTaskAdmin.actions, run_now]
 
 
 @admin.register(Export)

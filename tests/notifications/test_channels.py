@@ -88,3 +88,27 @@ def test_the_inbox_lists_only_ones_own_rows_and_opens_the_link(client, cast, dja
     assert response.status_code == 302 and response["Location"] == row.get_absolute_url()
     bobs = Notification.objects.get(recipient=cast.bob)
     assert client.post(reverse("ledgers:notification_read", args=[bobs.pk])).status_code == 404
+
+
+def test_the_system_administrator_edits_the_wording_in_the_admin(client, cast):
+    """The wording is configuration, the system administrator's (三员分立): their role opens the
+    template in the admin; a county admin is not staff and does not get in."""
+    from django.urls import reverse
+
+    from pairing.choices import Role
+    from tests.factories import make_user
+    from tests.otp import verify_session
+
+    template = NotificationTemplate.objects.get(code="urge")
+    url = reverse("admin:ledgers_notificationtemplate_change", args=[template.pk])
+    client.force_login(cast.alice)
+    assert client.get(url).status_code == 302  # to the admin's login: not staff
+    sysadmin = make_user("sys_words", Role.SYSTEM_ADMIN)
+    sysadmin.is_staff = True
+    sysadmin.save(update_fields=["is_staff"])
+    verify_session(client, sysadmin)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"code": "urge", "title": "请尽快办理：{{ rule }}", "body": "谢谢。"})
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert template.title == "请尽快办理：{{ rule }}"
