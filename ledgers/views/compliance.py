@@ -29,6 +29,15 @@ def _period(request):
         raise Http404 from None
 
 
+def _period_or_error(request):
+    """The period asked for, or this month with the reason beside what was typed: a person who typed
+    a period that does not exist gets the board back with a message at the field, not a 404."""
+    try:
+        return compliance.parse_period(request.GET.get("period", ""), timezone.localdate()), None
+    except ValidationError as refusal:
+        return compliance.parse_period("", timezone.localdate()), refusal.messages[0]
+
+
 def _rule(request, code):
     rule = compliance.rule_for(request.user, code)
     if rule is None:
@@ -57,13 +66,15 @@ def _quick_periods(today):
 def board(request):
     _require_board(request.user)
     today = timezone.localdate()
-    period = _period(request)
+    period, period_error = _period_or_error(request)
     figures = compliance.board(request.user, period, today)
     return render(
         request,
         "ledgers/compliance/board.html",
         {
             "period": period,
+            "period_error": period_error,
+            "period_typed": request.GET.get("period", "") if period_error else period.param,
             "figures": figures,
             "matrix": compliance.by_township(figures),
             "cell_rules": {rf.rule.code: rf.rule for rf in figures},

@@ -1,7 +1,6 @@
 """The county admin at a desk: the compliance board, down to a list and its Excel, and agreement signing."""
 
 import openpyxl
-import pytest
 from playwright.sync_api import expect
 
 from ledgers.periods import format_month, month_label
@@ -71,11 +70,6 @@ def test_a_county_admin_drills_into_the_compliance_board_and_reads_agreement_pro
     expect(details).to_contain_text("乙一村")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a malformed period on the compliance board (2026-13) answers the 404 page instead of a "
-    "Chinese message at the period field (ledgers/views/compliance.py _period)",
-)
 def test_a_bad_period_is_refused_at_the_period_field(cast, open_page):
     page = open_page(cast.alice, viewport=DESKTOP)
     page.goto("/ledgers/compliance/")

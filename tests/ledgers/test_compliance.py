@@ -347,7 +347,14 @@ def test_roles_without_rules_and_unknown_rules_get_404(client, cast):
     assert client.get(reverse("ledgers:compliance_rule", args=["months"])).status_code == 404
     assert client.get(reverse("ledgers:compliance_rule", args=["nope"])).status_code == 404
     client.force_login(cast.alice)
-    assert client.get(reverse("ledgers:compliance_board") + "?period=2999-01").status_code == 404
+    # A period that cannot be shown is bad input, not a missing page: the board answers with the
+    # reason at the period field, keeps what was typed, and shows this month.
+    response = client.get(reverse("ledgers:compliance_board") + "?period=2999-01")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert response.context["period_error"].startswith("期间格式应为")
+    assert response.context["period_error"] in page and 'value="2999-01"' in page
+    assert response.context["period"] == compliance.parse_period("", timezone.localdate())
 
 
 def test_the_api_figures_and_lists_match_the_board(api, cast):
