@@ -24,12 +24,20 @@ def broker_down(monkeypatch):
     saved = celery_app.conf.broker_url, celery_app.conf.task_always_eager
     celery_app.conf.broker_url = CLOSED_PORT
     celery_app.conf.task_always_eager = False
-    celery_app._pool = None  # connections are made from the new URL
+    _forget_connections()  # connections are made from the new URL
     try:
         yield
     finally:
         celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
-        celery_app._pool = None
+        _forget_connections()
+
+
+def _forget_connections() -> None:
+    """Drop the app's cached connection and producer pools, so the next publish connects to the
+    broker URL now configured (a pool left from a test with a real worker would still reach Redis,
+    and the closed port would leak into that worker's next test)."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def test_submitting_a_month_succeeds_and_notifies_with_the_broker_down(
