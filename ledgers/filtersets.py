@@ -12,7 +12,7 @@ from pairing.choices import DemandCategory
 from pairing.core.filtering import IdFilter, PortalFilterSet, YearFilter
 from pairing.core.widgets import DateInput, MonthInput
 from pairing.filtersets import scoped_choice
-from pairing.models import Specialty, Township, Village
+from pairing.models import Pairing, Specialty, Township, Village
 
 from .choices import (
     ActivityKind,
@@ -131,6 +131,9 @@ def _half_filter(field: str):
 
 class JointMeetingFilterSet(PortalFilterSet):
     search_fields = ("place", "agenda", "minutes", "pairing__village__name", "pairing__unit__name")
+    # Declared, not generated: a pairing's label reads its unit and village (two queries per option
+    # without select_related: 607 queries for a county's page), and a large scope searches remotely.
+    pairing = scoped_choice(Pairing, select_related=("unit", "village"), label="结对关系")
     village = IdFilter(field_name="pairing__village", label="村（社区）")
     unit = IdFilter(field_name="pairing__unit", label="县直单位")
     township = IdFilter(field_name="pairing__village__township", label="乡镇")
