@@ -192,7 +192,15 @@ class TestProductionBuild:
         shown = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
         result = manage("shell", "-c", shown, DATABASE_URL="postgres://portal@db.invalid:5432/pairing")
         assert result.returncode == 0, result.stderr
-        assert "'options': '-c jit=off'" in result.stdout
+        assert "-c jit=off" in result.stdout
+
+    def test_postgresql_connections_let_the_planner_flatten_a_scoped_list(self):
+        # A scoped list with its select_related joins and the scope's `pk IN (subquery)` passes the
+        # default collapse limit of 8: the planner joined 108,000 ledger months before the scope.
+        shown = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+        result = manage("shell", "-c", shown, DATABASE_URL="postgres://portal@db.invalid:5432/pairing")
+        assert result.returncode == 0, result.stderr
+        assert "-c from_collapse_limit=12 -c join_collapse_limit=12" in result.stdout
 
 
 @pytest.mark.postgres
@@ -205,3 +213,5 @@ def test_the_portals_postgresql_sessions_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW from_collapse_limit")
+        assert cursor.fetchone()[0] == "12"

@@ -39,7 +39,12 @@ class TalentServiceMonth(models.Model):
             # (talent, month) leads: "did this talent serve in these months" is one index range.
             models.UniqueConstraint(fields=["talent", "month", "village"], name="uniq_talent_service_month")
         ]
-        indexes = [models.Index(fields=["village", "month"], name="talent_service_village_month")]
+        indexes = [
+            models.Index(fields=["village", "month"], name="talent_service_village_month"),
+            # (month, talent): "which talents served this month" (the compliance board's open-month
+            # test) scanned all 1.3 M city rows for one month (55 ms); with it a range (4 ms).
+            models.Index(fields=["month", "talent"], name="talent_service_month_talent"),
+        ]
 
     def __str__(self):
         return f"{self.talent_id} {self.month:%Y-%m} {self.activities}次"
