@@ -309,7 +309,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Scheduled jobs (pairing/core/jobs.py): each app's jobs.py declares a default crontab schedule in
-# Asia/Shanghai; an entry here replaces it. `manage.py sync_jobs` (and beat's start-up) writes them
+# Asia/Shanghai; an entry here replaces it. `manage.py run_job --sync` (and beat's start-up) writes them
 # into django-celery-beat's tables, where an admin may change or pause them; an admin's change stays.
 JOB_SCHEDULES = {
     "demand_daily_digest": "0 8 * * *",
