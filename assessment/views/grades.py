@@ -14,7 +14,7 @@ from pairing.core.refusals import attempt, flash_refusal
 from ..exports import filing_workbook
 from ..forms import GradeChangeForm, ProposeForm, ReasonForm
 from ..models import Grade, GradeFiling, GradingRound
-from ..services import grading as service
+from ..services import grading as grading_service
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,7 +24,7 @@ def grading_list(request):
     if request.method == "POST" and form.is_valid():
         round_ = attempt(
             request,
-            lambda: service.propose(
+            lambda: grading_service.propose(
                 actor=request.user, group=form.cleaned_data["group"], year=form.cleaned_data["year"]
             ),
             "已按名额拟定年度等次，请逐一核对并列待定的人员。",
@@ -56,13 +56,13 @@ def grading_detail(request, pk):
         {
             "round": round_,
             "grades": grades.order_by("position", "pk"),
-            "buttons": service.ROUND_WORKFLOW.buttons(round_, request.user),
-            "can_change": service.GRADE_WORKFLOW.may("change", Grade(round=round_), request.user),
-            "problems": service.quota_problems(round_.group, values),
-            "quotas": service.Quotas.of(round_.group, len(values)),
-            "tie_breakers": service.TIE_BREAKERS,
+            "buttons": grading_service.ROUND_WORKFLOW.buttons(round_, request.user),
+            "can_change": grading_service.GRADE_WORKFLOW.may("change", Grade(round=round_), request.user),
+            "problems": grading_service.quota_problems(round_.group, values),
+            "quotas": grading_service.Quotas.of(round_.group, len(values)),
+            "tie_breakers": grading_service.TIE_BREAKERS,
             "filings": GradeFiling.objects.visible_to(request.user).filter(round=round_),
-            "counts": {label: values.count(value) for value, label in service.GradeLevel.choices},
+            "counts": {label: values.count(value) for value, label in grading_service.GradeLevel.choices},
             "change_form": GradeChangeForm(),
             "reason_form": ReasonForm(),
         },
@@ -76,7 +76,7 @@ def grade_change(request, pk):
     if form.is_valid():
         attempt(
             request,
-            lambda: service.change_grade(
+            lambda: grading_service.change_grade(
                 actor=request.user,
                 grade=grade,
                 new_grade=form.cleaned_data["grade"],
@@ -99,17 +99,17 @@ def _form_error(form):
 def grading_action(request, pk, action):
     round_ = get_object_or_404(GradingRound.objects.visible_to(request.user).select_related("group"), pk=pk)
     if action == "confirm":
-        attempt(request, lambda: service.confirm(actor=request.user, round_=round_), "年度等次已确认并备案。")
+        attempt(request, lambda: grading_service.confirm(actor=request.user, round_=round_), "年度等次已确认并备案。")
     elif action == "reopen":
         attempt(
             request,
-            lambda: service.reopen(actor=request.user, round_=round_, reason=request.POST.get("reason", "")),
+            lambda: grading_service.reopen(actor=request.user, round_=round_, reason=request.POST.get("reason", "")),
             "已撤回备案，可调整后重新确认。",
         )
     elif action == "propose":
         attempt(
             request,
-            lambda: service.propose(actor=request.user, group=round_.group, year=round_.year),
+            lambda: grading_service.propose(actor=request.user, group=round_.group, year=round_.year),
             "已重新拟定年度等次。",
         )
     return redirect(round_.get_absolute_url())

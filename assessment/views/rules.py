@@ -14,7 +14,7 @@ from pairing.models import County
 from ..choices import SubjectType
 from ..forms import RuleForm, WeightsForm
 from ..models import QuarterRollup, ScoringRule, ScoringWeights
-from ..services import rules as service
+from ..services import rules as rule_service
 
 
 def _year(request) -> int:
@@ -59,10 +59,10 @@ def start_year(request):
     county = _county_admin(request)
     year = _year(request)
     if request.POST.get("source") == "copy":
-        call = lambda: service.copy_previous_year(actor=request.user, county=county, year=year)  # noqa: E731
+        call = lambda: rule_service.copy_previous_year(actor=request.user, county=county, year=year)  # noqa: E731
         done = f"已复制{year - 1}年度考核细则。"
     else:
-        call = lambda: service.install_default_table(actor=request.user, county=county, year=year)  # noqa: E731
+        call = lambda: rule_service.install_default_table(actor=request.user, county=county, year=year)  # noqa: E731
         done = f"已采用默认考核细则作为{year}年度细则。"
     attempt(request, call, done)
     return redirect(f"{_table_url()}?year={year}")
@@ -81,7 +81,9 @@ def rule_edit(request, pk=None):
     if request.method == "POST" and form.is_valid():
         obj = form.save(commit=False)
         obj.county, obj.year = county, year
-        if attempt(request, lambda: service.save_rule(actor=request.user, rule=obj), "考核细则已保存。", form=form):
+        if attempt(
+            request, lambda: rule_service.save_rule(actor=request.user, rule=obj), "考核细则已保存。", form=form
+        ):
             return redirect(f"{_table_url()}?year={year}")
     return render(request, "assessment/rule_form.html", {"form": form, "rule": rule, "year": year})
 
@@ -90,7 +92,7 @@ def rule_edit(request, pk=None):
 def rule_delete(request, pk):
     rule = get_object_or_404(ScoringRule.objects.visible_to(request.user), pk=pk)
     _county_admin(request)
-    attempt(request, lambda: service.delete_rule(actor=request.user, rule=rule), "考核细则已删除。")
+    attempt(request, lambda: rule_service.delete_rule(actor=request.user, rule=rule), "考核细则已删除。")
     return redirect(f"{_table_url()}?year={rule.year}")
 
 
@@ -100,7 +102,9 @@ def weights_edit(request, pk):
     form = WeightsForm(request.POST or None, instance=weights)
     if request.method == "POST" and form.is_valid():
         obj = form.save(commit=False)
-        if attempt(request, lambda: service.save_weights(actor=request.user, weights=obj), "权重已保存。", form=form):
+        if attempt(
+            request, lambda: rule_service.save_weights(actor=request.user, weights=obj), "权重已保存。", form=form
+        ):
             return redirect(f"{_table_url()}?year={weights.year}")
     if request.method == "POST" and not form.is_valid():
         messages.error(request, "请检查标红的字段。")

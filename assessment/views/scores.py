@@ -18,7 +18,7 @@ from .. import queries
 from ..choices import SubjectType
 from ..exports import ranking_workbook
 from ..forms import RollupRunForm
-from ..services import rollup as service
+from ..services import rollup as rollup_service
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,7 +54,7 @@ def rollup_run(request):
     year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
     rollup = attempt(
         request,
-        lambda: service.run_rollup(actor=request.user, county=county, year=year, quarter=quarter),
+        lambda: rollup_service.run_rollup(actor=request.user, county=county, year=year, quarter=quarter),
         f"{quarter_label(year, quarter)}积分已计算。",
     )
     return redirect(rollup.get_absolute_url() if rollup else "assessment:home")
@@ -71,13 +71,13 @@ def rollup_detail(request, pk):
         "assessment/rollup_detail.html",
         {
             "rollup": rollup,
-            "buttons": service.WORKFLOW.buttons(rollup, request.user),
+            "buttons": rollup_service.WORKFLOW.buttons(rollup, request.user),
             "summary": [(SubjectType(t).label, t, rows) for t, rows in summary.items()],
         },
     )
 
 
-ACTIONS = {"recompute": None, "confirm": service.confirm_rollup, "publish": service.publish_rollup}
+ACTIONS = {"recompute": None, "confirm": rollup_service.confirm_rollup, "publish": rollup_service.publish_rollup}
 
 
 @require_POST
@@ -88,13 +88,13 @@ def rollup_action(request, pk, action):
     if action == "recompute":
         attempt(
             request,
-            lambda: service.run_rollup(
+            lambda: rollup_service.run_rollup(
                 actor=request.user, county=rollup.county, year=rollup.year, quarter=rollup.quarter
             ),
             "已重新计算。",
         )
     else:
-        step = service.WORKFLOW[action]
+        step = rollup_service.WORKFLOW[action]
         attempt(
             request,
             lambda: ACTIONS[action](actor=request.user, rollup=rollup, version=request.POST.get("version")),

@@ -19,7 +19,7 @@ from pairing.models import AgreementDemandItem, Specialty, UrbanTalent
 from .. import queries
 from ..filtersets import DemandFilterSet, NotificationFilterSet
 from ..models import Demand, DemandClaim, Notification, ServiceActivity
-from ..services import demands as services
+from ..services import demands as demand_service
 from ..services.demand_matching import suggest_talents
 from ..services.notifications import mark_read
 
@@ -42,7 +42,7 @@ class DemandSerializer(ScopedModelSerializer):
     agreement_item = ScopedRelatedField(queryset=AgreementDemandItem.objects.all(), required=False, allow_null=True)
     places_left = serializers.IntegerField(read_only=True)
     claims = DemandClaimSerializer(many=True, read_only=True)
-    actions = ActionsField(services.WORKFLOW)
+    actions = ActionsField(demand_service.WORKFLOW)
 
     class Meta:
         model = Demand
@@ -90,7 +90,7 @@ class DemandSerializer(ScopedModelSerializer):
             raise serializers.ValidationError({"village": "需求发布后不能更换村（社区）。"})
         return attrs
 
-    def demand_input(self) -> services.DemandInput:
+    def demand_input(self) -> demand_service.DemandInput:
         """The payload merged over the current values (so PATCH changes only what it names)."""
         data, current = self.validated_data, self.instance
 
@@ -100,7 +100,7 @@ class DemandSerializer(ScopedModelSerializer):
         specialties = data.get("specialties")
         if specialties is None:
             specialties = list(current.specialties.all()) if current is not None else []
-        return services.DemandInput(
+        return demand_service.DemandInput(
             type=pick("type", "need"),
             category=pick("category", ""),
             title=pick("title", ""),
@@ -151,12 +151,12 @@ class DemandViewSet(ScopedWorkflowViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def perform_create(self, serializer):
-        serializer.instance = services.publish_demand(
+        serializer.instance = demand_service.publish_demand(
             actor=self.request.user, village=serializer.validated_data["village"], data=serializer.demand_input()
         )
 
     def perform_update(self, serializer):
-        serializer.instance = services.update_demand(
+        serializer.instance = demand_service.update_demand(
             actor=self.request.user, demand=serializer.instance, data=serializer.demand_input()
         )
 
@@ -176,19 +176,19 @@ class DemandViewSet(ScopedWorkflowViewSet):
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         """Take one place: a talent for themselves, a liaison for their unit."""
-        claim = services.claim_demand(actor=request.user, demand=self.get_object())
+        claim = demand_service.claim_demand(actor=request.user, demand=self.get_object())
         return self._fresh(claim.demand)
 
     @extend_schema(request=None, responses=DemandSerializer)
     @action(detail=True, methods=["post"], url_path="withdraw-claim")
     def withdraw_claim(self, request, pk=None):
-        claim = services.withdraw_claim(actor=request.user, demand=self.get_object())
+        claim = demand_service.withdraw_claim(actor=request.user, demand=self.get_object())
         return self._fresh(claim.demand)
 
     @extend_schema(request=None, responses=DemandSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        return self._fresh(services.start_demand(actor=request.user, demand=self.get_object()))
+        return self._fresh(demand_service.start_demand(actor=request.user, demand=self.get_object()))
 
     @extend_schema(request=DemandResolveSerializer, responses=DemandSerializer)
     @action(detail=True, methods=["post"])
@@ -196,7 +196,7 @@ class DemandViewSet(ScopedWorkflowViewSet):
         demand = self.get_object()
         form = DemandResolveSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
-        demand = services.resolve_demand(actor=request.user, demand=demand, **form.validated_data)
+        demand = demand_service.resolve_demand(actor=request.user, demand=demand, **form.validated_data)
         return self._fresh(demand)
 
     @extend_schema(request=DemandCloseSerializer, responses=DemandSerializer)
@@ -205,7 +205,7 @@ class DemandViewSet(ScopedWorkflowViewSet):
         demand = self.get_object()
         form = DemandCloseSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        return self._fresh(services.close_demand(actor=request.user, demand=demand, **form.validated_data))
+        return self._fresh(demand_service.close_demand(actor=request.user, demand=demand, **form.validated_data))
 
     @extend_schema(request=None, responses=DemandSuggestionSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -221,7 +221,7 @@ class DemandViewSet(ScopedWorkflowViewSet):
         demand = self.get_object()
         form = DemandInviteSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
-        services.invite_talent(actor=request.user, demand=demand, talent=form.validated_data["talent"])
+        demand_service.invite_talent(actor=request.user, demand=demand, talent=form.validated_data["talent"])
         return Response({"detail": "已发送认领邀请。"}, status=status.HTTP_201_CREATED)
 
 

@@ -11,7 +11,7 @@ from pairing.models import UrbanTalent, Village
 
 from ..filtersets import TalentEvaluationFilterSet
 from ..models import TalentEvaluation
-from ..services import evaluations as service
+from ..services import evaluations as evaluation_service
 
 
 class TalentEvaluationSerializer(ScopedModelSerializer):
@@ -25,7 +25,7 @@ class TalentEvaluationSerializer(ScopedModelSerializer):
     )
     evaluated_by = serializers.CharField(source="evaluated_by.display_name", read_only=True, allow_null=True)
     forwarded_by = serializers.CharField(source="forwarded_by.display_name", read_only=True, allow_null=True)
-    actions = ActionsField(service.WORKFLOW)
+    actions = ActionsField(evaluation_service.WORKFLOW)
 
     class Meta:
         model = TalentEvaluation
@@ -64,13 +64,13 @@ class TalentEvaluationSerializer(ScopedModelSerializer):
                     raise serializers.ValidationError({name: "评定登记后不能更换人才、村或季度。"})
         return attrs
 
-    def evaluation_input(self) -> service.EvaluationInput:
+    def evaluation_input(self) -> evaluation_service.EvaluationInput:
         data, current = self.validated_data, self.instance
 
         def pick(name, default):
             return data[name] if name in data else getattr(current, name, default)
 
-        return service.EvaluationInput(
+        return evaluation_service.EvaluationInput(
             rating=pick("rating", ""), score=pick("score", None), comment=pick("comment", "")
         )
 
@@ -85,7 +85,7 @@ class TalentEvaluationViewSet(ScopedWorkflowViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = service.record_evaluation(
+        serializer.instance = evaluation_service.record_evaluation(
             actor=self.request.user,
             talent=data["talent"],
             village=data["village"],
@@ -95,7 +95,7 @@ class TalentEvaluationViewSet(ScopedWorkflowViewSet):
         )
 
     def perform_update(self, serializer):
-        serializer.instance = service.change_evaluation(
+        serializer.instance = evaluation_service.change_evaluation(
             actor=self.request.user,
             evaluation=serializer.instance,
             data=serializer.evaluation_input(),
@@ -107,5 +107,5 @@ class TalentEvaluationViewSet(ScopedWorkflowViewSet):
     def forward(self, request, pk=None):
         """The township passes this evaluation on to the talent's unit (a second call changes nothing)."""
         evaluation = self.get_object()
-        service.forward_evaluations(actor=request.user, evaluations=[evaluation])
+        evaluation_service.forward_evaluations(actor=request.user, evaluations=[evaluation])
         return Response(self.get_serializer(self.get_queryset().get(pk=evaluation.pk)).data, status=status.HTTP_200_OK)

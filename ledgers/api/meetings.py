@@ -14,7 +14,7 @@ from pairing.models import Pairing, UrbanTalent
 from ..choices import ResolutionStatus
 from ..filtersets import JointMeetingFilterSet, MeetingResolutionFilterSet
 from ..models import JointMeeting, MeetingResolution
-from ..services import meetings as service
+from ..services import meetings as meeting_service
 
 
 class ResolutionSerializer(ScopedModelSerializer):
@@ -42,13 +42,13 @@ class ResolutionSerializer(ScopedModelSerializer):
             raise serializers.ValidationError({"meeting": "议定事项不能移到另一次会议。"})
         return attrs
 
-    def resolution_input(self) -> service.ResolutionInput:
+    def resolution_input(self) -> meeting_service.ResolutionInput:
         data, current = self.validated_data, self.instance
 
         def pick(name, default):
             return data[name] if name in data else getattr(current, name, default)
 
-        return service.ResolutionInput(
+        return meeting_service.ResolutionInput(
             content=pick("content", ""),
             responsible=pick("responsible", ""),
             due_date=pick("due_date", None),
@@ -71,7 +71,7 @@ class JointMeetingSerializer(ScopedModelSerializer):
     resolutions = ResolutionSerializer(many=True, read_only=True)
     recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True, allow_null=True)
     finalized_by = serializers.CharField(source="finalized_by.display_name", read_only=True, allow_null=True)
-    actions = ActionsField(service.WORKFLOW)
+    actions = ActionsField(meeting_service.WORKFLOW)
 
     class Meta:
         model = JointMeeting
@@ -108,10 +108,10 @@ class JointMeetingSerializer(ScopedModelSerializer):
             raise serializers.ValidationError({"pairing": "会议登记后不能更换结对关系。"})
         return attrs
 
-    def meeting_input(self) -> service.MeetingInput:
+    def meeting_input(self) -> meeting_service.MeetingInput:
         data, current = self.validated_data, self.instance
         pairing = current.pairing if current is not None else data["pairing"]
-        unit_chair, village_chair = service.default_chairs(pairing) if current is None else ("", "")
+        unit_chair, village_chair = meeting_service.default_chairs(pairing) if current is None else ("", "")
 
         def pick(name, default=""):
             return data[name] if name in data else getattr(current, name, default)
@@ -119,7 +119,7 @@ class JointMeetingSerializer(ScopedModelSerializer):
         talents = data.get("attendee_talents")
         if talents is None:
             talents = list(current.attendee_talents.all()) if current is not None else []
-        return service.MeetingInput(
+        return meeting_service.MeetingInput(
             held_at=pick("held_at", None),
             place=pick("place"),
             unit_chair=pick("unit_chair", unit_chair) or unit_chair,
@@ -142,23 +142,23 @@ class JointMeetingViewSet(ScopedWorkflowViewSet):
     ordering = ["-held_at", "-id"]
 
     def perform_create(self, serializer):
-        serializer.instance = service.create_meeting(
+        serializer.instance = meeting_service.create_meeting(
             actor=self.request.user, pairing=serializer.validated_data["pairing"], data=serializer.meeting_input()
         )
 
     def perform_update(self, serializer):
-        serializer.instance = service.update_meeting(
+        serializer.instance = meeting_service.update_meeting(
             actor=self.request.user, meeting=serializer.instance, data=serializer.meeting_input()
         )
 
     def perform_destroy(self, instance):
-        service.delete_meeting(actor=self.request.user, meeting=instance)
+        meeting_service.delete_meeting(actor=self.request.user, meeting=instance)
 
     @extend_schema(request=None, responses=JointMeetingSerializer)
     @action(detail=True, methods=["post"])
     def finalize(self, request, pk=None):
         """Draft → final: the minutes become read-only (resolution follow-ups still change)."""
-        meeting = service.finalize_meeting(actor=request.user, meeting=self.get_object())
+        meeting = meeting_service.finalize_meeting(actor=request.user, meeting=self.get_object())
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
 
 
@@ -175,17 +175,17 @@ class MeetingResolutionViewSet(ScopedWorkflowViewSet):
     ordering = ["meeting", "id"]
 
     def perform_create(self, serializer):
-        serializer.instance = service.add_resolution(
+        serializer.instance = meeting_service.add_resolution(
             actor=self.request.user, meeting=serializer.validated_data["meeting"], data=serializer.resolution_input()
         )
 
     def perform_update(self, serializer):
-        serializer.instance = service.update_resolution(
+        serializer.instance = meeting_service.update_resolution(
             actor=self.request.user, resolution=serializer.instance, data=serializer.resolution_input()
         )
 
     def perform_destroy(self, instance):
-        service.delete_resolution(actor=self.request.user, resolution=instance)
+        meeting_service.delete_resolution(actor=self.request.user, resolution=instance)
 
     @extend_schema(request=FollowUpSerializer, responses=ResolutionSerializer)
     @action(detail=True, methods=["post"], url_path="follow-up")
@@ -193,7 +193,7 @@ class MeetingResolutionViewSet(ScopedWorkflowViewSet):
         """Record how a resolution is being carried out (also on final minutes)."""
         form = FollowUpSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        resolution = service.follow_up_resolution(
+        resolution = meeting_service.follow_up_resolution(
             actor=request.user,
             resolution=self.get_object(),
             status=form.validated_data["follow_up_status"],

@@ -27,7 +27,7 @@ from ..filtersets import DemandFilterSet
 from ..forms.demands import CloseForm, DemandForm, ResolveForm
 from ..models import Demand, DemandClaim
 from ..models.demands import OPEN_STATUSES
-from ..services import demands as services
+from ..services import demands as demand_service
 from ..services.demand_matching import suggest_talents
 from ..services.demand_stats import daily_summary, resolution_rate, resolution_rates, year_bounds
 
@@ -75,14 +75,14 @@ def demand_list(request):
             "headline": resolution_rate(scoped, start, end),
             "breakdown": resolution_rates(scoped, start, end, level) if level else [],
             "level_label": {"township": "乡镇", "village": "村（社区）"}.get(level or "", ""),
-            "can_publish": bool(user.village_id) and services.WORKFLOW.may("publish", user.village, user),
+            "can_publish": bool(user.village_id) and demand_service.WORKFLOW.may("publish", user.village, user),
         },
     )
 
 
 def _village_for_publishing(user) -> Village:
     village = Village.objects.visible_to(user).filter(pk=user.village_id).first() if user.village_id else None
-    services.WORKFLOW.require_role("publish", village or Village(), user)
+    demand_service.WORKFLOW.require_role("publish", village or Village(), user)
     return village
 
 
@@ -91,7 +91,7 @@ def demand_create(request):
     form = DemandForm(request.POST or None, user=request.user, village=village)
     if request.method == "POST" and form.is_valid():
         try:
-            demand = services.publish_demand(actor=request.user, village=village, data=form.demand_input())
+            demand = demand_service.publish_demand(actor=request.user, village=village, data=form.demand_input())
         except (ValidationError, PermissionDenied) as exc:
             add_errors(form, exc)
         else:
@@ -102,7 +102,7 @@ def demand_create(request):
 
 def demand_edit(request, pk):
     demand = get_object_or_404(queries.demands(request.user), pk=pk)
-    services.WORKFLOW.require_role("edit", demand, request.user)
+    demand_service.WORKFLOW.require_role("edit", demand, request.user)
     form = DemandForm(
         request.POST or None,
         user=request.user,
@@ -112,7 +112,7 @@ def demand_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_demand(actor=request.user, demand=demand, data=form.demand_input())
+            demand_service.update_demand(actor=request.user, demand=demand, data=form.demand_input())
         except (ValidationError, PermissionDenied) as exc:
             add_errors(form, exc)
         else:
@@ -130,15 +130,15 @@ def demand_detail(request, pk):
         pk=pk,
     )
     claims = list(demand.claims.all())
-    actions = services.allowed_actions(user, demand)
+    actions = demand_service.allowed_actions(user, demand)
     context = {
         "demand": demand,
         "claims": claims,
         "active_claims": [c for c in claims if c.status in (ClaimStatus.ACTIVE, ClaimStatus.COMPLETED)],
-        "own_claim": services.own_claim(user, demand),
+        "own_claim": demand_service.own_claim(user, demand),
         "overdue": demand.is_overdue(),
         "actions": actions,
-        "steps": services.WORKFLOW.steps,
+        "steps": demand_service.WORKFLOW.steps,
         "suggestions": suggest_talents(demand, user) if "invite" in actions or _suggesting(user, demand) else None,
     }
     if "resolve" in actions:
@@ -172,20 +172,20 @@ def demand_action(request, pk, action):
     user = request.user
     try:
         if action == "claim":
-            services.claim_demand(actor=user, demand=demand)
+            demand_service.claim_demand(actor=user, demand=demand)
         elif action == "withdraw":
-            services.withdraw_claim(actor=user, demand=demand)
+            demand_service.withdraw_claim(actor=user, demand=demand)
         elif action == "start":
-            services.start_demand(actor=user, demand=demand)
+            demand_service.start_demand(actor=user, demand=demand)
         elif action == "resolve":
             form = ResolveForm(request.POST, user=user, demand=demand)
             if not form.is_valid():
                 raise ValidationError([e for errors in form.errors.values() for e in errors])
-            services.resolve_demand(
+            demand_service.resolve_demand(
                 actor=user, demand=demand, outcome=form.cleaned_data["outcome"], activity=form.cleaned_data["activity"]
             )
         elif action == "close":
-            services.close_demand(actor=user, demand=demand, reason=request.POST.get("reason", ""))
+            demand_service.close_demand(actor=user, demand=demand, reason=request.POST.get("reason", ""))
         else:
             raise Http404
     except (ValidationError, PermissionDenied) as exc:
@@ -200,7 +200,7 @@ def demand_invite(request, pk):
     demand = get_object_or_404(Demand.objects.visible_to(request.user), pk=pk)
     talent = get_object_or_404(UrbanTalent.objects.visible_to(request.user), pk=request.POST.get("talent") or 0)
     try:
-        services.invite_talent(actor=request.user, demand=demand, talent=talent)
+        demand_service.invite_talent(actor=request.user, demand=demand, talent=talent)
     except (ValidationError, PermissionDenied) as exc:
         flash_refusal(request, exc)
     else:

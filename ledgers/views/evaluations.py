@@ -20,7 +20,7 @@ from ..filtersets import TalentEvaluationFilterSet
 from ..forms.meetings import EvaluationForm
 from ..models import TalentEvaluation
 from ..periods import quarter_label, quarter_of
-from ..services import evaluations as service
+from ..services import evaluations as evaluation_service
 
 
 def _evaluations(user):
@@ -56,7 +56,7 @@ def evaluation_list(request):
         {
             **listing,
             "can_forward": has_role(request.user, Role.TOWNSHIP_OFFICER),
-            "steps": service.WORKFLOW.steps,
+            "steps": evaluation_service.WORKFLOW.steps,
             "is_village": has_role(request.user, Role.VILLAGE_SECRETARY),
         },
     )
@@ -65,7 +65,7 @@ def evaluation_list(request):
 def evaluation_quarter(request):
     """The village's worksheet for one quarter: every talent serving it, rated or not yet."""
     user = request.user
-    service.WORKFLOW.require_role("rate", user.village or Village(), user)
+    evaluation_service.WORKFLOW.require_role("rate", user.village or Village(), user)
     year, quarter = _year_quarter(request)
     assignments = (
         TalentAssignment.objects.visible_to(user)
@@ -89,7 +89,7 @@ def evaluation_quarter(request):
 
 def evaluation_create(request):
     user = request.user
-    service.WORKFLOW.require_role("rate", user.village or Village(), user)
+    evaluation_service.WORKFLOW.require_role("rate", user.village or Village(), user)
     year, quarter = _year_quarter(request)
     talent_id = parse_id(request.GET.get("talent") or request.POST.get("talent"))
     if talent_id is None:
@@ -98,7 +98,7 @@ def evaluation_create(request):
     form = EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            evaluation = service.record_evaluation(
+            evaluation = evaluation_service.record_evaluation(
                 actor=user,
                 talent=talent,
                 village=user.village,
@@ -122,7 +122,7 @@ def evaluation_create(request):
 
 def evaluation_detail(request, pk):
     evaluation = get_object_or_404(_evaluations(request.user), pk=pk)
-    actions = service.allowed_actions(request.user, evaluation)
+    actions = evaluation_service.allowed_actions(request.user, evaluation)
     return render(
         request,
         "ledgers/evaluations/detail.html",
@@ -130,7 +130,7 @@ def evaluation_detail(request, pk):
             "evaluation": evaluation,
             "can_change": "change" in actions,
             "can_forward": "forward" in actions,
-            "steps": service.WORKFLOW.steps,
+            "steps": evaluation_service.WORKFLOW.steps,
         },
     )
 
@@ -141,7 +141,7 @@ def evaluation_edit(request, pk):
     form = EvaluationForm(request.POST or None, initial=initial, changing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            service.change_evaluation(
+            evaluation_service.change_evaluation(
                 actor=request.user,
                 evaluation=evaluation,
                 data=form.evaluation_input(),
@@ -169,7 +169,7 @@ def evaluation_forward(request):
     if len(chosen) != len(set(ids)):
         raise Http404
     try:
-        count = service.forward_evaluations(actor=request.user, evaluations=chosen)
+        count = evaluation_service.forward_evaluations(actor=request.user, evaluations=chosen)
     except (ValidationError, PermissionDenied) as exc:
         flash_refusal(request, exc)
     else:

@@ -17,7 +17,7 @@ from pairing.models import Pairing
 from ..filtersets import JointMeetingFilterSet
 from ..forms.meetings import FollowUpForm, MeetingForm, ResolutionForm
 from ..models import JointMeeting, MeetingResolution
-from ..services import meetings as service
+from ..services import meetings as meeting_service
 
 
 def _meetings(user):
@@ -31,7 +31,7 @@ def _party_pairings(user):
     year = timezone.localdate().year
     pairings = Pairing.objects.visible_to(user).active_in(year).select_related("village", "unit")
     pairings = pairings.order_by("village__code")
-    return [p for p in pairings if service.is_party(user, p)]
+    return [p for p in pairings if meeting_service.is_party(user, p)]
 
 
 def meeting_list(request):
@@ -48,7 +48,7 @@ def meeting_list(request):
 
 def meeting_create(request):
     if not can_edit(request.user, JointMeeting):
-        raise PermissionDenied(service.WORKFLOW.refusal("record"))
+        raise PermissionDenied(meeting_service.WORKFLOW.refusal("record"))
     choices = _party_pairings(request.user)
     chosen = request.GET.get("pairing") or request.POST.get("pairing")
     if not chosen and len(choices) == 1:
@@ -59,12 +59,12 @@ def meeting_create(request):
     if chosen is None:
         raise Http404
     pairing = get_object_or_404(Pairing.objects.visible_to(request.user).select_related("village", "unit"), pk=chosen)
-    unit_chair, village_chair = service.default_chairs(pairing)
+    unit_chair, village_chair = meeting_service.default_chairs(pairing)
     initial = {"unit_chair": unit_chair, "village_chair": village_chair, "held_at": timezone.localtime()}
     form = MeetingForm(request.POST or None, user=request.user, pairing=pairing, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = service.create_meeting(actor=request.user, pairing=pairing, data=form.meeting_input())
+            meeting = meeting_service.create_meeting(actor=request.user, pairing=pairing, data=form.meeting_input())
         except (ValidationError, PermissionDenied) as exc:
             add_errors(form, exc)
         else:
@@ -75,7 +75,7 @@ def meeting_create(request):
 
 def meeting_detail(request, pk):
     meeting = get_object_or_404(_meetings(request.user).prefetch_related("attendee_talents"), pk=pk)
-    actions = service.allowed_actions(request.user, meeting)
+    actions = meeting_service.allowed_actions(request.user, meeting)
     resolutions = list(meeting.resolutions.select_related("updated_by"))
     return render(
         request,
@@ -93,7 +93,7 @@ def meeting_detail(request, pk):
                 for r in resolutions
             ],
             "actions": actions,
-            "steps": service.WORKFLOW.steps,
+            "steps": meeting_service.WORKFLOW.steps,
             "is_party": "follow_up" in actions,
             "can_change": "edit" in actions,
             "resolution_form": ResolutionForm(),
@@ -103,16 +103,16 @@ def meeting_detail(request, pk):
 
 def meeting_edit(request, pk):
     meeting = get_object_or_404(_meetings(request.user), pk=pk)
-    service.WORKFLOW.require_role("edit", meeting, request.user)
-    if not service.WORKFLOW.may("edit", meeting, request.user):
-        messages.error(request, service.FINAL_IS_READ_ONLY)
+    meeting_service.WORKFLOW.require_role("edit", meeting, request.user)
+    if not meeting_service.WORKFLOW.may("edit", meeting, request.user):
+        messages.error(request, meeting_service.FINAL_IS_READ_ONLY)
         return redirect(meeting)
     form = MeetingForm(
         request.POST or None, user=request.user, pairing=meeting.pairing, initial=MeetingForm.initial_from(meeting)
     )
     if request.method == "POST" and form.is_valid():
         try:
-            service.update_meeting(actor=request.user, meeting=meeting, data=form.meeting_input())
+            meeting_service.update_meeting(actor=request.user, meeting=meeting, data=form.meeting_input())
         except (ValidationError, PermissionDenied) as exc:
             add_errors(form, exc)
         else:
@@ -124,14 +124,16 @@ def meeting_edit(request, pk):
 @require_POST
 def meeting_finalize(request, pk):
     meeting = get_object_or_404(_meetings(request.user), pk=pk)
-    attempt(request, lambda: service.finalize_meeting(actor=request.user, meeting=meeting), "会议纪要已定稿。")
+    attempt(request, lambda: meeting_service.finalize_meeting(actor=request.user, meeting=meeting), "会议纪要已定稿。")
     return redirect(meeting)
 
 
 @require_POST
 def meeting_delete(request, pk):
     meeting = get_object_or_404(_meetings(request.user), pk=pk)
-    if attempt(request, lambda: service.delete_meeting(actor=request.user, meeting=meeting), "会议记录已删除。"):
+    if attempt(
+        request, lambda: meeting_service.delete_meeting(actor=request.user, meeting=meeting), "会议记录已删除。"
+    ):
         return redirect("ledgers:meeting_list")
     return redirect(meeting)
 
@@ -145,7 +147,7 @@ def resolution_add(request, pk):
         return redirect(meeting)
     attempt(
         request,
-        lambda: service.add_resolution(actor=request.user, meeting=meeting, data=form.resolution_input()),
+        lambda: meeting_service.add_resolution(actor=request.user, meeting=meeting, data=form.resolution_input()),
         "已添加议定事项。",
     )
     return redirect(meeting)
@@ -162,7 +164,7 @@ def resolution_follow_up(request, pk):
     if form.is_valid():
         attempt(
             request,
-            lambda: service.follow_up_resolution(
+            lambda: meeting_service.follow_up_resolution(
                 actor=request.user,
                 resolution=resolution,
                 status=form.cleaned_data["follow_up_status"],
@@ -178,7 +180,11 @@ def resolution_follow_up(request, pk):
 @require_POST
 def resolution_delete(request, pk):
     resolution = _resolution(request, pk)
-    attempt(request, lambda: service.delete_resolution(actor=request.user, resolution=resolution), "已删除议定事项。")
+    attempt(
+        request,
+        lambda: meeting_service.delete_resolution(actor=request.user, resolution=resolution),
+        "已删除议定事项。",
+    )
     return redirect(resolution.meeting)
 
 

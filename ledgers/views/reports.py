@@ -17,7 +17,7 @@ from .. import narrative
 from ..forms.meetings import ReportForm
 from ..models import TownshipHalfYearReport
 from ..periods import half_label, half_of
-from ..services import reports as service
+from ..services import reports as report_service
 
 REPORT_ROLES = (Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER)
 
@@ -90,7 +90,7 @@ def report_edit(request, township_id, year, half):
     form = ReportForm(request.POST or None, initial={"summary": text or ""})
     if request.method == "POST" and form.is_valid():
         try:
-            report = service.save_report(
+            report = report_service.save_report(
                 actor=request.user, township=township, year=year, half=half, summary=form.cleaned_data["summary"]
             )
         except (ValidationError, PermissionDenied) as exc:
@@ -110,7 +110,7 @@ def report_detail(request, pk):
     report = get_object_or_404(
         TownshipHalfYearReport.objects.visible_to(request.user).select_related("township", "submitted_by"), pk=pk
     )
-    actions = service.allowed_actions(request.user, report)
+    actions = report_service.allowed_actions(request.user, report)
     return render(
         request,
         "ledgers/reports/detail.html",
@@ -118,7 +118,7 @@ def report_detail(request, pk):
             "report": report,
             "can_change": "edit" in actions,
             "can_submit": "submit" in actions,
-            "steps": service.WORKFLOW.steps,
+            "steps": report_service.WORKFLOW.steps,
         },
     )
 
@@ -138,7 +138,7 @@ def report_submit(request, pk):
     _require_role(request.user)
     report = get_object_or_404(TownshipHalfYearReport.objects.visible_to(request.user), pk=pk)
     try:
-        service.submit_report(actor=request.user, report=report)
+        report_service.submit_report(actor=request.user, report=report)
     except (ValidationError, PermissionDenied) as exc:
         flash_refusal(request, exc)
     else:

@@ -32,7 +32,7 @@ from ..models import (
     AgreementRevision,
     Pairing,
 )
-from ..services import agreements as svc
+from ..services import agreements as agreement_service
 from ..views.agreements import scan_response
 
 DETAIL_PREFETCH = ("resources", "demands", "projects__demands", "projects__resources", "transitions", "revisions")
@@ -103,7 +103,9 @@ class ItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.Destr
         links = {name: data.pop(name) for name in ("demands", "resources") if name in data}
         for name, value in data.items():
             setattr(item, name, value)
-        serializer.instance = svc.save_item(actor=self.request.user, item=item, expected_version=version, **links)
+        serializer.instance = agreement_service.save_item(
+            actor=self.request.user, item=item, expected_version=version, **links
+        )
 
     def perform_create(self, serializer):
         self._save(serializer, self.get_queryset().model())
@@ -119,7 +121,7 @@ class ItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.Destr
             version = parse_id(version)
             if version is None:
                 raise serializers.ValidationError({"agreement_version": ["应为正整数。"]})
-        svc.delete_item(actor=request.user, item=item, expected_version=version)
+        agreement_service.delete_item(actor=request.user, item=item, expected_version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -142,7 +144,7 @@ class AgreementDemandItemViewSet(ItemViewSet):
         """Mark a demand of a signed agreement resolved or open (no amendment needed)."""
         form = DemandTrackSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        item = svc.track_demand(
+        item = agreement_service.track_demand(
             actor=request.user,
             item=self.get_object(),
             status=form.validated_data["status"],
@@ -164,7 +166,7 @@ class AgreementProjectItemViewSet(ItemViewSet):
         form = ProjectTrackSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        item = svc.track_project(
+        item = agreement_service.track_project(
             actor=request.user,
             item=self.get_object(),
             progress=data["progress"],
@@ -187,7 +189,7 @@ class AgreementSerializer(ScopedModelSerializer):
     township = serializers.IntegerField(source="pairing.village.township_id", read_only=True)
     township_name = serializers.CharField(source="pairing.village.township.name", read_only=True)
     has_scan = serializers.SerializerMethodField()
-    actions = ActionsField(svc.WORKFLOW)
+    actions = ActionsField(agreement_service.WORKFLOW)
 
     class Meta:
         model = Agreement
@@ -299,7 +301,7 @@ class AgreementViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=AgreementCreateSerializer, responses={201: AgreementDetailSerializer})
     def create(self, request, *args, **kwargs):
         data = self._form(AgreementCreateSerializer)
-        agreement = svc.create_agreement(
+        agreement = agreement_service.create_agreement(
             actor=request.user, pairing=data["pairing"], year=data["year"], terms=data["terms"]
         )
         return self._respond(agreement, status.HTTP_201_CREATED)
@@ -309,7 +311,7 @@ class AgreementViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def terms(self, request, pk=None):
         """Change the terms of a draft."""
         data = self._form(TermsSerializer)
-        agreement = svc.update_terms(
+        agreement = agreement_service.update_terms(
             actor=request.user, agreement=self.get_object(), terms=data["terms"], expected_version=data["version"]
         )
         return self._respond(agreement)
@@ -320,7 +322,7 @@ class AgreementViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         """The village secretary submits the draft to the unit."""
         data = self._form(VersionSerializer)
         return self._respond(
-            svc.submit(actor=request.user, agreement=self.get_object(), expected_version=data["version"])
+            agreement_service.submit(actor=request.user, agreement=self.get_object(), expected_version=data["version"])
         )
 
     @extend_schema(request=VersionSerializer, responses=AgreementDetailSerializer)
@@ -329,7 +331,7 @@ class AgreementViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         """The unit liaison confirms a submitted agreement."""
         data = self._form(VersionSerializer)
         return self._respond(
-            svc.confirm(actor=request.user, agreement=self.get_object(), expected_version=data["version"])
+            agreement_service.confirm(actor=request.user, agreement=self.get_object(), expected_version=data["version"])
         )
 
     @extend_schema(request=ReasonSerializer, responses=AgreementDetailSerializer)
@@ -337,7 +339,7 @@ class AgreementViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def reject(self, request, pk=None):
         """Send a submitted or confirmed agreement back to draft with a reason."""
         data = self._form(ReasonSerializer)
-        agreement = svc.reject(
+        agreement = agreement_service.reject(
             actor=request.user, agreement=self.get_object(), reason=data["reason"], expected_version=data["version"]
         )
         return self._respond(agreement)
@@ -347,7 +349,7 @@ class AgreementViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def sign(self, request, pk=None):
         """Record the signing: date, both signatories and the scanned signed copy (multipart)."""
         data = self._form(SignSerializer)
-        agreement = svc.sign(
+        agreement = agreement_service.sign(
             actor=request.user,
             agreement=self.get_object(),
             expected_version=data["version"],
@@ -363,7 +365,7 @@ class AgreementViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def amend(self, request, pk=None):
         """Open a signed agreement for change as its next version (the signed one stays readable)."""
         data = self._form(ReasonSerializer)
-        agreement = svc.amend(
+        agreement = agreement_service.amend(
             actor=request.user, agreement=self.get_object(), reason=data["reason"], expected_version=data["version"]
         )
         return self._respond(agreement)
@@ -373,7 +375,7 @@ class AgreementViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def close(self, request, pk=None):
         """Close a signed agreement at year end (county admin)."""
         data = self._form(CloseSerializer)
-        agreement = svc.close(
+        agreement = agreement_service.close(
             actor=request.user, agreement=self.get_object(), reason=data["reason"], expected_version=data["version"]
         )
         return self._respond(agreement)
@@ -383,7 +385,7 @@ class AgreementViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def carry_over(self, request, pk=None):
         """Start next year's draft with this year's unfinished projects and open demands."""
         data = self._form(CarryOverSerializer)
-        agreement = svc.carry_over(actor=request.user, agreement=self.get_object(), **data)
+        agreement = agreement_service.carry_over(actor=request.user, agreement=self.get_object(), **data)
         return self._respond(agreement, status.HTTP_201_CREATED)
 
     @extend_schema(responses=RevisionSerializer(many=True))

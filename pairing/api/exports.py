@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from pairing.core.api.base import ScopedQuerysetMixin
 from pairing.models import Export
-from pairing.services import exports as service
+from pairing.services import exports as export_service
 
 
 class ExportSerializer(serializers.ModelSerializer):
@@ -46,7 +46,7 @@ class ExportViewSet(
     def create(self, request, *args, **kwargs):
         payload = ExportRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        export = service.request_export(
+        export = export_service.request_export(
             actor=request.user, kind=payload.validated_data["kind"], params=payload.validated_data["params"]
         )
         export.refresh_from_db()  # an inline or eager build has already finished

@@ -11,7 +11,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pairing.services import imports as service
+from pairing.services import imports as import_service
 
 
 class ImportRequestSerializer(serializers.Serializer):
@@ -29,12 +29,12 @@ class ImportView(APIView):
         upload, dry = payload.validated_data["file"], payload.validated_data["dry_run"]
         try:
             if dry:
-                result = service.dry_run(actor=request.user, kind=kind, upload=upload)
+                result = import_service.dry_run(actor=request.user, kind=kind, upload=upload)
             else:
-                result = service.commit_import(actor=request.user, kind=kind, upload=upload)
+                result = import_service.commit_import(actor=request.user, kind=kind, upload=upload)
         except ValidationError as exc:
             raise serializers.ValidationError({"file": exc.messages}) from None
-        rejected = service.save_rejected(actor=request.user, result=result) if result.errors else None
+        rejected = import_service.save_rejected(actor=request.user, result=result) if result.errors else None
         return Response(
             {
                 "kind": kind,

@@ -25,7 +25,7 @@ from ..exceptions import StaleVersionError
 from ..forms import agreements as f
 from ..models import Agreement, AgreementRevision
 from ..roles import has_role
-from ..services import agreements as svc
+from ..services import agreements as agreement_service
 
 S = AgreementStatus
 SCAN_TYPES = {
@@ -113,7 +113,7 @@ def overview(request):
             "totals": totals,
             "statuses": queries.OVERVIEW_STATUSES,
             "page_obj": page,
-            "can_create": svc.WORKFLOW.may("create", None, request.user),
+            "can_create": agreement_service.WORKFLOW.may("create", None, request.user),
             "breadcrumbs": [("三清单一协议", "")],
         },
     )
@@ -127,7 +127,7 @@ def create(request):
         return redirect("pairing:agreement_overview")
     agreement = attempt(
         request,
-        lambda: svc.create_agreement(
+        lambda: agreement_service.create_agreement(
             actor=request.user, pairing=form.cleaned_data["pairing"], year=form.cleaned_data["year"]
         ),
         "已起草协议，请填写三个清单。",
@@ -148,7 +148,7 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
     """Everything the agreement page shows; `bound` holds forms re-shown with their errors."""
     user = request.user
     bound = bound or {}
-    allowed = svc.allowed_actions(user, agreement)
+    allowed = agreement_service.allowed_actions(user, agreement)
     editing = "edit" in allowed
     tracking = "track" in allowed
     resources = list(agreement.resources.all())
@@ -197,8 +197,8 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
         or f.SignForm(
             initial={
                 "version": agreement.version,
-                "signed_on": svc.default_signing_date(agreement),
-                "unit_signatory": agreement.unit_signatory or svc.current_head_name(agreement.pairing),
+                "signed_on": agreement_service.default_signing_date(agreement),
+                "unit_signatory": agreement.unit_signatory or agreement_service.current_head_name(agreement.pairing),
                 "village_signatory": agreement.village_signatory or agreement.pairing.village.secretary_name,
             },
             user=user,
@@ -210,7 +210,7 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
         "agreement": agreement,
         "allowed": allowed,
         "workflow": [action for action in allowed if action not in ("edit", "track")],
-        "steps": svc.WORKFLOW.steps,
+        "steps": agreement_service.WORKFLOW.steps,
         "editing": editing,
         "tracking": tracking,
         "resource_rows": rows("resource", resources),
@@ -222,7 +222,7 @@ def detail_context(request, agreement: Agreement, bound: dict | None = None) -> 
         "action_forms": action_forms,
         "transitions": agreement.transitions.all(),
         "revisions": agreement.revisions.defer("document"),
-        "is_party": has_role(user, *svc.PARTY_ROLES),
+        "is_party": has_role(user, *agreement_service.PARTY_ROLES),
         "breadcrumbs": [
             ("三清单一协议", f"{reverse('pairing:agreement_overview')}?year={agreement.year}"),
             (f"{agreement.year}年 {agreement.pairing.village.name}", ""),
@@ -249,7 +249,7 @@ def terms(request, pk):
         return _render_with_errors(request, agreement, {"terms": form})
     attempt(
         request,
-        lambda: svc.update_terms(
+        lambda: agreement_service.update_terms(
             actor=request.user,
             agreement=agreement,
             terms=form.cleaned_data["terms"],
@@ -272,12 +272,12 @@ def transition(request, pk, action):
     data = form.cleaned_data
     common = {"actor": request.user, "agreement": agreement, "expected_version": data["version"]}
     calls = {
-        "submit": lambda: svc.submit(**common),
-        "confirm": lambda: svc.confirm(**common),
-        "reject": lambda: svc.reject(**common, reason=data["reason"]),
-        "amend": lambda: svc.amend(**common, reason=data["reason"]),
-        "close": lambda: svc.close(**common, reason=data["reason"]),
-        "sign": lambda: svc.sign(
+        "submit": lambda: agreement_service.submit(**common),
+        "confirm": lambda: agreement_service.confirm(**common),
+        "reject": lambda: agreement_service.reject(**common, reason=data["reason"]),
+        "amend": lambda: agreement_service.amend(**common, reason=data["reason"]),
+        "close": lambda: agreement_service.close(**common, reason=data["reason"]),
+        "sign": lambda: agreement_service.sign(
             **common,
             signed_on=data["signed_on"],
             scan=data["scan"],
@@ -301,7 +301,7 @@ def carry_over(request, pk):
     form.is_valid()
     following = attempt(
         request,
-        lambda: svc.carry_over(
+        lambda: agreement_service.carry_over(
             actor=request.user,
             agreement=agreement,
             copy_projects=form.cleaned_data.get("copy_projects", False),
@@ -316,9 +316,9 @@ def carry_over(request, pk):
 
 
 def _item(request, agreement, kind, item_pk):
-    if kind not in svc.ITEM_MODELS:
+    if kind not in agreement_service.ITEM_MODELS:
         raise Http404
-    model = svc.ITEM_MODELS[kind]
+    model = agreement_service.ITEM_MODELS[kind]
     return get_object_or_404(model.objects.visible_to(request.user), pk=item_pk, agreement=agreement)
 
 
@@ -338,7 +338,7 @@ def item_save(request, pk, kind, item_pk=None):
         if kind == "project":
             links = {name: list(form.cleaned_data[name]) for name in ("demands", "resources")}
         try:
-            svc.save_item(
+            agreement_service.save_item(
                 actor=request.user,
                 item=form.instance,
                 expected_version=form.cleaned_data["agreement_version"],
@@ -361,7 +361,11 @@ def item_delete(request, pk, kind, item_pk):
     item = _item(request, agreement, kind, item_pk)
     version = request.POST.get("agreement_version", "")
     expected = parse_id(version)
-    attempt(request, lambda: svc.delete_item(actor=request.user, item=item, expected_version=expected), "已删除。")
+    attempt(
+        request,
+        lambda: agreement_service.delete_item(actor=request.user, item=item, expected_version=expected),
+        "已删除。",
+    )
     return redirect(f"{agreement.get_absolute_url()}#list-{kind}")
 
 
@@ -374,7 +378,7 @@ def item_track(request, pk, kind, item_pk):
         if not form.is_valid():
             return _render_with_errors(request, agreement, {f"track-project-{item.pk}": form})
         data = form.cleaned_data
-        call = lambda: svc.track_project(  # noqa: E731
+        call = lambda: agreement_service.track_project(  # noqa: E731
             actor=request.user,
             item=item,
             progress=data["progress"],
@@ -388,7 +392,7 @@ def item_track(request, pk, kind, item_pk):
             messages.error(request, _form_errors(form))
             return redirect(agreement)
         data = form.cleaned_data
-        call = lambda: svc.track_demand(  # noqa: E731
+        call = lambda: agreement_service.track_demand(  # noqa: E731
             actor=request.user, item=item, status=data["status"], expected_version=data["agreement_version"]
         )
     else:

@@ -11,7 +11,7 @@ from pairing.core import exports as registry
 from pairing.core.refusals import flash_refusal
 from pairing.core.workbooks import xlsx_response
 from pairing.models import Export
-from pairing.services import exports as service
+from pairing.services import exports as export_service
 
 # Form fields that are not the export's parameters.
 RESERVED = {"csrfmiddlewaretoken", "kind"}
@@ -44,7 +44,7 @@ def export_start(request):
         if k not in RESERVED and any(item != "" for item in v)
     }
     try:
-        export = service.request_export(actor=request.user, kind=kind, params=params)
+        export = export_service.request_export(actor=request.user, kind=kind, params=params)
     except (ValidationError, PermissionDenied) as exc:
         flash_refusal(request, exc)
         return redirect("pairing:export_list")

@@ -10,7 +10,7 @@ from pairing import roles
 from pairing.core.refusals import add_errors
 from pairing.core.workbooks import xlsx_response
 from pairing.roster import KINDS
-from pairing.services import imports as service
+from pairing.services import imports as import_service
 
 from ..forms.imports import RosterUploadForm
 
@@ -34,7 +34,7 @@ def import_home(request):
 def import_template(request, kind):
     _require_importer(request)
     spec = _kind(kind)
-    return xlsx_response(service.template_workbook(kind), f"{spec.label}花名册导入模板.xlsx")
+    return xlsx_response(import_service.template_workbook(kind), f"{spec.label}花名册导入模板.xlsx")
 
 
 def import_upload(request, kind):
@@ -47,14 +47,14 @@ def import_upload(request, kind):
         commit = request.POST.get("action") == "commit"
         try:
             if commit:
-                result = service.commit_import(actor=request.user, kind=kind, upload=upload)
+                result = import_service.commit_import(actor=request.user, kind=kind, upload=upload)
             else:
-                result = service.dry_run(actor=request.user, kind=kind, upload=upload)
+                result = import_service.dry_run(actor=request.user, kind=kind, upload=upload)
         except (ValidationError, PermissionDenied) as exc:
             add_errors(form, ValidationError({"file": exc.messages if hasattr(exc, "messages") else [str(exc)]}))
         else:
             if result.errors:
-                rejected = service.save_rejected(actor=request.user, result=result)
+                rejected = import_service.save_rejected(actor=request.user, result=result)
                 messages.error(request, f"有 {len(result.bad_rows)} 行未通过校验，未导入任何数据。")
             elif result.committed:
                 messages.success(request, f"已导入 {result.rows} 行：新增 {result.created}，更新 {result.updated}。")

@@ -10,18 +10,18 @@ from django.utils import timezone
 from ledgers.choices import EvaluationRating
 from ledgers.models import TalentEvaluation
 from ledgers.periods import quarter_of
-from ledgers.services import evaluations as service
+from ledgers.services import evaluations as evaluation_service
 from pairing.models import AuditEvent, TalentAssignment
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 YEAR, QUARTER = TODAY.year, quarter_of(TODAY)
-GOOD = service.EvaluationInput(rating=EvaluationRating.GOOD, score=85, comment="服务认真")
+GOOD = evaluation_service.EvaluationInput(rating=EvaluationRating.GOOD, score=85, comment="服务认真")
 
 
 def rate(cast, data=GOOD, quarter=QUARTER):
-    return service.record_evaluation(
+    return evaluation_service.record_evaluation(
         actor=cast.dave, talent=cast.talent_t, village=cast.village_a1, year=YEAR, quarter=quarter, data=data
     )
 
@@ -40,19 +40,19 @@ def test_one_evaluation_per_talent_village_quarter(cast):
 
 def test_a_rating_or_a_score_is_required_and_scores_stay_within_0_to_100(cast):
     with pytest.raises(ValidationError):
-        rate(cast, service.EvaluationInput(comment="只有评语"))
+        rate(cast, evaluation_service.EvaluationInput(comment="只有评语"))
     with pytest.raises(ValidationError):
-        rate(cast, service.EvaluationInput(score=101))
-    assert rate(cast, service.EvaluationInput(score=0)).score == 0
+        rate(cast, evaluation_service.EvaluationInput(score=101))
+    assert rate(cast, evaluation_service.EvaluationInput(score=0)).score == 0
 
 
 def test_only_the_village_rates_talents_assigned_to_it(cast):
     with pytest.raises(PermissionDenied):
-        service.record_evaluation(
+        evaluation_service.record_evaluation(
             actor=cast.bob, talent=cast.talent_t, village=cast.village_a1, year=YEAR, quarter=QUARTER, data=GOOD
         )
     with pytest.raises(ValidationError):  # T2 serves B1, not A1
-        service.record_evaluation(
+        evaluation_service.record_evaluation(
             actor=cast.dave, talent=cast.talent_t2, village=cast.village_a1, year=YEAR, quarter=QUARTER, data=GOOD
         )
     if QUARTER < 4:
@@ -66,11 +66,11 @@ def test_the_unit_sees_an_evaluation_only_once_the_township_forwards_it(cast):
     assert not TalentEvaluation.objects.visible_to(cast.erin).exists()
     assert TalentEvaluation.objects.visible_to(cast.bob).filter(pk=evaluation.pk).exists()
     with pytest.raises(PermissionDenied):  # township B cannot even see it (the page and API answer 404)
-        service.forward_evaluations(actor=cast.carol, evaluations=[evaluation])
+        evaluation_service.forward_evaluations(actor=cast.carol, evaluations=[evaluation])
     with pytest.raises(PermissionDenied):  # the village does not forward its own ratings
-        service.forward_evaluations(actor=cast.dave, evaluations=[evaluation])
-    assert service.forward_evaluations(actor=cast.bob, evaluations=[evaluation]) == 1
-    assert service.forward_evaluations(actor=cast.bob, evaluations=[evaluation]) == 0  # idempotent
+        evaluation_service.forward_evaluations(actor=cast.dave, evaluations=[evaluation])
+    assert evaluation_service.forward_evaluations(actor=cast.bob, evaluations=[evaluation]) == 1
+    assert evaluation_service.forward_evaluations(actor=cast.bob, evaluations=[evaluation]) == 0  # idempotent
     evaluation.refresh_from_db()
     assert evaluation.forwarded_by == cast.bob and evaluation.forwarded_at is not None
     assert TalentEvaluation.objects.visible_to(cast.erin).filter(pk=evaluation.pk).exists()
@@ -80,20 +80,24 @@ def test_the_unit_sees_an_evaluation_only_once_the_township_forwards_it(cast):
 
 def test_a_change_before_forwarding_needs_no_reason(cast):
     evaluation = rate(cast)
-    changed = service.change_evaluation(
-        actor=cast.dave, evaluation=evaluation, data=service.EvaluationInput(rating=EvaluationRating.EXCELLENT)
+    changed = evaluation_service.change_evaluation(
+        actor=cast.dave,
+        evaluation=evaluation,
+        data=evaluation_service.EvaluationInput(rating=EvaluationRating.EXCELLENT),
     )
     assert changed.rating == EvaluationRating.EXCELLENT and changed.score is None and changed.change_reason == ""
 
 
 def test_a_change_after_forwarding_needs_a_reason_and_keeps_before_and_after(cast):
     evaluation = rate(cast)
-    service.forward_evaluations(actor=cast.bob, evaluations=[evaluation])
-    worse = service.EvaluationInput(rating=EvaluationRating.FAIR, score=70, comment="多次缺席")
+    evaluation_service.forward_evaluations(actor=cast.bob, evaluations=[evaluation])
+    worse = evaluation_service.EvaluationInput(rating=EvaluationRating.FAIR, score=70, comment="多次缺席")
     with pytest.raises(ValidationError):
-        service.change_evaluation(actor=cast.dave, evaluation=evaluation, data=worse, reason="  ")
+        evaluation_service.change_evaluation(actor=cast.dave, evaluation=evaluation, data=worse, reason="  ")
     assert TalentEvaluation.objects.get(pk=evaluation.pk).score == 85
-    service.change_evaluation(actor=cast.dave, evaluation=evaluation, data=worse, reason="核实后发现缺席两次")
+    evaluation_service.change_evaluation(
+        actor=cast.dave, evaluation=evaluation, data=worse, reason="核实后发现缺席两次"
+    )
     evaluation.refresh_from_db()
     assert (evaluation.rating, evaluation.score, evaluation.change_reason) == ("fair", 70, "核实后发现缺席两次")
     event = AuditEvent.objects.get(action="update", object_id=str(evaluation.pk))
@@ -125,10 +129,10 @@ def test_the_village_rates_from_its_quarter_page_and_the_township_forwards_from_
 
 def test_api_lists_equal_visible_rows_for_every_cast_member(api, cast):
     first = rate(cast)
-    service.forward_evaluations(actor=cast.bob, evaluations=[first])
+    evaluation_service.forward_evaluations(actor=cast.bob, evaluations=[first])
     # A second, unforwarded evaluation: the township sees it, the unit does not.
     TalentAssignment.objects.create(talent=cast.talent_t, village=cast.village_a1, year=YEAR - 1)
-    service.record_evaluation(
+    evaluation_service.record_evaluation(
         actor=cast.dave, talent=cast.talent_t, village=cast.village_a1, year=YEAR - 1, quarter=4, data=GOOD
     )
     for name, user in cast.users.items():

@@ -12,7 +12,7 @@ from ledgers import compliance
 from ledgers.choices import MeetingStatus, ResolutionStatus
 from ledgers.models import JointMeeting, MeetingResolution
 from ledgers.periods import SHANGHAI
-from ledgers.services import meetings as service
+from ledgers.services import meetings as meeting_service
 from pairing.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ YEAR = timezone.localdate().year - 1  # a whole past year: every half is over, t
 
 
 def meeting_input(held_at, **extra):
-    return service.MeetingInput(
+    return meeting_service.MeetingInput(
         held_at=held_at,
         place=extra.pop("place", "村部会议室"),
         unit_chair=extra.pop("unit_chair", "王局长"),
@@ -38,8 +38,10 @@ def at(*args) -> datetime.datetime:
 
 
 def meeting(cast, held_at, *, final=True, actor=None):
-    row = service.create_meeting(actor=actor or cast.erin, pairing=cast.pairing_u_a1, data=meeting_input(held_at))
-    return service.finalize_meeting(actor=actor or cast.erin, meeting=row) if final else row
+    row = meeting_service.create_meeting(
+        actor=actor or cast.erin, pairing=cast.pairing_u_a1, data=meeting_input(held_at)
+    )
+    return meeting_service.finalize_meeting(actor=actor or cast.erin, meeting=row) if final else row
 
 
 def behind_pairings(user, year, half, today=None):
@@ -75,40 +77,44 @@ def test_overdue_starts_after_the_half_years_last_day(cast):
 
 
 def test_co_chairs_default_to_the_current_honorary_head_and_the_village_secretary(cast):
-    assert service.default_chairs(cast.pairing_u_a1) == ("王局长", "李书记")
+    assert meeting_service.default_chairs(cast.pairing_u_a1) == ("王局长", "李书记")
 
 
 def test_finalize_needs_minutes_and_then_the_minutes_are_read_only(cast):
-    draft = service.create_meeting(
+    draft = meeting_service.create_meeting(
         actor=cast.dave, pairing=cast.pairing_u_a1, data=meeting_input(at(YEAR, 5, 1, 9, 0), minutes="")
     )
     with pytest.raises(ValidationError):
-        service.finalize_meeting(actor=cast.dave, meeting=draft)
-    service.update_meeting(actor=cast.dave, meeting=draft, data=meeting_input(at(YEAR, 5, 1, 9, 0)))
-    resolution = service.add_resolution(
+        meeting_service.finalize_meeting(actor=cast.dave, meeting=draft)
+    meeting_service.update_meeting(actor=cast.dave, meeting=draft, data=meeting_input(at(YEAR, 5, 1, 9, 0)))
+    resolution = meeting_service.add_resolution(
         actor=cast.dave,
         meeting=draft,
-        data=service.ResolutionInput(content="修缮村道", responsible="王局长", due_date=datetime.date(YEAR, 9, 30)),
+        data=meeting_service.ResolutionInput(
+            content="修缮村道", responsible="王局长", due_date=datetime.date(YEAR, 9, 30)
+        ),
     )
-    final = service.finalize_meeting(actor=cast.erin, meeting=draft)
+    final = meeting_service.finalize_meeting(actor=cast.erin, meeting=draft)
     assert final.status == MeetingStatus.FINAL and final.finalized_by == cast.erin
 
     with pytest.raises(ValidationError):
-        service.update_meeting(actor=cast.dave, meeting=final, data=meeting_input(at(YEAR, 5, 2, 9, 0)))
+        meeting_service.update_meeting(actor=cast.dave, meeting=final, data=meeting_input(at(YEAR, 5, 2, 9, 0)))
     with pytest.raises(ValidationError):
-        service.finalize_meeting(actor=cast.dave, meeting=final)
+        meeting_service.finalize_meeting(actor=cast.dave, meeting=final)
     with pytest.raises(ValidationError):
-        service.add_resolution(actor=cast.dave, meeting=final, data=service.ResolutionInput("再议", "李书记"))
-    with pytest.raises(ValidationError):
-        service.update_resolution(
-            actor=cast.dave, resolution=resolution, data=service.ResolutionInput("改写的事项", "王局长")
+        meeting_service.add_resolution(
+            actor=cast.dave, meeting=final, data=meeting_service.ResolutionInput("再议", "李书记")
         )
     with pytest.raises(ValidationError):
-        service.delete_resolution(actor=cast.dave, resolution=resolution)
+        meeting_service.update_resolution(
+            actor=cast.dave, resolution=resolution, data=meeting_service.ResolutionInput("改写的事项", "王局长")
+        )
     with pytest.raises(ValidationError):
-        service.delete_meeting(actor=cast.dave, meeting=final)
+        meeting_service.delete_resolution(actor=cast.dave, resolution=resolution)
+    with pytest.raises(ValidationError):
+        meeting_service.delete_meeting(actor=cast.dave, meeting=final)
 
-    followed = service.follow_up_resolution(
+    followed = meeting_service.follow_up_resolution(
         actor=cast.erin, resolution=resolution, status=ResolutionStatus.DONE, note="已完成硬化 1.2 公里"
     )
     assert followed.follow_up_status == ResolutionStatus.DONE and followed.content == "修缮村道"
@@ -121,9 +127,11 @@ def test_finalize_needs_minutes_and_then_the_minutes_are_read_only(cast):
 
 def test_only_the_two_parties_record_meetings(cast):
     with pytest.raises(PermissionDenied):  # bob sees the pairing but is not a party
-        service.create_meeting(actor=cast.bob, pairing=cast.pairing_u_a1, data=meeting_input(at(YEAR, 3, 1, 9)))
+        meeting_service.create_meeting(actor=cast.bob, pairing=cast.pairing_u_a1, data=meeting_input(at(YEAR, 3, 1, 9)))
     with pytest.raises(PermissionDenied):  # erin's unit is not paired with B1
-        service.create_meeting(actor=cast.erin, pairing=cast.pairing_v_b1, data=meeting_input(at(YEAR, 3, 1, 9)))
+        meeting_service.create_meeting(
+            actor=cast.erin, pairing=cast.pairing_v_b1, data=meeting_input(at(YEAR, 3, 1, 9))
+        )
     assert not JointMeeting.objects.exists()
     assert AuditEvent.objects.filter(action="denied", object_type="ledgers.jointmeeting").count() == 2
 
@@ -135,12 +143,12 @@ def test_a_meeting_cannot_be_recorded_in_the_future(cast):
 
 def test_attending_talents_belong_to_the_unit_or_serve_the_village(cast):
     with pytest.raises(ValidationError):
-        service.create_meeting(
+        meeting_service.create_meeting(
             actor=cast.erin,
             pairing=cast.pairing_u_a1,
             data=meeting_input(timezone.now(), attendee_talents=(cast.talent_t2,)),
         )
-    ok = service.create_meeting(
+    ok = meeting_service.create_meeting(
         actor=cast.erin,
         pairing=cast.pairing_u_a1,
         data=meeting_input(timezone.now(), attendee_talents=(cast.talent_t,)),

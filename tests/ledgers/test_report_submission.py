@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ledgers.models import TownshipHalfYearReport
-from ledgers.services import reports as service
+from ledgers.services import reports as report_service
 from tests.ledgers.test_compliance import YEAR, _activity, build_dataset
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +64,8 @@ def test_submitting_freezes_the_workbook_as_submitted(client, cast):
 
 
 def test_without_a_builder_submission_still_works(cast, monkeypatch):
-    monkeypatch.setattr(service, "_workbook_builder", None)
+    monkeypatch.setattr(report_service, "_workbook_builder", None)
     build_dataset(cast)
-    report = service.save_report(actor=cast.bob, township=cast.township_a, year=YEAR, half=2, summary="总结")
-    report = service.submit_report(actor=cast.bob, report=report)
+    report = report_service.save_report(actor=cast.bob, township=cast.township_a, year=YEAR, half=2, summary="总结")
+    report = report_service.submit_report(actor=cast.bob, report=report)
     assert report.is_submitted and not report.workbook

@@ -12,7 +12,7 @@ from ledgers.services import confirm_activity, confirm_month, lock_month, reject
 from ledgers.services.demands import claim_demand, close_demand
 from ledgers.services.evaluations import forward_evaluations
 from pairing.choices import AgreementStatus, Role
-from pairing.services import agreements as svc
+from pairing.services import agreements as agreement_service
 from tests.factories import make_user
 from tests.ledgers.helpers import last_month_day, record
 from tests.ledgers.test_demands_support import publish
@@ -94,12 +94,14 @@ def test_confirming_or_rejecting_a_self_recorded_activity_tells_its_recorder(cas
 def _agreement_step(action, actor, agreement, **extra):
     agreement.refresh_from_db()
     if action == "submit":
-        return svc.submit(actor=actor, agreement=agreement, expected_version=agreement.version)
+        return agreement_service.submit(actor=actor, agreement=agreement, expected_version=agreement.version)
     if action == "confirm":
-        return svc.confirm(actor=actor, agreement=agreement, expected_version=agreement.version)
+        return agreement_service.confirm(actor=actor, agreement=agreement, expected_version=agreement.version)
     if action == "reject":
-        return svc.reject(actor=actor, agreement=agreement, reason="清单不全", expected_version=agreement.version)
-    return svc.sign(
+        return agreement_service.reject(
+            actor=actor, agreement=agreement, reason="清单不全", expected_version=agreement.version
+        )
+    return agreement_service.sign(
         actor=actor, agreement=agreement, expected_version=agreement.version, signed_on=datetime.date.today(),
         scan=pdf_upload(),
     )  # fmt: skip

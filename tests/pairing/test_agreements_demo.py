@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from pairing.choices import AgreementStatus, Role
 from pairing.models import Agreement, AgreementRevision, AgreementTransition, Pairing, User
-from pairing.services import agreements as svc
+from pairing.services import agreements as agreement_service
 from tests.otp import verify_session
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +52,9 @@ def test_the_demo_accounts_can_sign_their_draft(settings):
     liaison = User.objects.get(is_demo=True, role=Role.UNIT_LIAISON)
     agreement = Agreement.objects.get(pairing__village=secretary.village, pairing__unit=liaison.unit, year=2026)
     assert agreement.status == AgreementStatus.DRAFT
-    svc.submit(actor=secretary, agreement=agreement, expected_version=agreement.version)
+    agreement_service.submit(actor=secretary, agreement=agreement, expected_version=agreement.version)
     agreement.refresh_from_db()
-    svc.confirm(actor=liaison, agreement=agreement, expected_version=agreement.version)
+    agreement_service.confirm(actor=liaison, agreement=agreement, expected_version=agreement.version)
     client = Client()
     client.force_login(liaison)
     page = client.get(agreement.get_absolute_url())

@@ -19,7 +19,7 @@ from pairing.models import (
     AuditEvent,
     Pairing,
 )
-from pairing.services import agreements as svc
+from pairing.services import agreements as agreement_service
 from tests.pairing.test_agreements_support import YEAR, fake_pdf_upload, make_agreement, pdf_upload, png_upload
 
 S = AgreementStatus
@@ -30,19 +30,23 @@ def run(action, user, agreement):
     """Take `action` on `agreement` as `user` with valid input and the current version."""
     version = agreement.version
     if action == "submit":
-        return svc.submit(actor=user, agreement=agreement, expected_version=version)
+        return agreement_service.submit(actor=user, agreement=agreement, expected_version=version)
     if action == "confirm":
-        return svc.confirm(actor=user, agreement=agreement, expected_version=version)
+        return agreement_service.confirm(actor=user, agreement=agreement, expected_version=version)
     if action == "reject":
-        return svc.reject(actor=user, agreement=agreement, reason="项目投入需再核实", expected_version=version)
+        return agreement_service.reject(
+            actor=user, agreement=agreement, reason="项目投入需再核实", expected_version=version
+        )
     if action == "sign":
-        return svc.sign(actor=user, agreement=agreement, expected_version=version, signed_on=TODAY, scan=pdf_upload())
+        return agreement_service.sign(
+            actor=user, agreement=agreement, expected_version=version, signed_on=TODAY, scan=pdf_upload()
+        )
     if action == "amend":
-        return svc.amend(actor=user, agreement=agreement, reason="追加项目", expected_version=version)
+        return agreement_service.amend(actor=user, agreement=agreement, reason="追加项目", expected_version=version)
     if action == "close":
-        return svc.close(actor=user, agreement=agreement, expected_version=version)
+        return agreement_service.close(actor=user, agreement=agreement, expected_version=version)
     if action == "carry_over":
-        return svc.carry_over(actor=user, agreement=agreement)
+        return agreement_service.carry_over(actor=user, agreement=agreement)
     raise AssertionError(action)
 
 
@@ -108,7 +112,7 @@ def test_every_action_refuses_the_wrong_state(cast, action, status):
 @pytest.mark.django_db
 class TestDrafting:
     def test_a_party_starts_a_draft_with_signatories_from_the_directory(self, cast):
-        agreement = svc.create_agreement(actor=cast.erin, pairing=cast.pairing_u_a1, year=YEAR)
+        agreement = agreement_service.create_agreement(actor=cast.erin, pairing=cast.pairing_u_a1, year=YEAR)
         assert agreement.status == S.DRAFT
         assert (agreement.unit_signatory, agreement.village_signatory) == ("王局长", "李书记")
         assert "联席会议" in agreement.terms
@@ -118,18 +122,18 @@ class TestDrafting:
     def test_a_second_agreement_for_the_same_year_is_refused(self, cast):
         make_agreement(cast.pairing_u_a1)
         with pytest.raises(ValidationError, match="每个结对关系每年只能签订一份协议"):
-            svc.create_agreement(actor=cast.dave, pairing=cast.pairing_u_a1, year=YEAR)
+            agreement_service.create_agreement(actor=cast.dave, pairing=cast.pairing_u_a1, year=YEAR)
         assert Agreement.objects.count() == 1
 
     def test_a_year_outside_the_pairing_is_refused(self, cast):
         with pytest.raises(ValidationError, match="不在结对期内"):
-            svc.create_agreement(actor=cast.dave, pairing=cast.pairing_u_a1, year=YEAR - 5)
+            agreement_service.create_agreement(actor=cast.dave, pairing=cast.pairing_u_a1, year=YEAR - 5)
 
     def test_only_the_parties_create(self, cast):
         with pytest.raises(PermissionDenied, match="只有"):
-            svc.create_agreement(actor=cast.bob, pairing=cast.pairing_u_a1, year=YEAR)
+            agreement_service.create_agreement(actor=cast.bob, pairing=cast.pairing_u_a1, year=YEAR)
         with pytest.raises(Http404):
-            svc.create_agreement(actor=cast.carol, pairing=cast.pairing_u_a1, year=YEAR)
+            agreement_service.create_agreement(actor=cast.carol, pairing=cast.pairing_u_a1, year=YEAR)
         assert not Agreement.objects.exists()
 
     def test_project_dates_outside_the_year_are_refused(self, cast):
@@ -143,26 +147,26 @@ class TestDrafting:
             end_date=datetime.date(YEAR + 1, 2, 1),
         )
         with pytest.raises(ValidationError, match="协议年度"):
-            svc.save_item(actor=cast.dave, item=project)
+            agreement_service.save_item(actor=cast.dave, item=project)
         assert not AgreementProjectItem.objects.exists()
         assert Agreement.objects.get().version == 1
 
     def test_items_are_edited_in_draft_and_each_edit_takes_a_version(self, cast):
         agreement = make_agreement(cast.pairing_u_a1, filled=False)
         item = AgreementResourceItem(agreement=agreement, kind=ResourceKind.TALENT, description="农技专家 2 名")
-        svc.save_item(actor=cast.erin, item=item, expected_version=1)
+        agreement_service.save_item(actor=cast.erin, item=item, expected_version=1)
         assert Agreement.objects.get().version == 2
         with pytest.raises(StaleVersionError):
-            svc.save_item(actor=cast.dave, item=item, expected_version=1)
+            agreement_service.save_item(actor=cast.dave, item=item, expected_version=1)
 
     def test_signed_items_change_only_through_an_amendment(self, cast):
         agreement = make_agreement(cast.pairing_u_a1, status=S.SIGNED)
         item = agreement.resources.get()
         item.description = "改动"
         with pytest.raises(ValidationError, match="只能通过“变更”修改"):
-            svc.save_item(actor=cast.erin, item=item)
+            agreement_service.save_item(actor=cast.erin, item=item)
         with pytest.raises(ValidationError, match="协议当前状态"):
-            svc.delete_item(actor=cast.erin, item=item)
+            agreement_service.delete_item(actor=cast.erin, item=item)
         assert agreement.resources.get().description == "帮扶资金"
 
     def test_a_project_links_only_lines_of_its_own_agreement(self, cast):
@@ -170,7 +174,7 @@ class TestDrafting:
         other = make_agreement(cast.pairing_u_a1, year=YEAR - 1)
         project = agreement.projects.get()
         with pytest.raises(ValidationError, match="本协议需求清单"):
-            svc.save_item(actor=cast.dave, item=project, demands=list(other.demands.all()))
+            agreement_service.save_item(actor=cast.dave, item=project, demands=list(other.demands.all()))
         assert list(project.demands.all()) == list(agreement.demands.all())
 
     def test_talents_and_township_officers_read_but_do_not_edit(self, cast):
@@ -178,9 +182,9 @@ class TestDrafting:
         item = agreement.demands.get()
         for user in (cast.frank, cast.bob, cast.alice):
             with pytest.raises(PermissionDenied):
-                svc.delete_item(actor=user, item=item)
+                agreement_service.delete_item(actor=user, item=item)
         with pytest.raises(Http404):
-            svc.delete_item(actor=cast.carol, item=item)
+            agreement_service.delete_item(actor=cast.carol, item=item)
         assert AgreementDemandItem.objects.count() == 1
 
 
@@ -190,23 +194,27 @@ class TestWorkflowRules:
         agreement = make_agreement(cast.pairing_u_a1)
         agreement.resources.all().delete()
         with pytest.raises(ValidationError, match="资源清单为空"):
-            svc.submit(actor=cast.dave, agreement=agreement, expected_version=1)
+            agreement_service.submit(actor=cast.dave, agreement=agreement, expected_version=1)
         assert Agreement.objects.get().status == S.DRAFT
 
     def test_sign_refuses_any_empty_list(self, cast):
         agreement = make_agreement(cast.pairing_u_a1, status=S.CONFIRMED)
         agreement.projects.all().delete()
         with pytest.raises(ValidationError, match="结对共建项目清单为空"):
-            svc.sign(actor=cast.erin, agreement=agreement, expected_version=1, signed_on=TODAY, scan=pdf_upload())
+            agreement_service.sign(
+                actor=cast.erin, agreement=agreement, expected_version=1, signed_on=TODAY, scan=pdf_upload()
+            )
         assert Agreement.objects.get().status == S.CONFIRMED
 
     def test_sign_needs_a_real_scan_and_a_sensible_date(self, cast):
         agreement = make_agreement(cast.pairing_u_a1, status=S.CONFIRMED)
         with pytest.raises(ValidationError) as exc:
-            svc.sign(actor=cast.erin, agreement=agreement, expected_version=1, signed_on=TODAY, scan=fake_pdf_upload())
+            agreement_service.sign(
+                actor=cast.erin, agreement=agreement, expected_version=1, signed_on=TODAY, scan=fake_pdf_upload()
+            )
         assert exc.value.message_dict["scan"] == ["扫描件只能是 PDF 或图片文件。"]
         with pytest.raises(ValidationError) as exc:
-            svc.sign(
+            agreement_service.sign(
                 actor=cast.erin,
                 agreement=agreement,
                 expected_version=1,
@@ -218,7 +226,7 @@ class TestWorkflowRules:
 
     def test_sign_records_both_sides_stores_the_scan_and_freezes_the_version(self, cast):
         agreement = make_agreement(cast.pairing_u_a1, status=S.CONFIRMED)
-        signed = svc.sign(
+        signed = agreement_service.sign(
             actor=cast.dave,
             agreement=agreement,
             expected_version=1,
@@ -235,8 +243,8 @@ class TestWorkflowRules:
     def test_reject_needs_a_reason(self, cast):
         agreement = make_agreement(cast.pairing_u_a1, status=S.SUBMITTED)
         with pytest.raises(ValidationError, match="退回须填写原因"):
-            svc.reject(actor=cast.erin, agreement=agreement, reason="  ", expected_version=1)
-        svc.reject(actor=cast.erin, agreement=agreement, reason="资金数额有误", expected_version=1)
+            agreement_service.reject(actor=cast.erin, agreement=agreement, reason="  ", expected_version=1)
+        agreement_service.reject(actor=cast.erin, agreement=agreement, reason="资金数额有误", expected_version=1)
         transition = AgreementTransition.objects.get()
         assert (transition.from_status, transition.to_status) == ("submitted", "draft")
         assert transition.reason == "资金数额有误"
@@ -244,9 +252,9 @@ class TestWorkflowRules:
 
     def test_a_stale_version_changes_nothing(self, cast):
         agreement = make_agreement(cast.pairing_u_a1)
-        svc.update_terms(actor=cast.erin, agreement=agreement, terms="新条款", expected_version=1)
+        agreement_service.update_terms(actor=cast.erin, agreement=agreement, terms="新条款", expected_version=1)
         with pytest.raises(StaleVersionError):
-            svc.submit(actor=cast.dave, agreement=agreement, expected_version=1)
+            agreement_service.submit(actor=cast.dave, agreement=agreement, expected_version=1)
         stored = Agreement.objects.get()
         assert (stored.status, stored.version) == (S.DRAFT, 2)
 
@@ -255,15 +263,19 @@ class TestWorkflowRules:
 class TestAmendment:
     def test_amendment_keeps_the_signed_version_readable(self, cast):
         agreement = make_agreement(cast.pairing_u_a1, status=S.CONFIRMED)
-        svc.sign(actor=cast.erin, agreement=agreement, expected_version=1, signed_on=TODAY, scan=pdf_upload())
+        agreement_service.sign(
+            actor=cast.erin, agreement=agreement, expected_version=1, signed_on=TODAY, scan=pdf_upload()
+        )
         first_scan = Agreement.objects.get().scan.name
         with pytest.raises(ValidationError, match="变更须填写原因"):
-            svc.amend(actor=cast.dave, agreement=agreement, reason="", expected_version=2)
-        amended = svc.amend(actor=cast.dave, agreement=agreement, reason="追加路灯项目", expected_version=2)
+            agreement_service.amend(actor=cast.dave, agreement=agreement, reason="", expected_version=2)
+        amended = agreement_service.amend(
+            actor=cast.dave, agreement=agreement, reason="追加路灯项目", expected_version=2
+        )
         assert (amended.status, amended.amendment_no, amended.scan.name) == (S.DRAFT, 1, "")
         resource = amended.resources.get()
         resource.description = "帮扶资金（追加）"
-        svc.save_item(actor=cast.erin, item=resource, expected_version=amended.version)
+        agreement_service.save_item(actor=cast.erin, item=resource, expected_version=amended.version)
         old = AgreementRevision.objects.get(agreement=agreement, amendment_no=0)
         assert old.document["resources"][0]["description"] == "帮扶资金"
         assert old.document["scan"] == first_scan
@@ -281,12 +293,14 @@ class TestAmendment:
     def test_tracking_a_signed_project_needs_no_amendment(self, cast):
         agreement = make_agreement(cast.pairing_u_a1, status=S.SIGNED)
         project = agreement.projects.get()
-        svc.track_project(actor=cast.dave, item=project, progress=100, status=ProjectStatus.COMPLETED, outcome="已通车")
-        svc.track_demand(actor=cast.dave, item=agreement.demands.get(), status=DemandItemStatus.RESOLVED)
+        agreement_service.track_project(
+            actor=cast.dave, item=project, progress=100, status=ProjectStatus.COMPLETED, outcome="已通车"
+        )
+        agreement_service.track_demand(actor=cast.dave, item=agreement.demands.get(), status=DemandItemStatus.RESOLVED)
         project.refresh_from_db()
         assert (project.progress, project.status) == (100, ProjectStatus.COMPLETED)
         with pytest.raises(ValidationError, match="100%"):
-            svc.track_project(actor=cast.dave, item=project, progress=50, status=ProjectStatus.COMPLETED)
+            agreement_service.track_project(actor=cast.dave, item=project, progress=50, status=ProjectStatus.COMPLETED)
 
 
 @pytest.mark.django_db
@@ -306,7 +320,7 @@ class TestCarryOver:
         AgreementDemandItem.objects.create(
             agreement=agreement, category="training", description="已解决需求", status=DemandItemStatus.RESOLVED
         )
-        following = svc.carry_over(actor=cast.erin, agreement=agreement)
+        following = agreement_service.carry_over(actor=cast.erin, agreement=agreement)
         assert (following.year, following.status, following.carried_from) == (YEAR, S.DRAFT, agreement)
         assert [p.name for p in following.projects.all()] == ["村道硬化工程"]
         assert [d.description for d in following.demands.all()] == ["村道硬化"]
@@ -320,11 +334,11 @@ class TestCarryOver:
         agreement = make_agreement(cast.pairing_u_a1, status=S.CLOSED, year=YEAR - 1)
         make_agreement(cast.pairing_u_a1, year=YEAR, filled=False)
         with pytest.raises(ValidationError, match="每个结对关系每年只能签订一份协议"):
-            svc.carry_over(actor=cast.dave, agreement=agreement)
+            agreement_service.carry_over(actor=cast.dave, agreement=agreement)
         assert Agreement.objects.count() == 2
 
     def test_carry_over_refuses_when_the_pairing_ends(self, cast):
         Pairing.objects.filter(pk=cast.pairing_u_a1.pk).update(end_year=YEAR)
         agreement = make_agreement(cast.pairing_u_a1, status=S.SIGNED)
         with pytest.raises(ValidationError, match="不在结对期内"):
-            svc.carry_over(actor=cast.dave, agreement=agreement)
+            agreement_service.carry_over(actor=cast.dave, agreement=agreement)

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from pairing.choices import ExportStatus
 from pairing.core.jobs import get as get_job
 from pairing.models import AuditEvent, Export, User
-from pairing.services import exports as service
+from pairing.services import exports as export_service
 from tests.ledgers.test_compliance import YEAR, build_dataset
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_refusals_are_chinese_and_write_nothing(api, cast):
 
 def test_someone_elses_export_is_404(api, cast):
     build_dataset(cast)
-    export = service.request_export(actor=cast.alice, kind="county_half_year", params={"year": YEAR, "half": 1})
+    export = export_service.request_export(actor=cast.alice, kind="county_half_year", params={"year": YEAR, "half": 1})
     api.force_authenticate(cast.bob)
     assert api.get(f"{URL}{export.pk}/").status_code == 404
     assert api.get(URL).json()["count"] == 0
@@ -77,7 +77,7 @@ def test_someone_elses_export_is_404(api, cast):
 def test_the_worker_rechecks_scope_after_the_requester_lost_it(cast, django_capture_on_commit_callbacks):
     build_dataset(cast)
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        export = service.request_export(
+        export = export_service.request_export(
             actor=cast.bob, kind="township_half_year", params=_township_request(cast)["params"]
         )
     assert len(queued) == 1 and Export.objects.get(pk=export.pk).status == ExportStatus.PENDING
@@ -85,14 +85,14 @@ def test_the_worker_rechecks_scope_after_the_requester_lost_it(cast, django_capt
     queued[0]()
     export.refresh_from_db()
     assert export.status == ExportStatus.FAILED and not export.file and "无权" in export.error
-    service.run_export(export.pk)  # a redelivered task does nothing
+    export_service.run_export(export.pk)  # a redelivered task does nothing
     assert Export.objects.get(pk=export.pk).status == ExportStatus.FAILED
 
 
 def test_the_progress_page_and_expiry(client, cast, committed):
     build_dataset(cast)
     with committed():
-        export = service.request_export(
+        export = export_service.request_export(
             actor=cast.bob, kind="township_half_year", params=_township_request(cast)["params"]
         )
     client.force_login(cast.bob)
@@ -107,7 +107,7 @@ def test_the_progress_page_and_expiry(client, cast, committed):
 def test_the_nightly_job_deletes_expired_files(cast, committed):
     build_dataset(cast)
     with committed():
-        export = service.request_export(
+        export = export_service.request_export(
             actor=cast.bob, kind="township_half_year", params=_township_request(cast)["params"]
         )
     export.refresh_from_db()

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from pairing.core import xlsx_upload
 from pairing.models import AuditEvent, CountyUnit, Township, UrbanTalent, Village
 from pairing.roster import KINDS
-from pairing.services import imports as service
+from pairing.services import imports as import_service
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_the_dry_run_lists_every_bad_cell_and_writes_nothing(cast):
             talent("性别错", "13911110004", gender="未知"),
         ]
     )
-    result = service.dry_run(actor=cast.alice, kind="talents", upload=upload)
+    result = import_service.dry_run(actor=cast.alice, kind="talents", upload=upload)
     rows = {e.row for e in result.errors}
     assert rows == {3, 4, 5, 6, 7, 8}
     by_row = {e.row: e for e in result.errors}
@@ -65,14 +65,14 @@ def test_the_dry_run_lists_every_bad_cell_and_writes_nothing(cast):
 
 def test_commit_is_all_or_nothing_and_a_reimport_updates(cast):
     bad = xlsx([TALENT_HEADERS, talent("甲", "13911110001"), talent("乙", "bad")])
-    result = service.commit_import(actor=cast.alice, kind="talents", upload=bad)
+    result = import_service.commit_import(actor=cast.alice, kind="talents", upload=bad)
     assert not result.committed and not UrbanTalent.objects.filter(phone="13911110001").exists()
 
     good = [TALENT_HEADERS, talent("甲", "13911110001"), talent("乙", "13911110002")]
-    result = service.commit_import(actor=cast.alice, kind="talents", upload=xlsx(good))
+    result = import_service.commit_import(actor=cast.alice, kind="talents", upload=xlsx(good))
     assert result.committed and (result.created, result.updated) == (2, 0)
     good[1] = talent("甲改名", "13911110001")
-    again = service.commit_import(actor=cast.alice, kind="talents", upload=xlsx(good))
+    again = import_service.commit_import(actor=cast.alice, kind="talents", upload=xlsx(good))
     assert (again.created, again.updated) == (0, 2)
     assert UrbanTalent.objects.filter(phone="13911110001").get().name == "甲改名"
     assert AuditEvent.objects.filter(action="import", user_id=cast.alice.pk).count() == 2
@@ -89,7 +89,7 @@ def test_scope_and_references_for_villages(cast):
             ["341123100209", "邻县村", "341123100", "", "", ""],  # the other county's township
         ]
     )
-    result = service.dry_run(actor=cast.alice, kind="villages", upload=upload)
+    result = import_service.dry_run(actor=cast.alice, kind="villages", upload=upload)
     by_row = {e.row: e.message for e in result.errors}
     assert set(by_row) == {3, 4, 5}
     assert "12位" in by_row[3] and "不存在" in by_row[4] and "管理范围" in by_row[5]
@@ -98,31 +98,35 @@ def test_scope_and_references_for_villages(cast):
 
 def test_townships_units_and_formulas(cast):
     headers = [c.header for c in KINDS["townships"].columns]
-    result = service.dry_run(
+    result = import_service.dry_run(
         actor=cast.alice, kind="townships", upload=xlsx([headers, ["341122300", "=1+1", ""], ["341122400", "丁镇", ""]])
     )
     assert [(e.row, e.column) for e in result.errors] == [(2, "B")] and "公式" in result.errors[0].message
     units = xlsx([["单位名称", "单位性质"], ["县水利局", "事业单位"]])
-    service.commit_import(actor=cast.alice, kind="units", upload=units)
+    import_service.commit_import(actor=cast.alice, kind="units", upload=units)
     assert CountyUnit.objects.get(name="县水利局").kind == "institution"
     assert not Township.objects.filter(code="341122300").exists()
 
 
 def test_hostile_files_are_refused_before_parsing(cast):
     with pytest.raises(Exception, match=r"只接受 \.xlsx"):
-        service.dry_run(actor=cast.alice, kind="talents", upload=SimpleUploadedFile("a.csv", b"a,b"))
+        import_service.dry_run(actor=cast.alice, kind="talents", upload=SimpleUploadedFile("a.csv", b"a,b"))
     with pytest.raises(Exception, match="不是有效的 Excel"):
-        service.dry_run(actor=cast.alice, kind="talents", upload=SimpleUploadedFile("renamed.xlsx", b"PK\x03\x04junk"))
+        import_service.dry_run(
+            actor=cast.alice, kind="talents", upload=SimpleUploadedFile("renamed.xlsx", b"PK\x03\x04junk")
+        )
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<x/>")
         archive.writestr("xl/workbook.xml", "<x/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (80 * 1024 * 1024))
     with pytest.raises(Exception, match="解压后过大"):
-        service.dry_run(actor=cast.alice, kind="talents", upload=SimpleUploadedFile("bomb.xlsx", bomb.getvalue()))
+        import_service.dry_run(
+            actor=cast.alice, kind="talents", upload=SimpleUploadedFile("bomb.xlsx", bomb.getvalue())
+        )
     big = SimpleUploadedFile("big.xlsx", b"0" * (xlsx_upload.MAX_UPLOAD_BYTES + 1))
     with pytest.raises(Exception, match="不能超过"):
-        service.dry_run(actor=cast.alice, kind="talents", upload=big)
+        import_service.dry_run(actor=cast.alice, kind="talents", upload=big)
     too_many = xlsx([TALENT_HEADERS] + [talent(phone=f"139{n:08d}") for n in range(30)])
     with pytest.raises(Exception, match="最多导入"):
         xlsx_upload.read_rows(too_many, max_rows=20)
@@ -130,7 +134,7 @@ def test_hostile_files_are_refused_before_parsing(cast):
 
 def test_only_the_county_admin_imports(cast, client, api):
     with pytest.raises(Exception, match="县委组织部管理员"):
-        service.dry_run(actor=cast.bob, kind="talents", upload=xlsx([TALENT_HEADERS]))
+        import_service.dry_run(actor=cast.bob, kind="talents", upload=xlsx([TALENT_HEADERS]))
     client.force_login(cast.bob)
     assert client.get(reverse("pairing:import_upload", args=["talents"])).status_code == 404
     api.force_authenticate(cast.bob)
