@@ -23,9 +23,18 @@ def default_table() -> dict:
     return json.loads(DEFAULT_TABLE.read_text(encoding="utf-8"))
 
 
+EDITOR_ONLY = "只有县委组织部可以修改考核细则。"
+
+
+def may_edit_rules(user, county_id: int | None) -> bool:
+    """Who may write a county's rule table and weights: its county admins. The one rule, asked by
+    the services below and by the pages that decide whether to offer the forms."""
+    return county_id is not None and roles.is_county_admin(user, county_id)
+
+
 def _require_county_admin(actor, county_id: int) -> None:
-    if not roles.is_county_admin(actor, county_id):
-        raise Denied("只有县委组织部可以修改考核细则。", object_type="assessment.scoringrule")
+    if not may_edit_rules(actor, county_id):
+        raise Denied(EDITOR_ONLY, object_type="assessment.scoringrule")
 
 
 def _refuse_if_present(county, year: int) -> None:

@@ -26,9 +26,10 @@ def _year(request) -> int:
 
 
 def _county_admin(request) -> County:
+    """The editor's county; anyone else is refused by the service's own rule before a form is shown."""
     county = County.objects.visible_to(request.user).filter(pk=request.user.county_id).first()
-    if county is None or not roles.is_county_admin(request.user, county.pk):
-        raise PermissionDenied("只有县委组织部可以修改考核细则。")
+    if county is None or not rule_service.may_edit_rules(request.user, county.pk):
+        raise PermissionDenied(rule_service.EDITOR_ONLY)
     return county
 
 
