@@ -89,7 +89,7 @@ def board(request):
 def rule_list(request, code):
     _require_board(request.user)
     rule = _rule(request, code)
-    period = _period(request)
+    period, period_error = _period_or_error(request)
     township = _township(request)
     still_open = request.GET.get("open") == "1"  # the rows not met yet, before the deadline (待完成)
     queryset, months = compliance.behind_queryset(
@@ -113,6 +113,8 @@ def rule_list(request, code):
             "may_urge": may_urge(request.user),
             "is_county": has_role(request.user, Role.COUNTY_ADMIN),
             "headers": headers,
+            "period_error": period_error,
+            "period_typed": request.GET.get("period", "") if period_error else period.param,
             "has_months": bool(months),
             "still_open": still_open,
             "township": township,

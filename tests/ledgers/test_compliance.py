@@ -355,6 +355,11 @@ def test_roles_without_rules_and_unknown_rules_get_404(client, cast):
     assert response.context["period_error"].startswith("期间格式应为")
     assert response.context["period_error"] in page and 'value="2999-01"' in page
     assert response.context["period"] == compliance.parse_period("", timezone.localdate())
+    # The same on a rule's list: the reason at its period field, this month's rows below.
+    response = client.get(reverse("ledgers:compliance_rule", args=["talents"]) + "?period=2026-13")
+    assert response.status_code == 200
+    assert response.context["period_error"] == "月份应在 1 至 12 之间。"
+    assert 'value="2026-13"' in response.content.decode()
 
 
 def test_the_api_figures_and_lists_match_the_board(api, cast):
