@@ -7,12 +7,15 @@ dictionaries built once per import, in the importer's county; a reference to ano
 "outside your scope", one that exists nowhere is "unknown".
 """
 
+import datetime
+import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
 from .choices import Gender, PoliticalStatus, UnitKind, VillageKind
-from .models import CountyUnit, Pairing, TalentAssignment, Township, UrbanTalent, Village
+from .models import CountyUnit, HonoraryVillageHead, Pairing, TalentAssignment, Township, UrbanTalent, Village
 from .validators import normalize_id_number, normalize_phone
 
 
@@ -24,6 +27,7 @@ class Col:
     help: str = ""
     example: str = ""
     choices: tuple = ()  # TextChoices members: the cell holds the Chinese label
+    date: bool = False  # an Excel date or YYYY-MM-DD text, stored as an ISO date string
 
 
 class RowError(Exception):
@@ -42,6 +46,9 @@ class Context:
     units: dict = field(default_factory=dict)  # name -> CountyUnit (this county)
     talents_by_phone: dict = field(default_factory=dict)  # phone -> UrbanTalent (this county)
     talents_by_id: dict = field(default_factory=dict)  # id number -> UrbanTalent (all counties)
+    pairings: dict = field(default_factory=dict)  # (unit pk, village pk) -> Pairing (this county)
+    heads: dict = field(default_factory=dict)  # (pairing pk, name) -> HonoraryVillageHead
+    current_heads: dict = field(default_factory=dict)  # pairing pk -> the head without an end date
 
 
 OUTSIDE = "不在您的管理范围内（属于其他县区）。"
@@ -88,6 +95,8 @@ class RosterKind:
     key: callable  # (ctx, values) -> natural key
     find: callable  # (ctx, key) -> existing instance or None
     fill: callable  # (ctx, instance or None, values) -> instance (unsaved changes)
+    prepare: callable = None  # (ctx) -> None: extra lookups this kind needs, loaded once
+    conflicts: callable = None  # (ctx, [(row number, instance)]) -> [(row number, key, message)]
 
     def column(self, key: str) -> Col | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -292,10 +301,119 @@ PAIRINGS = RosterKind(
     fill=_pairing_fill,
 )
 
-KINDS = {k.code: k for k in (TOWNSHIPS, VILLAGES, UNITS, TALENTS, ASSIGNMENTS, PAIRINGS)}
+
+def _date(text, key):
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
+    try:
+        return datetime.date(*(int(g) for g in match.groups())) if match else None
+    except ValueError:
+        raise RowError(key, f"“{text}”不是有效的日期。") from None
 
 
-def load_context(county) -> Context:
+def _required_date(text, key):
+    value = _date(text, key)
+    if value is None:
+        raise RowError(key, "日期应写作 2026-03-01 这样的格式。")
+    return value
+
+
+def _heads_prepare(ctx):
+    ctx.pairings = {
+        (p.unit_id, p.village_id): p for p in Pairing.objects.filter(unit__county=ctx.county).select_related("village")
+    }
+    heads = HonoraryVillageHead.objects.filter(pairing__unit__county=ctx.county)
+    for head in heads:
+        ctx.heads[(head.pairing_id, head.name)] = head
+        if head.end_date is None:
+            ctx.current_heads[head.pairing_id] = head
+
+
+def _heads_key(ctx, v):
+    return (v["unit"], v["village"], v["name"])
+
+
+def _heads_find(ctx, key):
+    unit, village = ctx.units.get(key[0]), ctx.villages.get(key[1])
+    pairing = ctx.pairings.get((unit.pk, village.pk)) if unit and village else None
+    return ctx.heads.get((pairing.pk, key[2])) if pairing else None
+
+
+def _heads_fill(ctx, head, v):
+    unit, village = _unit(ctx, v["unit"]), _village(ctx, v["village"])
+    pairing = ctx.pairings.get((unit.pk, village.pk))
+    if pairing is None:
+        raise RowError("village", f"{unit.name}与{village.name}没有结对关系，请先导入结对关系。")
+    talent = _talent(ctx, v["talent"]) if v["talent"] else None
+    start = _required_date(v["start_date"], "start_date")
+    end = _date(v["end_date"], "end_date")
+    if end is not None and end < start:
+        raise RowError("end_date", "卸任日期不能早于任职日期。")
+    return _set(
+        _new(HonoraryVillageHead, head, pairing=pairing),
+        name=v["name"],
+        position=v["position"],
+        phone=v["phone"],
+        talent=talent,
+        start_date=start,
+        end_date=end,
+    )
+
+
+def _heads_conflicts(ctx, rows):
+    """At most one head in office per pairing: the file's rows as they will be, over the database."""
+    current = defaultdict(list)  # pairing pk -> [(row number or None, head)]
+    in_file = {instance.pk for _number, instance in rows if instance.pk is not None}
+    for pairing_pk, head in ctx.current_heads.items():
+        if head.pk not in in_file:
+            current[pairing_pk].append((None, head))
+    for number, head in rows:
+        if head.end_date is None:
+            current[head.pairing_id].append((number, head))
+    problems = []
+    for heads in current.values():
+        if len(heads) < 2:
+            continue
+        names = "、".join(h.name for _n, h in heads)
+        for number, head in heads:
+            if number is not None:
+                others = [h.name if n is None else f"第 {n} 行的{h.name}" for n, h in heads if h is not head]
+                problems.append(
+                    (
+                        number,
+                        "end_date",
+                        f"该结对关系只能有一名在任名誉村长（{names}）：请为{'、'.join(others)}或本行填写卸任日期。",
+                    )
+                )
+    return problems
+
+
+HONORARY_HEADS = RosterKind(
+    "honorary_heads",
+    "名誉村长",
+    HonoraryVillageHead,
+    (
+        Col("县直单位", "unit", True, "单位名称，须已导入", "县农业农村局"),
+        Col("结对村（社区）代码", "village", True, "12位，须与该单位已有结对关系", "341122100201"),
+        Col("姓名", "name", True, "同一结对关系内按姓名识别，再次导入时更新", "王强"),
+        Col("单位职务", "position", False, "", "副局长"),
+        Col("手机号码", "phone", False, "11位手机号码", "13700137000"),
+        Col("对应人才手机号码", "talent", False, "如本人也是城市人才，填其手机号码，须已导入", ""),
+        Col("任职日期", "start_date", True, "日期，如 2026-01-01", "2026-01-01", date=True),
+        Col("卸任日期", "end_date", False, "在任则留空；每个结对关系只能有一名在任名誉村长", "", date=True),
+    ),
+    key=_heads_key,
+    find=_heads_find,
+    fill=_heads_fill,
+    prepare=_heads_prepare,
+    conflicts=_heads_conflicts,
+)
+
+KINDS = {k.code: k for k in (TOWNSHIPS, VILLAGES, UNITS, TALENTS, ASSIGNMENTS, PAIRINGS, HONORARY_HEADS)}
+
+
+def load_context(county, kind: RosterKind | None = None) -> Context:
     """The lookups an import needs: a handful of queries whatever the file's size."""
     ctx = Context(county=county)
     ctx.townships = {t.code: t for t in Township.objects.all()}
@@ -304,6 +422,8 @@ def load_context(county) -> Context:
     talents = list(UrbanTalent.objects.filter(county=county))
     ctx.talents_by_phone = {t.phone: t for t in talents}
     ctx.talents_by_id = {t.id_number: t for t in UrbanTalent.objects.exclude(id_number="")}
+    if kind is not None and kind.prepare is not None:
+        kind.prepare(ctx)
     return ctx
 
 
@@ -313,6 +433,8 @@ def normalise(col: Col, raw) -> str:
         return ""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
+    if col.date and isinstance(raw, datetime.date):
+        return (raw.date() if isinstance(raw, datetime.datetime) else raw).isoformat()
     text = str(raw).strip()
     try:
         if col.key in ("phone", "secretary_phone", "talent") and text:

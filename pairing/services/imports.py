@@ -71,7 +71,7 @@ def check(kind: RosterKind, county: County, upload) -> tuple[Result, list]:
         raise ValidationError("文件中没有数据。", code="empty")
     mapping = _header_map(kind, rows[0])
     letters = {c.key: get_column_letter(i + 1) for i, c in mapping.items()}
-    ctx = load_context(county)
+    ctx = load_context(county, kind)
     seen: dict = {}
     pending = []
     unique_fields = _unique_fields(kind)
@@ -125,10 +125,24 @@ def check(kind: RosterKind, county: County, upload) -> tuple[Result, list]:
             result.errors.extend(errors)
             result.bad_rows[number] = ([c.value for c in cells], errors)
         elif instance is not None:
-            pending.append(instance)
+            pending.append((number, instance, [c.value for c in cells]))
+    if kind.conflicts is not None and pending:
+        _refuse_conflicts(kind, result, letters, pending, kind.conflicts(ctx, [(n, i) for n, i, _v in pending]))
+    pending = [instance for _number, instance, _values in pending if _number not in result.bad_rows]
     result.created = sum(1 for i in pending if i.pk is None)
     result.updated = len(pending) - result.created
     return result, pending
+
+
+def _refuse_conflicts(kind, result, letters, pending, problems) -> None:
+    """Errors found across rows (kind.conflicts) move their rows from the pending to the refused."""
+    values = {number: raw for number, _instance, raw in pending}
+    for number, key, message in problems:
+        col = kind.column(key) or kind.columns[0]
+        error = CellError(number, letters.get(col.key, "A"), col.header, message)
+        result.errors.append(error)
+        result.bad_rows.setdefault(number, (values[number], []))[1].append(error)
+    result.errors.sort(key=lambda e: e.row)
 
 
 def _unique_fields(kind) -> tuple[str, ...]:

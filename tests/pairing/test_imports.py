@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from pairing.core import xlsx_upload
-from pairing.models import AuditEvent, CountyUnit, Township, UrbanTalent, Village
+from pairing.models import AuditEvent, CountyUnit, HonoraryVillageHead, Township, UrbanTalent, Village
 from pairing.roster import KINDS
 from pairing.services import imports as import_service
 
@@ -166,3 +166,136 @@ def test_the_api_dry_run(api, cast):
     body = api.post("/api/v1/imports/talents/", {"file": upload, "dry_run": "true"}, format="multipart").json()
     assert body["committed"] is False and body["errors"][0]["row"] == 2 and body["errors"][0]["column"] == "C"
     assert body["rejected_url"]
+
+
+HEAD_HEADERS = [c.header for c in KINDS["honorary_heads"].columns]
+
+
+def head(
+    unit="县卫生健康委",
+    village="341122200201",
+    name="陈主任",
+    phone="13511112222",
+    talent="",
+    start="2026-01-05",
+    end="",
+):
+    return [unit, village, name, "副主任", phone, talent, start, end]
+
+
+def test_honorary_heads_dry_run_lists_every_bad_cell_and_writes_nothing(cast):
+    before = HonoraryVillageHead.objects.count()
+    upload = xlsx(
+        [
+            HEAD_HEADERS,
+            head(),  # good: 县卫生健康委 ↔ 乙一村 has no head yet
+            head(unit="不存在的局", name="甲"),  # unknown unit
+            head(village="341122100202", name="乙"),  # no pairing between the unit and 甲二村
+            head(village="341123100201", name="丙"),  # the other county's village
+            head(name="丁", phone="1351111"),  # invalid phone
+            head(name="戊", start="2026-13-01"),  # not a date
+            head(name="己", start="2026-03-01", end="2026-02-01"),  # ends before it starts
+            head(),  # duplicate of row 2 in the file
+            head(name="庚", talent="13511119999"),  # unknown talent
+            head(unit="县农业农村局", village="341122100201", name="新局长", phone=""),  # 王局长 is in office
+        ]
+    )
+    result = import_service.dry_run(actor=cast.alice, kind="honorary_heads", upload=upload)
+    by_row = {e.row: e for e in result.errors}
+    assert set(by_row) == {3, 4, 5, 6, 7, 8, 9, 10, 11}
+    assert by_row[3].column == "A" and "不存在的局" in by_row[3].message
+    assert by_row[4].column == "B" and "没有结对关系" in by_row[4].message
+    assert by_row[5].column == "B" and "管理范围" in by_row[5].message
+    assert by_row[6].column == "E" and "手机" in by_row[6].message
+    assert by_row[7].column == "G" and "日期" in by_row[7].message
+    assert by_row[8].column == "H" and "早于" in by_row[8].message
+    assert "第 2 行重复" in by_row[9].message
+    assert by_row[10].column == "F" and "13511119999" in by_row[10].message
+    assert by_row[11].column == "H" and "王局长" in by_row[11].message
+    assert result.created == 1
+    assert HonoraryVillageHead.objects.count() == before
+
+
+def test_honorary_heads_commit_hands_over_and_a_reimport_updates(cast):
+    import datetime
+
+    rows = [
+        HEAD_HEADERS,
+        # the head in office steps down in the same file as the new one takes over: allowed
+        head(
+            unit="县农业农村局",
+            village="341122100201",
+            name="王局长",
+            phone="13800138000",
+            start=cast.head_u_a1.start_date,
+            end=datetime.date(2099, 1, 1),
+        ),
+        head(unit="县农业农村局", village="341122100201", name="新局长", phone="", start=datetime.date(2099, 1, 2)),
+        head(talent="13700137000"),
+    ]
+    rows[1][6] = datetime.datetime.combine(cast.head_u_a1.start_date, datetime.time())  # an Excel date cell
+    result = import_service.commit_import(actor=cast.alice, kind="honorary_heads", upload=xlsx(rows))
+    assert result.committed, result.errors
+    assert (result.created, result.updated) == (2, 1)
+    cast.head_u_a1.refresh_from_db()
+    assert cast.head_u_a1.end_date == datetime.date(2099, 1, 1)
+    new = HonoraryVillageHead.objects.get(name="陈主任")
+    assert new.pairing == cast.pairing_v_b1 and new.talent == cast.talent_t2 and new.end_date is None
+    rows[3] = head(talent="13700137000", phone="13511113333")
+    again = import_service.commit_import(actor=cast.alice, kind="honorary_heads", upload=xlsx(rows))
+    assert (again.created, again.updated) == (0, 3)
+    assert HonoraryVillageHead.objects.filter(name="陈主任").get().phone == "13511113333"
+    assert HonoraryVillageHead.objects.filter(pairing__unit__county=cast.county).count() == 3
+    assert AuditEvent.objects.filter(action="import", user_id=cast.alice.pk, message__contains="名誉村长").count() == 2
+
+
+def test_honorary_heads_all_or_nothing_and_two_heads_in_one_file(cast):
+    rows = [HEAD_HEADERS, head(), head(name="另一位")]  # two heads in office for one pairing
+    result = import_service.commit_import(actor=cast.alice, kind="honorary_heads", upload=xlsx(rows))
+    assert not result.committed
+    assert {(e.row, e.column) for e in result.errors} == {(2, "H"), (3, "H")}
+    assert "第 3 行的另一位" in result.errors[0].message
+    assert not HonoraryVillageHead.objects.filter(pairing=cast.pairing_v_b1).exists()
+
+
+def test_honorary_heads_only_in_the_importers_county(cast):
+    upload = xlsx([HEAD_HEADERS, head(unit="邻县教育局", village="341123100201")])
+    result = import_service.dry_run(actor=cast.zoe, kind="honorary_heads", upload=upload)
+    assert result.ok  # the other county's admin imports its own
+    result = import_service.dry_run(
+        actor=cast.alice,
+        kind="honorary_heads",
+        upload=xlsx([HEAD_HEADERS, head(unit="邻县教育局", village="341123100201")]),
+    )
+    assert {e.column for e in result.errors} == {"A"}  # not a unit of alice's county
+
+
+def test_honorary_heads_template_and_rejected_rows_on_the_page(cast, client):
+    client.force_login(cast.alice)
+    home = client.get(reverse("pairing:import_home")).content.decode()
+    assert reverse("pairing:import_upload", args=["honorary_heads"]) in home
+    book = load_workbook(io.BytesIO(client.get(reverse("pairing:import_template", args=["honorary_heads"])).content))
+    assert [c.value for c in book.worksheets[0][1]] == HEAD_HEADERS
+    notes = [row[0] for row in book["填写说明"].iter_rows(min_row=2, values_only=True) if row]
+    assert "卸任日期" in notes
+    upload = xlsx([HEAD_HEADERS, head(), head(name="坏", phone="123")])
+    page = client.post(reverse("pairing:import_upload", args=["honorary_heads"]), {"file": upload, "action": "commit"})
+    assert "未导入任何数据" in page.content.decode()
+    sheet = load_workbook(io.BytesIO(client.get(page.context["rejected"].download_url()).content)).active
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 1 and rows[0][0] == 3 and "E列" in rows[0][-1]
+    fixed = xlsx(
+        [
+            HEAD_HEADERS,
+            head(),
+            head(
+                unit="县农业农村局",
+                village="341122100201",
+                name="王局长",
+                phone="13800138001",
+                start=cast.head_u_a1.start_date.isoformat(),
+            ),
+        ]
+    )
+    page = client.post(reverse("pairing:import_upload", args=["honorary_heads"]), {"file": fixed, "action": "commit"})
+    assert "已导入 2 行：新增 1，更新 1" in page.content.decode()
