@@ -9,6 +9,12 @@ through pairing.core.excel.safe_text, so a name like `=1+1` stays text.
 Workbooks are always write-only (openpyxl streams rows to a temporary file), so a county-wide
 export costs memory for one row at a time: widths, merges and print settings are declared before
 the first row, which is why columns carry their width.
+
+Body rows are the bulk of a county workbook (~100,000 cells). Styling each cell through openpyxl's
+setters costs more than writing it, so each sheet builds, per column, one reusable cell per style
+(text, number, empty; body or totals) with its style id looked up once, and a row only sets the
+values: the rows are written as they are appended, so the cells can be reused for the next row.
+bench/exports.py measures the result against a bare write-only workbook of the same cells.
 """
 
 import io
@@ -24,12 +30,15 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.xml.functions import XML_NS, Element, SubElement
 
 from . import local_time
 from .excel import safe_text
 from .local_time import local_text
 
+SPACE = f"{{{XML_NS}}}space"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 THIN = Side(style="thin", color="000000")
@@ -81,6 +90,23 @@ def sheet_name(text: str) -> str:
     return SHEET_NAME_BAD.sub("", text)[:31] or "Sheet"
 
 
+MAX_TEXT = 32767  # Excel's limit for a cell's text
+
+
+class _Prebuilt(tuple):
+    """A body row already built as a `<row>` element (its one item), appended like any row."""
+
+
+@dataclass(frozen=True)
+class _ColumnStyles:
+    """One column's style ids in one font (body or totals): text (or empty), number in its format."""
+
+    kind: str
+    letter: str
+    text: str
+    number: str
+
+
 class GovSheet:
     """One government-style sheet of a write-only workbook; rows are appended in order."""
 
@@ -98,7 +124,9 @@ class GovSheet:
         self.columns = list(columns)
         self.width = len(self.columns)
         self.row_number = 0
+        self.epoch = book.epoch
         self._styles = {}
+        self._body: dict[bool, list[_ColumnStyles]] = {}
         sheet = self.sheet
         for index, column in enumerate(self.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = column.fitted_width
@@ -114,6 +142,7 @@ class GovSheet:
         sheet.page_margins.left = sheet.page_margins.right = 0.5
         sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
         self.note(title, font=TITLE_FONT, alignment=CENTER)
+        self._hook_writer()
         self.note(subtitle, font=SUBTITLE_FONT)
         self._append([self._cell(c.label, HEADER_FONT, CENTER) for c in self.columns])
 
@@ -140,6 +169,46 @@ class GovSheet:
             cell._style = copy(style)
         return cell
 
+    def _hook_writer(self) -> None:
+        """Body rows skip openpyxl's per-cell path: GovSheet.row builds the `<row>` element itself and
+        the sheet's writer (created by the first append, after widths and panes are set) writes it.
+
+        Two hooks on this sheet's own objects: WriteOnlyWorksheet._values_to_row passes a prebuilt row
+        through, and WorksheetWriter.write_row writes it as it is. Any other row takes openpyxl's path.
+        """
+        sheet = self.sheet
+        to_row, write_row = sheet._values_to_row, sheet._writer.write_row
+
+        def values_to_row(values, row_idx):
+            return values if isinstance(values, _Prebuilt) else to_row(values, row_idx)
+
+        def write(xf, row, row_idx):
+            if isinstance(row, _Prebuilt):
+                xf.write(row[0])
+            else:
+                write_row(xf, row, row_idx)
+
+        sheet._values_to_row, sheet._writer.write_row = values_to_row, write
+
+    def _style_id(self, font, alignment, fmt) -> str:
+        template = self._cell("", font, alignment, kind="text")
+        if fmt:
+            template.number_format = fmt
+        return str(template.style_id)
+
+    def _column_styles(self, total: bool) -> list[_ColumnStyles]:
+        styles = self._body.get(total)
+        if styles is None:
+            font = TOTAL_FONT if total else BODY_FONT
+            styles = self._body[total] = []
+            for index, column in enumerate(self.columns, start=1):
+                alignment = LEFT if column.wrap_left else CENTER
+                plain = self._style_id(font, alignment, None)
+                fmt = FORMATS.get(column.kind) if column.kind in NUMERIC or column.kind == "date" else None
+                number = self._style_id(font, alignment, fmt)
+                styles.append(_ColumnStyles(column.kind, get_column_letter(index), plain, number))
+        return styles
+
     def _append(self, cells) -> None:
         self.sheet.append(cells)
         self.row_number += 1
@@ -154,13 +223,25 @@ class GovSheet:
         """A bordered body row (a totals row in bold); `merge` joins columns first..last (1-based)."""
         if merge:
             self._merge(*merge)
-        font = TOTAL_FONT if total else BODY_FONT
-        self._append(
-            [
-                self._cell(value, font, LEFT if column.wrap_left else CENTER, kind=column.kind)
-                for column, value in zip(self.columns, values, strict=True)
-            ]
-        )
+        number = str(self.row_number + 1)
+        element = Element("row", {"r": number})
+        for spec, value in zip(self._column_styles(total), values, strict=True):
+            ref = spec.letter + number
+            kind = spec.kind
+            if isinstance(value, str) or kind not in FORMATS:  # "合计" in a number column stays text
+                text = safe_text(value)[:MAX_TEXT]
+                cell = SubElement(element, "c", {"r": ref, "s": spec.text, "t": "inlineStr"})
+                if text:
+                    run = SubElement(SubElement(cell, "is"), "t", {SPACE: "preserve"} if text != text.strip() else {})
+                    run.text = text
+            elif value is None:
+                SubElement(element, "c", {"r": ref, "s": spec.text})
+            else:
+                if kind == "date":
+                    value = to_excel(value, self.epoch)
+                cell = SubElement(element, "c", {"r": ref, "s": spec.number, "t": "n"})
+                SubElement(cell, "v").text = str(int(value)) if kind == "int" else f"{float(value):.16g}"
+        self._append(_Prebuilt((element,)))
 
     def rows(self, rows: Iterable[Sequence]) -> int:
         count = 0
