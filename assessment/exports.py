@@ -37,22 +37,6 @@ def table_workbook(title: str, headers: list[str], rows: list[list]) -> bytes:
     return buffer.getvalue()
 
 
-def ranking_workbook(title: str, scores) -> bytes:
-    headers = ["全县排位", "乡镇内排位", "名称", "过程性考核", "综合性评价", "总分"]
-    rows = [
-        [
-            s.rank_county,
-            s.rank_township or "",
-            s.subject_name,
-            float(s.process_points),
-            float(s.comprehensive_points),
-            float(s.total),
-        ]
-        for s in scores
-    ]
-    return table_workbook(title, headers, rows)
-
-
 def filing_workbook(title: str, rows: list[dict]) -> bytes:
     headers = ["名次", "姓名", "所在单位", "服务村", "年度总分", "拟定等次", "确定等次", "调整理由"]
     body = [

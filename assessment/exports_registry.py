@@ -1,4 +1,5 @@
-"""The assessment app's export kinds: the half-year work report, for a township or the county."""
+"""The assessment app's export kinds: the half-year work report (for a township or the county) and
+the rankings page."""
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -7,8 +8,11 @@ from ledgers.periods import half_year_range
 from pairing.choices import Role
 from pairing.core.exports import Built, ExportKind, register
 from pairing.core.filtering import parse_id
+from pairing.core.workbooks import Column, GovSheet, new_workbook, scope_name, to_bytes, unit_line
 from pairing.models import Township
 
+from . import queries
+from .choices import SubjectType
 from .reports.figures import Scope
 from .reports.halfyear import filename, half_year_workbook
 
@@ -54,3 +58,56 @@ def build(user, cleaned, progress) -> Built:
 
 register(ExportKind("township_half_year", "乡镇半年工作情况统计表", _roles(*TOWNSHIP_ROLES), clean_township, build))
 register(ExportKind("county_half_year", "全县半年工作情况统计表", _roles(*COUNTY_ROLES), clean_county, build))
+
+
+# -- rankings (积分排位) -----------------------------------------------------------------------------
+
+
+def clean_rankings(user, params: dict) -> dict:
+    ranking = queries.ranking(user, params)
+    if ranking.rollup is None:
+        raise ValidationError({"rollup": "请选择您有权查看的季度。"})
+    township = parse_id(str(params.get("township") or "")) if params.get("township") else None
+    if params.get("township") and (
+        township is None or not Township.objects.visible_to(user).filter(pk=township).exists()
+    ):
+        raise ValidationError({"township": "请选择您有权查看的乡镇。"})
+    return {"rollup": ranking.rollup.pk, "subject_type": ranking.subject_type, "township": township}
+
+
+def build_rankings(user, cleaned: dict, progress) -> Built:
+    ranking = queries.ranking(user, {k: v for k, v in cleaned.items() if v})
+    rows = ranking.rows
+    total = rows.count()
+    book = new_workbook()
+    township = Township.objects.filter(pk=ranking.township).values_list("name", flat=True).first()
+    sheet = GovSheet(
+        book,
+        "积分排位",
+        title=ranking.title,
+        subtitle=unit_line(scope_name(user), extra=f"{township}  共 {total} 名" if township else f"共 {total} 名"),
+        columns=[
+            Column("全县排位", "int"),
+            Column("乡镇内排位", "int"),
+            Column("名称", width=20),
+            Column("过程性考核", "decimal", 11),
+            Column("综合性评价", "decimal", 11),
+            Column("总分", "decimal", 9),
+        ],
+        freeze_columns=3,
+    )
+    values = rows.values_list(
+        "rank_county", "rank_township", "subject_name", "process_points", "comprehensive_points", "total"
+    )
+    count = 0
+    for count, (rank, rank_township, name, process, comprehensive, score) in enumerate(values.iterator(2000), 1):
+        sheet.row((rank, rank_township, name, process, comprehensive, score))
+        if total and count % 500 == 0:
+            progress(min(95, 100 * count // total))
+    rollup = ranking.rollup
+    label = SubjectType(ranking.subject_type).label
+    filename = f"{scope_name(user)}{rollup.year}年第{rollup.quarter}季度{label}积分排位.xlsx"
+    return Built(filename, to_bytes(book), count)
+
+
+register(ExportKind("rankings", "积分排位", lambda u: u.is_authenticated, clean_rankings, build_rankings))

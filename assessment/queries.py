@@ -4,6 +4,7 @@ breakdown, a subject's quarter-by-quarter trend."""
 from dataclasses import dataclass
 
 from ledgers.periods import month_label
+from pairing.core.filtering import parse_id
 from pairing.models import UrbanTalent
 
 from .choices import Event, SubjectType
@@ -28,6 +29,41 @@ def scores(user, *, year=None, quarter=None, subject_type=None, township=None, u
 
 def rollups(user):
     return QuarterRollup.objects.visible_to(user).select_related("county")
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The rankings page for its query string (the page and its export read the same)."""
+
+    rollups: object
+    rollup: QuarterRollup | None
+    subject_type: str
+    township: int | None
+    rows: object  # the scores in rank order: every one of them (the page shows the first 500)
+
+    @property
+    def title(self) -> str:
+        rollup = self.rollup
+        return f"{rollup.county.name}{rollup.label}{SubjectType(self.subject_type).label}积分排位" if rollup else ""
+
+
+def ranking(user, params) -> Ranking:
+    """`params` (a QueryDict or dict): `rollup` (default the latest), `subject_type`, `township`."""
+
+    def number(name):
+        value = params.get(name)
+        return parse_id(str(value)) if value else None
+
+    all_rollups = rollups(user).order_by("-year", "-quarter")
+    rollup_id = number("rollup")
+    rollup = all_rollups.filter(pk=rollup_id).first() if rollup_id else all_rollups.first()
+    subject_type = params.get("subject_type") or SubjectType.TALENT
+    if subject_type not in SubjectType.values:
+        subject_type = SubjectType.TALENT
+    township = number("township")
+    rows = scores(user, subject_type=subject_type, township=township)
+    rows = rows.filter(rollup=rollup).order_by("rank_county", "subject_name") if rollup else rows.none()
+    return Ranking(all_rollups, rollup, subject_type, township, rows)
 
 
 def trend(user, score: Score) -> list[Score]:

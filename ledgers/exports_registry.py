@@ -1,14 +1,20 @@
-"""The ledgers app's list exports (pairing/core/exports.py): the demand list, with the page's filters."""
+"""The ledgers app's exports (pairing/core/exports.py): the demand list with the page's filters, and
+the demand daily summary."""
+
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils import timezone
 
-from pairing.core.exports import ExportKind, ListSpec, list_build, register
+from pairing.core.exports import Built, ExportKind, ListSpec, list_build, register
 from pairing.core.local_time import local_text
-from pairing.core.workbooks import Column, scope_name
+from pairing.core.workbooks import Column, GovSheet, new_workbook, scope_name, to_bytes, unit_line
+from pairing.models import Township
 
 from . import queries
 from .filtersets import DemandFilterSet
+from .services.demand_stats import daily_summary, summary_day
 from .views.demands import ORDERINGS
 
 BAD_FILTER = "筛选条件无效，请返回列表页重新筛选后导出。"
@@ -75,3 +81,56 @@ def demand_rows(user, cleaned: dict) -> ListSpec:
 
 
 register(ExportKind("demands", "需求任务清单", lambda u: u.is_authenticated, clean_demands, list_build(demand_rows)))
+
+
+# -- the demand daily summary (日汇总、日研判) ------------------------------------------------------
+
+
+def clean_daily(user, params: dict) -> dict:
+    return {"day": summary_day(str(params.get("day") or ""), timezone.localdate()).isoformat()}
+
+
+def build_daily(user, cleaned: dict, progress) -> Built:
+    """The page's two tables for the day: by village (with the day's 合计) and by pairing unit."""
+    day = datetime.date.fromisoformat(cleaned["day"])
+    summary = daily_summary(day, user)
+    show_townships = Township.objects.visible_to(user).count() > 1
+    title = f"{day.year}年{day.month}月{day.day}日需求日汇总"
+    unit = scope_name(user)
+    counts = (Column("新增", "int"), Column("待认领", "int"), Column("逾期", "int"))
+    book = new_workbook()
+    villages = GovSheet(
+        book,
+        "按村（社区）",
+        title=title,
+        subtitle=unit_line(unit, extra="逾期指期望完成日期早于当天且仍未办结"),
+        columns=[
+            Column("村（社区）", width=16),
+            *([Column("乡镇", width=14)] if show_townships else []),
+            *counts,
+        ],
+        freeze_columns=1,
+    )
+    for row in summary.villages:
+        villages.row((row.name, *((row.township,) if show_townships else ()), row.new, row.unclaimed, row.overdue))
+    totals = summary.totals
+    villages.row(
+        ("合计", *(("",) if show_townships else ()), totals["new"], totals["unclaimed"], totals["overdue"]),
+        total=True,
+    )
+    progress(50)
+    units = GovSheet(
+        book,
+        "按结对单位",
+        title=f"{title}（按结对单位）",
+        subtitle=unit_line(unit),
+        columns=[Column("结对单位", width=24), *counts],
+        freeze_columns=1,
+    )
+    for row in summary.units:
+        units.row((row.name, row.new, row.unclaimed, row.overdue))
+    rows = len(summary.villages) + len(summary.units)
+    return Built(f"{unit}{day:%Y%m%d}需求日汇总.xlsx", to_bytes(book), rows)
+
+
+register(ExportKind("demand_daily", "需求日汇总", lambda u: u.is_authenticated, clean_daily, build_daily))

@@ -1,7 +1,9 @@
 """Read queries shared by pages, the API, exports and jobs: the user (and parameters) in, a scoped
 queryset out. Views and viewsets hold no query logic of their own (ARCHITECTURE.md "Reads")."""
 
-from django.db.models import Count, OuterRef, Subquery, Value
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .choices import AgreementStatus as S
@@ -60,6 +62,32 @@ def annotated_pairings(user, year: int):
             agreement_pk=Subquery(agreements.values("pk")[:1]),
         )
     )
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The signing-progress overview for a year: per township, the total, and the pairing rows."""
+
+    year: int
+    summary: list
+    totals: dict
+    rows: QuerySet
+
+
+def agreement_overview(user, year: int, data: dict) -> Overview:
+    """What `/agreements/` shows for the filter form's cleaned `data` (the page and its export):
+    the township filter narrows the summary too; status and search narrow only the rows."""
+    pairings = annotated_pairings(user, year)
+    if data.get("township"):
+        pairings = pairings.filter(village__township=data["township"])
+    summary, totals = signing_progress(pairings)
+    rows = pairings
+    if data.get("status"):
+        rows = rows.filter(agreement_status=data["status"])
+    if data.get("q"):
+        rows = rows.filter(Q(unit__name__icontains=data["q"]) | Q(village__name__icontains=data["q"]))
+    rows = rows.select_related("unit", "village__township").order_by("village__township__code", "village__code", "unit")
+    return Overview(year, summary, totals, rows)
 
 
 # Who takes an agreement's next step, by role: the village submits a draft, the unit confirms what

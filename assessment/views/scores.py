@@ -2,13 +2,12 @@
 and the printable public notice (张榜公示)."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ledgers.periods import quarter_label, quarter_of
 from pairing import roles
-from pairing.core import audit
 from pairing.core.filtering import parse_id
 from pairing.core.local_time import today
 from pairing.core.refusals import attempt
@@ -16,7 +15,6 @@ from pairing.models import County, CountyUnit, Township, Village
 
 from .. import queries
 from ..choices import SubjectType
-from ..exports import ranking_workbook
 from ..forms import RollupRunForm
 from ..services import rollup as rollup_service
 
@@ -103,45 +101,25 @@ def rollup_action(request, pk, action):
     return redirect(rollup.get_absolute_url())
 
 
-def _ranking_filters(request):
-    def number(name):
-        value = request.GET.get(name)
-        return parse_id(value) if value else None
-
-    rollup = None
-    rollup_id = number("rollup")
-    rollups = queries.rollups(request.user).order_by("-year", "-quarter")
-    rollup = rollups.filter(pk=rollup_id).first() if rollup_id else rollups.first()
-    subject_type = request.GET.get("subject_type") or SubjectType.TALENT
-    if subject_type not in SubjectType.values:
-        subject_type = SubjectType.TALENT
-    return rollups, rollup, subject_type, number("township")
-
-
 def rankings(request):
-    rollups, rollup, subject_type, township = _ranking_filters(request)
-    rows = queries.scores(request.user, subject_type=subject_type, township=township)
-    rows = rows.filter(rollup=rollup).order_by("rank_county", "subject_name") if rollup else rows.none()
-    if request.GET.get("format") == "xlsx" and rollup is not None:
-        title = f"{rollup.county.name}{rollup.label}{SubjectType(subject_type).label}积分排位"
-        audit.record(action="export", actor=request.user, obj=rollup, message=f"导出{title}（Excel）")
-        response = HttpResponse(ranking_workbook(title, rows), content_type=XLSX)
-        response["Content-Disposition"] = (
-            f'attachment; filename="ranking-{rollup.year}Q{rollup.quarter}-{subject_type}.xlsx"'
-        )
-        return response
+    ranking = queries.ranking(request.user, request.GET)
     return render(
         request,
         "assessment/rankings.html",
         {
-            "rollups": rollups,
-            "rollup": rollup,
-            "subject_type": subject_type,
+            "rollups": ranking.rollups,
+            "rollup": ranking.rollup,
+            "subject_type": ranking.subject_type,
             "subject_types": SubjectType.choices,
             "townships": Township.objects.visible_to(request.user).order_by("code"),
-            "township": township,
-            "rows": rows[:500],
-            "query": request.GET.urlencode(),
+            "township": ranking.township,
+            "rows": ranking.rows[:500],
+            "export_kind": "rankings" if ranking.rollup else "",
+            "export_params": [
+                ("rollup", ranking.rollup.pk if ranking.rollup else ""),
+                ("subject_type", ranking.subject_type),
+                ("township", ranking.township or ""),
+            ],
         },
     )
 

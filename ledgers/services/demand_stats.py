@@ -137,6 +137,16 @@ def _rows(queryset, counts: dict, key: str, name: str, township: str | None) -> 
     return rows
 
 
+def summary_day(text: str | None, today: datetime.date) -> datetime.date:
+    """The daily summary's day from its `day` parameter, as the page reads it: today when absent or
+    not a date, and never after today."""
+    try:
+        day = datetime.date.fromisoformat(text) if text else today
+    except ValueError:
+        day = today
+    return min(day, today)
+
+
 def daily_summary(day: datetime.date, user) -> DailySummary:
     """For each village and each pairing unit in the user's scope: the day's new demands, the ones
     still unclaimed and the overdue ones (due before `day`, still open). Statuses are the current

@@ -29,7 +29,7 @@ from ..models import Demand, DemandClaim
 from ..models.demands import OPEN_STATUSES
 from ..services import demands as demand_service
 from ..services.demand_matching import suggest_talents
-from ..services.demand_stats import daily_summary, resolution_rate, resolution_rates, year_bounds
+from ..services.demand_stats import daily_summary, resolution_rate, resolution_rates, summary_day, year_bounds
 
 CLAIMANT_ROLES = (Role.TALENT, Role.UNIT_LIAISON)
 ORDERINGS = {"published_at", "-published_at", "due_date", "-due_date", "status", "village__code"}
@@ -223,11 +223,7 @@ def claimable(request):
 def daily(request):
     """日汇总、日研判: the day's new, unclaimed and overdue demands per village and per unit."""
     today = timezone.localdate()
-    try:
-        day = datetime.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else today
-    except ValueError:
-        day = today
-    day = min(day, today)
+    day = summary_day(request.GET.get("day"), today)
     summary = daily_summary(day, request.user)
     return render(
         request,
@@ -237,6 +233,8 @@ def daily(request):
             "previous_day": day - datetime.timedelta(days=1),
             "next_day": day + datetime.timedelta(days=1) if day < today else None,
             "show_townships": Township.objects.visible_to(request.user).count() > 1,
+            "export_kind": "demand_daily",
+            "export_params": [("day", day.isoformat())],
         },
     )
 

@@ -13,11 +13,21 @@ Each app registers its kinds in its `exports_registry.py`, discovered like the j
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from django.http import QueryDict
 from django.utils.module_loading import autodiscover_modules
 
 from .workbooks import Column, GovSheet, new_workbook, scope_name, to_bytes, unit_line
 
 Progress = Callable[[int], None]  # percent 0-100
+BAD_FILTER = "筛选条件无效，请返回列表页重新筛选后导出。"
+
+
+def query_dict(params: dict) -> QueryDict:
+    """An export's stored params as the query string the page read them from."""
+    query = QueryDict(mutable=True)
+    for key, value in params.items():
+        query.setlist(key, value if isinstance(value, list) else [str(value)])
+    return query
 
 
 @dataclass(frozen=True)

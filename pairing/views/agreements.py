@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -88,18 +87,10 @@ def _form_errors(form) -> str:
 def overview(request):
     form = f.OverviewFilterForm(request.GET or None, user=request.user)
     year = form.year_or_current()
-    pairings = queries.annotated_pairings(request.user, year)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    if data.get("township"):
-        pairings = pairings.filter(village__township=data["township"])
-    summary, totals = queries.signing_progress(pairings)
-    rows = pairings
-    if data.get("status"):
-        rows = rows.filter(agreement_status=data["status"])
-    if data.get("q"):
-        rows = rows.filter(Q(unit__name__icontains=data["q"]) | Q(village__name__icontains=data["q"]))
-    rows = rows.select_related("unit", "village__township").order_by("village__township__code", "village__code", "unit")
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    overview = queries.agreement_overview(request.user, year, data)
+    summary, totals = overview.summary, overview.totals
+    page = Paginator(overview.rows, 50).get_page(request.GET.get("page"))
     status_labels = dict(queries.OVERVIEW_STATUSES)
     for pairing in page.object_list:
         pairing.agreement_status_label = status_labels[pairing.agreement_status]
@@ -113,6 +104,8 @@ def overview(request):
             "totals": totals,
             "statuses": queries.OVERVIEW_STATUSES,
             "page_obj": page,
+            "export_kind": "agreement_overview",
+            "export_params": [(k, v) for k, values in request.GET.lists() if k != "page" for v in values],
             "can_create": agreement_service.WORKFLOW.may("create", None, request.user),
             "breadcrumbs": [("三清单一协议", "")],
         },

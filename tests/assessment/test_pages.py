@@ -10,6 +10,8 @@ from openpyxl import load_workbook
 from assessment.models import Grade, Score, ScoringRule
 from assessment.services import grading
 from assessment.services.rollup import confirm_rollup, run_rollup
+from pairing.choices import ExportStatus
+from pairing.models import Export
 from tests.assessment import dataset
 
 pytestmark = pytest.mark.django_db
@@ -76,20 +78,44 @@ def test_a_talent_follows_a_point_to_the_activity_behind_it(client, cast, scored
     assert later.get_absolute_url() not in page
 
 
-def test_rankings_filter_by_township_and_export_what_the_page_shows(client, cast, scored):
+def test_rankings_filter_by_township_and_export_what_the_page_shows(
+    client, cast, scored, django_capture_on_commit_callbacks
+):
     _, rollup = scored
     client.force_login(cast.alice)
     url = reverse("assessment:rankings")
     page = client.get(url, {"rollup": rollup.pk, "subject_type": "village", "township": cast.township_a.pk})
     text = page.content.decode()
     assert "甲一村" in text and "乙一村" not in text
-    response = client.get(url, {"rollup": rollup.pk, "subject_type": "village", "format": "xlsx"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    names = [row[2] for row in sheet.iter_rows(min_row=3, values_only=True)]
-    assert sorted(names) == sorted(["甲一村", "甲二村", "乙一村"])
-    client.force_login(cast.carol)
-    text = client.get(url, {"rollup": rollup.pk, "subject_type": "village"}).content.decode()
-    assert "乙一村" in text and "甲一村" not in text
+    assert 'name="kind" value="rankings"' in text
+    # The one export path: the page's button posts its filters to the export framework.
+    assert client.get(url, {"rollup": rollup.pk, "format": "xlsx"})["Content-Type"].startswith("text/html")
+    for who, township, expected in (
+        (cast.alice, "", ["甲一村", "甲二村", "乙一村"]),
+        (cast.alice, cast.township_a.pk, ["甲一村", "甲二村"]),
+        (cast.carol, "", ["乙一村"]),
+    ):
+        client.force_login(who)
+        params = {"rollup": rollup.pk, "subject_type": "village", "township": township}
+        screen = [s.subject_name for s in client.get(url, params).context["rows"]]
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("pairing:export_start"), {"kind": "rankings", **params})
+        export = Export.objects.filter(owner=who).latest("pk")
+        assert response.status_code == 302 and export.status == ExportStatus.DONE, export.error
+        sheet = load_workbook(io.BytesIO(client.get(reverse("pairing:export_download", args=[export.pk])).content))[
+            "积分排位"
+        ]
+        assert "积分排位" in sheet["A1"].value and sheet["A1"].font.name == "宋体"
+        rows = list(sheet.iter_rows(min_row=4, values_only=True))
+        assert [r[2] for r in rows] == screen and sorted(screen) == sorted(expected)
+        first = Score.objects.get(rollup=rollup, subject_type="village", subject_name=rows[0][2])
+        assert rows[0][0] == first.rank_county and rows[0][5] == float(first.total)
+    client.force_login(cast.carol)  # another township's rows cannot be asked for
+    refused = client.post(
+        reverse("pairing:export_start"),
+        {"kind": "rankings", "rollup": rollup.pk, "subject_type": "village", "township": cast.township_a.pk},
+    )
+    assert refused.status_code == 302 and Export.objects.filter(owner=cast.carol).count() == 1
 
 
 def test_the_public_notice_prints_a_confirmed_quarter_for_a_village(client, cast, scored):

@@ -210,3 +210,44 @@ def test_every_demand_page_answers_every_cast_member_without_error(cast, client,
     }
     for url, allowed in pages.items():
         assert client.get(url).status_code in allowed, url
+
+
+def test_the_daily_summary_exports_the_days_rows_in_scope(cast, client, django_capture_on_commit_callbacks):
+    import io
+
+    from openpyxl import load_workbook
+
+    from pairing.choices import ExportStatus
+    from pairing.models import Export
+
+    _fill(cast, 2)
+    from pairing.choices import Role
+    from tests.factories import make_user
+
+    secretary_b1 = make_user("secretary_b1", Role.VILLAGE_SECRETARY, village=cast.village_b1)
+    publish(cast, village=cast.village_b1, actor=secretary_b1, title="乙村需求")
+    for user, township_column in ((cast.alice, True), (cast.bob, False)):
+        client.force_login(user)
+        page = client.get(reverse("ledgers:demand_daily"), {"day": today().isoformat()})
+        assert 'name="kind" value="demand_daily"' in page.content.decode()
+        summary = page.context["summary"]
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("pairing:export_start"), {"kind": "demand_daily", "day": today().isoformat()})
+        export = Export.objects.filter(owner=user).latest("pk")
+        assert export.status == ExportStatus.DONE, export.error
+        book = load_workbook(io.BytesIO(client.get(reverse("pairing:export_download", args=[export.pk])).content))
+        villages = list(book["按村（社区）"].iter_rows(min_row=4, values_only=True))
+        expected = [
+            (r.name, *((r.township,) if township_column else ()), r.new, r.unclaimed, r.overdue)
+            for r in summary.villages
+        ]
+        assert villages[:-1] == expected and villages[-1][0] == "合计"
+        assert villages[-1][-3:] == (summary.totals["new"], summary.totals["unclaimed"], summary.totals["overdue"])
+        units = list(book["按结对单位"].iter_rows(min_row=4, values_only=True))
+        assert units == [(r.name, r.new, r.unclaimed, r.overdue) for r in summary.units]
+        assert export.rows == len(summary.villages) + len(summary.units)
+    assert "乙一村" not in {row[0] for row in villages}  # bob's file: his township only
+    # A day after today reads as today, as on the page.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("pairing:export_start"), {"kind": "demand_daily", "day": "2999-01-01"})
+    assert Export.objects.filter(owner=cast.bob).latest("pk").params == {"day": "2999-01-01"}

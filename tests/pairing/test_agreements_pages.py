@@ -1,5 +1,6 @@
 """Agreement pages with the test client: journey, refusals, scope, overview counts, print, queries."""
 
+import io
 import re
 
 import pytest
@@ -8,9 +9,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
-from pairing.choices import AgreementStatus
-from pairing.models import Agreement, Pairing, Village
+from pairing.choices import AgreementStatus, ExportStatus
+from pairing.models import Agreement, Export, Pairing, Village
 from pairing.queries import annotated_pairings
 from tests.pairing.test_agreements_support import YEAR, fake_pdf_upload, fill_lists, make_agreement, pdf_upload
 
@@ -335,6 +337,43 @@ class TestOverview:
         with CaptureQueriesContext(connection) as queries:
             client.get(url("agreement_overview"))
         assert len(queries) == before == 10  # 9 and the navbar's unread count
+
+    def test_the_export_has_the_pages_rows_and_figures(self, cast, county, django_capture_on_commit_callbacks):
+        """Every row the filter shows (not just the page's 50), the summary by township with 合计,
+        through the export framework, and a township officer's file has only its township."""
+        for user, params in (
+            (cast.alice, {"year": YEAR}),
+            (cast.alice, {"year": YEAR, "township": cast.township_b.pk, "status": "none"}),
+            (cast.alice, {"year": YEAR, "q": "新村1"}),
+            (cast.bob, {}),
+        ):
+            client = client_for(user)
+            page = client.get(url("agreement_overview"), params)
+            assert 'name="kind" value="agreement_overview"' in page.content.decode()
+            screen = [
+                (p.village.township.name, p.village.name, p.unit.name, p.agreement_status_label)
+                for n in page.context["page_obj"].paginator.page_range
+                for p in client.get(url("agreement_overview"), {**params, "page": n}).context["page_obj"]
+            ]
+            with django_capture_on_commit_callbacks(execute=True):
+                client.post(url("export_start"), {"kind": "agreement_overview", **params})
+            export = Export.objects.filter(owner=user).latest("pk")
+            assert export.status == ExportStatus.DONE, export.error
+            book = load_workbook(io.BytesIO(client.get(url("export_download", export.pk)).content))
+            rows = [r[1:] for r in book["结对关系明细"].iter_rows(min_row=4, values_only=True)]
+            assert rows == screen and export.rows == len(screen)
+            summary = list(book["按乡镇统计"].iter_rows(min_row=4, values_only=True))
+            assert [r[0] for r in summary] == [*(row["name"] for row in page.context["summary"]), "合计"]
+            assert summary[-1][1] == page.context["totals"]["total"]
+            assert summary[-1][-1] == page.context["totals"]["signed_pct"]
+            assert book["按乡镇统计"]["A1"].value == f"{YEAR}年度“三清单一协议”签订进度"
+        assert {r[0] for r in rows} == {"甲镇"}  # bob's file
+
+    def test_the_export_refuses_another_townships_filter(self, cast, county):
+        response = client_for(cast.bob).post(
+            url("export_start"), {"kind": "agreement_overview", "township": cast.township_b.pk}
+        )
+        assert response.status_code == 302 and not Export.objects.filter(owner=cast.bob).exists()
 
 
 @pytest.mark.django_db
