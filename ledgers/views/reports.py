@@ -119,6 +119,10 @@ def report_detail(request, pk):
             "can_change": "edit" in actions,
             "can_submit": "submit" in actions,
             "steps": report_service.WORKFLOW.steps,
+            # The live workbook through the export framework (a township's is built at once).
+            "export_kind": "township_half_year",
+            "export_params": [("year", report.year), ("half", report.half), ("township", report.township_id)],
+            "export_label": "下载最新统计表",
         },
     )
 

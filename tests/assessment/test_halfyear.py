@@ -15,16 +15,16 @@ from assessment.reports.halfyear import Report
 from ledgers import compliance
 from ledgers.choices import ActivityStatus
 from ledgers.models import ActivityParticipant, ServiceActivity
-from pairing.models import AuditEvent
+from pairing.models import AuditEvent, Export
+from tests.exports import export_response, half_year_kind
 from tests.ledgers.test_compliance import YEAR, build_dataset
 
 pytestmark = pytest.mark.django_db
 
 
 def _download(client, user, **params):
-    client.force_login(user)
-    query = "&".join(f"{k}={v}" for k, v in {"year": YEAR, "half": 1, **params}.items())
-    return client.get(reverse("reports:half_year_export") + "?" + query)
+    params = {"year": YEAR, "half": 1, **params}
+    return export_response(client, user, half_year_kind(user, params), params)
 
 
 def _book(response):
@@ -77,7 +77,8 @@ def test_the_county_workbook_has_every_sheet_and_agrees_with_the_compliance_boar
     hours = ActivityParticipant.objects.filter(activity__in=confirmed).aggregate(h=Sum("hours"))["h"]
     assert Decimal(str(rows["合计"]["服务时长（小时）"])) == hours
     assert rows["合计"]["村（社区）数"] == 3  # the other county's village is not there
-    assert AuditEvent.objects.filter(action="export", object_type="assessment.halfyear", user_id=cast.alice.pk).exists()
+    event = AuditEvent.objects.filter(action="export", object_type="pairing.export", user_id=cast.alice.pk).get()
+    assert "全县半年工作情况统计表" in event.message and "行" in event.message
 
 
 def test_village_detail_counts_activities_per_month(client, cast):
@@ -102,8 +103,52 @@ def test_a_township_gets_only_its_villages_and_not_another_township(client, cast
     assert {r[3] for r in _body(book["人才明细"])} == {"甲镇"}
     name = f"甲镇{YEAR}年上半年双结对双帮扶工作情况统计表.xlsx"
     assert response["Content-Disposition"].endswith(f"filename*=utf-8''{quote(name)}")
-    assert _download(client, cast.bob, township=cast.township_b.pk).status_code == 404
-    assert _download(client, cast.dave).status_code == 404
+    refused = _download(client, cast.bob, township=cast.township_b.pk)
+    assert refused.status_code == 302 and refused["Location"] == reverse("pairing:export_list")
+    assert Export.objects.filter(owner=cast.bob).count() == 1  # the first, not the refused one
+    assert _download(client, cast.dave).status_code == 302 and not Export.objects.filter(owner=cast.dave).exists()
+
+
+def test_the_old_get_link_builds_nothing_and_leads_to_the_export_button(client, cast):
+    """No workbook is built in a GET (a county's takes seconds): the link leads to the report list,
+    whose button asks the export framework; a township's is built at once and opens finished."""
+    build_dataset(cast)
+    client.force_login(cast.alice)
+    response = client.get(reverse("reports:half_year_export"), {"year": YEAR, "half": 1})
+    assert (
+        response.status_code == 302 and response["Location"] == f"{reverse('ledgers:report_list')}?year={YEAR}&half=1"
+    )
+    assert not Export.objects.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert 'name="kind" value="county_half_year"' in page and "请点击“导出”" in page
+    client.force_login(cast.dave)
+    assert client.get(reverse("reports:half_year_export"), {"year": YEAR, "half": 1}).status_code == 404
+    client.force_login(cast.bob)
+    assert client.get(reverse("reports:half_year_export"), {"township": cast.township_b.pk}).status_code == 404
+
+
+def test_a_township_export_is_built_in_the_request_and_the_county_in_the_worker(client, cast, monkeypatch):
+    from django.test import TestCase
+
+    from pairing import tasks
+    from pairing.choices import ExportStatus
+
+    queued = []
+    monkeypatch.setattr(tasks.build_export, "delay", queued.append)
+    build_dataset(cast)
+    client.force_login(cast.bob)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("pairing:export_start"),
+            {"kind": "township_half_year", "year": YEAR, "half": 1, "township": cast.township_a.pk},
+        )
+    export = Export.objects.get(owner=cast.bob)
+    assert queued == [] and export.status == ExportStatus.DONE and response["Location"] == export.get_absolute_url()
+    client.force_login(cast.alice)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("pairing:export_start"), {"kind": "county_half_year", "year": YEAR, "half": 1})
+    export = Export.objects.get(owner=cast.alice)
+    assert queued == [export.pk] and export.status == ExportStatus.PENDING
 
 
 def test_a_formula_like_talent_name_stays_text(client, cast):

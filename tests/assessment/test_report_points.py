@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
-from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -16,13 +15,13 @@ from assessment.services import grading
 from assessment.services.rollup import confirm_rollup, run_rollup
 from tests.assessment import dataset
 from tests.assessment.test_grading import eleven  # noqa: F401  (fixture)
+from tests.exports import export_response
 
 pytestmark = pytest.mark.django_db
 
 
 def _workbook(client, user, year, half):
-    client.force_login(user)
-    response = client.get(reverse("reports:half_year_export"), {"year": year, "half": half})
+    response = export_response(client, user, "county_half_year", {"year": year, "half": half})
     assert response.status_code == 200
     return load_workbook(io.BytesIO(response.content))
 

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from ledgers.models import TownshipHalfYearReport
 from ledgers.services import reports as report_service
+from tests.exports import export_response
 from tests.ledgers.test_compliance import YEAR, _activity, build_dataset
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_submitting_freezes_the_workbook_as_submitted(client, cast):
     _activity(cast.village_a1, datetime.date(YEAR, 4, 3), talents=[cast.talent_t])
     again = load_workbook(io.BytesIO(client.get(reverse("ledgers:report_workbook", args=[report.pk])).content))
     assert [r for r in again["汇总"].iter_rows(min_row=4, values_only=True)] == before
-    live = client.get(reverse("reports:half_year_export") + f"?year={YEAR}&half=1")
+    live = export_response(client, cast.bob, "township_half_year", {"year": YEAR, "half": 1})
     live_rows = list(load_workbook(io.BytesIO(live.content))["汇总"].iter_rows(min_row=4, values_only=True))
     assert live_rows != before
 
