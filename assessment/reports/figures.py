@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from ledgers import compliance
@@ -190,10 +189,16 @@ def summary(scope: Scope) -> list[TownshipRow]:
 
 def activities_by_month(scope: Scope, key: str = "village_id") -> dict:
     """{(village id, month): confirmed activities} for the half year, one grouped query."""
-    grouped = (
-        confirmed_activities(scope).annotate(m=TruncMonth("date")).order_by().values(key, "m").annotate(n=Count("pk"))
-    )
-    return {(g[key], as_date(g["m"])): g["n"] for g in grouped}
+    # One conditional count per month rather than grouping by a truncated date: plain comparisons on
+    # the indexed date, where SQLite would call a Python function per activity for the truncation.
+    months = scope.months
+    bounds = [*months[1:], next_month(months[-1])]
+    counts = {
+        f"m{i}": Count("pk", filter=Q(date__gte=first, date__lt=after))
+        for i, (first, after) in enumerate(zip(months, bounds, strict=True))
+    }
+    grouped = confirmed_activities(scope).order_by().values(key).annotate(**counts)
+    return {(g[key], m): g[f"m{i}"] for g in grouped for i, m in enumerate(months) if g[f"m{i}"]}
 
 
 def counts_by(queryset, key: str, **aggregates) -> dict:

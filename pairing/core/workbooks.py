@@ -11,9 +11,10 @@ export costs memory for one row at a time: widths, merges and print settings are
 the first row, which is why columns carry their width.
 
 Body rows are the bulk of a county workbook (~100,000 cells). Styling each cell through openpyxl's
-setters costs more than writing it, so each sheet builds, per column, one reusable cell per style
-(text, number, empty; body or totals) with its style id looked up once, and a row only sets the
-values: the rows are written as they are appended, so the cells can be reused for the next row.
+setters costs more than writing it, and openpyxl's per-cell writer costs more than the XML itself,
+so each sheet looks its style ids up once per column (text and number, body and totals) and a body
+row is written as one `<row>` element built from escaped text (GovSheet.row; `_hook_writer` hands
+it to the sheet's writer). Title, unit line, header and notes take openpyxl's ordinary path.
 bench/exports.py measures the result against a bare write-only workbook of the same cells.
 """
 
@@ -32,13 +33,14 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.xml.functions import XML_NS, Element, SubElement
+from openpyxl.xml.functions import fromstring
 
 from . import local_time
 from .excel import safe_text
 from .local_time import local_text
 
-SPACE = f"{{{XML_NS}}}space"
+# Text into XML: the markup characters, and CR as a reference (a parser would read a raw one as LF).
+XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 THIN = Side(style="thin", color="000000")
@@ -224,24 +226,28 @@ class GovSheet:
         if merge:
             self._merge(*merge)
         number = str(self.row_number + 1)
-        element = Element("row", {"r": number})
+        parts = [f'<row r="{number}">']
         for spec, value in zip(self._column_styles(total), values, strict=True):
-            ref = spec.letter + number
             kind = spec.kind
             if isinstance(value, str) or kind not in FORMATS:  # "合计" in a number column stays text
                 text = safe_text(value)[:MAX_TEXT]
-                cell = SubElement(element, "c", {"r": ref, "s": spec.text, "t": "inlineStr"})
-                if text:
-                    run = SubElement(SubElement(cell, "is"), "t", {SPACE: "preserve"} if text != text.strip() else {})
-                    run.text = text
+                if not text:
+                    parts.append(f'<c r="{spec.letter}{number}" s="{spec.text}" t="inlineStr"/>')
+                    continue
+                space = ' xml:space="preserve"' if text != text.strip() else ""
+                parts.append(
+                    f'<c r="{spec.letter}{number}" s="{spec.text}" t="inlineStr"><is><t{space}>'
+                    f"{text.translate(XML_ESCAPES)}</t></is></c>"
+                )
             elif value is None:
-                SubElement(element, "c", {"r": ref, "s": spec.text})
+                parts.append(f'<c r="{spec.letter}{number}" s="{spec.text}"/>')
             else:
                 if kind == "date":
                     value = to_excel(value, self.epoch)
-                cell = SubElement(element, "c", {"r": ref, "s": spec.number, "t": "n"})
-                SubElement(cell, "v").text = str(int(value)) if kind == "int" else f"{float(value):.16g}"
-        self._append(_Prebuilt((element,)))
+                shown = str(int(value)) if kind == "int" else f"{float(value):.16g}"
+                parts.append(f'<c r="{spec.letter}{number}" s="{spec.number}" t="n"><v>{shown}</v></c>')
+        parts.append("</row>")
+        self._append(_Prebuilt((fromstring("".join(parts)),)))
 
     def rows(self, rows: Iterable[Sequence]) -> int:
         count = 0

@@ -58,6 +58,32 @@ def test_user_strings_stay_text_even_in_numeric_columns():
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
 
 
+def test_body_text_survives_the_fast_row_writer_as_typed():
+    """Body rows are written as escaped XML (GovSheet.row): markup, CR/LF, surrounding spaces, dates,
+    empty and None cells come back as they went in, each cell with its column's border and format."""
+    import datetime
+
+    book = new_workbook()
+    sheet = GovSheet(
+        book,
+        "明细",
+        title="标题",
+        subtitle="单位",
+        columns=[Column("内容", wrap_left=True), Column("日期", "date"), Column("时长", "hours"), Column("备注")],
+    )
+    sheet.row(('<b>"甲&乙"</b>', datetime.date(2026, 3, 1), 2.5, "  前后有空格  "))
+    sheet.row(("第一行\r\n第二行", None, None, ""))
+    read = load_workbook(io.BytesIO(to_bytes(book)))["明细"]
+    assert read["A4"].value == '<b>"甲&乙"</b>' and read["A4"].alignment.horizontal == "left"
+    assert read["B4"].value == datetime.datetime(2026, 3, 1) and read["B4"].number_format == "yyyy-mm-dd"
+    assert read["C4"].value == 2.5 and read["C4"].number_format == "0.0"
+    assert read["D4"].value == "  前后有空格  "
+    assert read["A5"].value == "第一行\r\n第二行"
+    assert read["B5"].value is None and read["B5"].border.left.style == "thin"
+    assert read["D5"].value in (None, "") and read["D5"].border.bottom.style == "thin"
+    assert read["A4"].font.name == "仿宋" and read.max_row == 5
+
+
 def test_attachment_names_a_chinese_file_per_rfc_5987():
     name = "东岳镇范坝村2026年11月工作台账.xlsx"
     assert attachment(name) == f"attachment; filename=\"download.xlsx\"; filename*=utf-8''{quote(name)}"
