@@ -282,5 +282,5 @@ def talent_points(scope: Scope) -> dict:
     """{talent id: points over the half year's confirmed quarters} in the reader's scope."""
     from ..choices import SubjectType
 
-    rows = _confirmed_scores(scope, SubjectType.TALENT).values("talent").annotate(s=Sum("total"))
+    rows = _confirmed_scores(scope, SubjectType.TALENT).order_by().values("talent").annotate(s=Sum("total"))
     return {row["talent"]: row["s"] for row in rows}

@@ -260,7 +260,6 @@ class Report:
 
     def talents(self) -> int:
         scope = self.scope
-        points = figures.talent_points(scope)
         columns = [
             Column("城市人才", width=10),
             Column("所在单位", width=20),
@@ -276,44 +275,50 @@ class Report:
         assignments = scope.narrow(
             TalentAssignment.objects.visible_to(scope.user).filter(year=scope.year), "village__township_id"
         )
-        begun = scope.period.months(scope.today)
-        months, nothing = scope.months, (0, Decimal("0"))  # a property: computed once, not per row
-        served = {}
-        for s in (
-            TalentServiceMonth.objects.filter(
-                talent_id__in=assignments.values("talent_id"), month__gte=scope.months[0], month__lte=scope.months[-1]
-            )
+        talents = assignments.order_by().values("talent_id")
+        points = figures.talent_points(scope)
+        months = scope.months  # a property: computed once, not per row
+        index = {m: i for i, m in enumerate(months)}
+        begun = [index[m] for m in scope.period.months(scope.today) if m in index]
+        # Streamed and kept compact (a city has 50,000 talents × six months): one list per talent,
+        # (activities, hours) per month or None without service. Grouped rows as dicts held at once
+        # were most of a city workbook's memory.
+        served: dict[int, list] = {}
+        for talent_id, month, n, h in (
+            TalentServiceMonth.objects.filter(talent_id__in=talents, month__gte=months[0], month__lte=months[-1])
             .order_by()
-            .values("talent_id", "month")
+            .values_list("talent_id", "month")
             .annotate(n=Sum("activities"), h=Sum("hours"))
+            .iterator(CHUNK)
         ):
-            served[(s["talent_id"], s["month"])] = (s["n"], s["h"] or Decimal("0"))
+            served.setdefault(talent_id, [None] * len(months))[index[month]] = (n, h or Decimal("0"))
         quarters = (1, 2) if scope.half == 1 else (3, 4)
         rating_labels = _labels(TalentEvaluation, "rating")
         ratings = figures.joined(
             (talent_id, f"{quarter}季度{rating_labels.get(rating) or score or ''}")
             for talent_id, quarter, rating, score in TalentEvaluation.objects.filter(
-                talent_id__in=assignments.values("talent_id"), year=scope.year, quarter__in=quarters
+                talent_id__in=talents, year=scope.year, quarter__in=quarters
             )
             .order_by("quarter", "pk")
             .values_list("talent_id", "quarter", "rating", "score")
+            .iterator(CHUNK)
         )
-        count = 0
+        count, nothing, none = 0, (0, Decimal("0")), [None] * len(months)
         # Plain tuples, not model instances: the county's 5,000 rows cost a third less.
         rows = assignments.order_by("village__code", "talent__name").values_list(
             "talent_id", "talent__name", "talent__unit__name", "village__name", "village__township__name"
         )
         for talent_id, name, unit, village, township in rows.iterator(CHUNK):
-            per_month = [served.get((talent_id, m), nothing) for m in months]
+            per_month = served.get(talent_id, none)
             sheet.row(
                 (
                     name,
                     unit or "",
                     village,
                     township,
-                    *(n for n, _ in per_month),
-                    sum((h for _, h in per_month), start=Decimal("0")),
-                    sum(1 for m in begun if (talent_id, m) not in served),
+                    *((m or nothing)[0] for m in per_month),
+                    sum(((m or nothing)[1] for m in per_month), start=Decimal("0")),
+                    sum(1 for i in begun if per_month[i] is None),
                     points.get(talent_id, ""),
                     ratings.get(talent_id, ""),
                 )

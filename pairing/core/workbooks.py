@@ -101,11 +101,14 @@ class _Prebuilt(tuple):
 
 @dataclass(frozen=True)
 class _ColumnStyles:
-    """One column's style ids in one font (body or totals): text (or empty), number in its format."""
+    """One column's XML pieces in one font (body or totals): its cells' opening `<c r="B` and what
+    follows the row number for text, empty and numeric cells, with the style ids looked up once."""
 
     kind: str
-    letter: str
+    text_only: bool  # a text column: every value is written as text
+    head: str
     text: str
+    empty: str
     number: str
 
 
@@ -208,7 +211,16 @@ class GovSheet:
                 plain = self._style_id(font, alignment, None)
                 fmt = FORMATS.get(column.kind) if column.kind in NUMERIC or column.kind == "date" else None
                 number = self._style_id(font, alignment, fmt)
-                styles.append(_ColumnStyles(column.kind, get_column_letter(index), plain, number))
+                styles.append(
+                    _ColumnStyles(
+                        column.kind,
+                        column.kind not in FORMATS,
+                        f'<c r="{get_column_letter(index)}',
+                        f'" s="{plain}" t="inlineStr"><is><t',
+                        f'" s="{plain}"/>',
+                        f'" s="{number}" t="n"><v>',
+                    )
+                )
         return styles
 
     def _append(self, cells) -> None:
@@ -227,26 +239,25 @@ class GovSheet:
             self._merge(*merge)
         number = str(self.row_number + 1)
         parts = [f'<row r="{number}">']
+        add = parts.append
         for spec, value in zip(self._column_styles(total), values, strict=True):
-            kind = spec.kind
-            if isinstance(value, str) or kind not in FORMATS:  # "合计" in a number column stays text
+            if spec.text_only or isinstance(value, str):  # "合计" in a number column stays text
                 text = safe_text(value)[:MAX_TEXT]
                 if not text:
-                    parts.append(f'<c r="{spec.letter}{number}" s="{spec.text}" t="inlineStr"/>')
+                    add(spec.head + number + spec.empty)
                     continue
-                space = ' xml:space="preserve"' if text != text.strip() else ""
-                parts.append(
-                    f'<c r="{spec.letter}{number}" s="{spec.text}" t="inlineStr"><is><t{space}>'
-                    f"{text.translate(XML_ESCAPES)}</t></is></c>"
-                )
+                space = ' xml:space="preserve">' if text != text.strip() else ">"
+                add(f"{spec.head}{number}{spec.text}{space}{text.translate(XML_ESCAPES)}</t></is></c>")
             elif value is None:
-                parts.append(f'<c r="{spec.letter}{number}" s="{spec.text}"/>')
+                add(spec.head + number + spec.empty)
             else:
-                if kind == "date":
-                    value = to_excel(value, self.epoch)
-                shown = str(int(value)) if kind == "int" else f"{float(value):.16g}"
-                parts.append(f'<c r="{spec.letter}{number}" s="{spec.number}" t="n"><v>{shown}</v></c>')
-        parts.append("</row>")
+                kind = spec.kind
+                if kind == "int":
+                    shown = str(int(value))
+                else:
+                    shown = f"{float(to_excel(value, self.epoch) if kind == 'date' else value):.16g}"
+                add(f"{spec.head}{number}{spec.number}{shown}</v></c>")
+        add("</row>")
         self._append(_Prebuilt((fromstring("".join(parts)),)))
 
     def rows(self, rows: Iterable[Sequence]) -> int:
