@@ -4,10 +4,9 @@ the demand daily summary."""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import QueryDict
 from django.utils import timezone
 
-from pairing.core.exports import Built, ExportKind, ListSpec, list_build, register
+from pairing.core.exports import BAD_FILTER, Built, ExportKind, ListSpec, list_build, query_dict, register
 from pairing.core.local_time import local_text
 from pairing.core.workbooks import Column, GovSheet, new_workbook, scope_name, to_bytes, unit_line
 from pairing.models import Township
@@ -17,19 +16,10 @@ from .filtersets import DemandFilterSet
 from .services.demand_stats import daily_summary, summary_day
 from .views.demands import ORDERINGS
 
-BAD_FILTER = "筛选条件无效，请返回列表页重新筛选后导出。"
-
-
-def _query(params: dict) -> QueryDict:
-    query = QueryDict(mutable=True)
-    for key, value in params.items():
-        query.setlist(key, value if isinstance(value, list) else [str(value)])
-    return query
-
 
 class _Request:
     def __init__(self, user, params):
-        self.user, self.GET, self.method, self.META = user, _query(params), "GET", {}
+        self.user, self.GET, self.method, self.META = user, query_dict(params), "GET", {}
 
 
 def _filterset(user, params):

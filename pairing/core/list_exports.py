@@ -9,22 +9,17 @@ time). A role that has no page for the list has no export of it either.
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.http import QueryDict
 
 from . import local_time
-from .exports import Built, ExportKind, register
+from .exports import BAD_FILTER, Built, ExportKind, query_dict, register
 from .workbooks import Column, GovSheet, new_workbook, scope_name, to_bytes, unit_line
 
 CHUNK = 2000
-BAD_FILTER = "筛选条件无效，请返回列表页重新筛选后导出。"
 
 
 def _view(view_class, user, params: dict):
-    query = QueryDict(mutable=True)
-    for key, value in params.items():
-        query.setlist(key, value if isinstance(value, list) else [str(value)])
     view = view_class()
-    view.request = SimpleNamespace(user=user, GET=query, method="GET", META={})
+    view.request = SimpleNamespace(user=user, GET=query_dict(params), method="GET", META={})
     view.args, view.kwargs = (), {}
     return view
 
