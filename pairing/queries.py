@@ -12,20 +12,23 @@ OVERVIEW_STATUSES = [(NOT_STARTED, "未起草"), *S.choices]
 SIGNED_STATES = (S.SIGNED, S.CLOSED)
 
 
-def signing_progress(pairings) -> tuple[list[dict], dict]:
-    """Signing progress per township: pairings by agreement status, counts and percentages."""
+# What the signing progress is summed by: a township's villages, or a city's counties.
+PROGRESS_GROUPS = {"township": "village__township", "county": "village__township__county"}
+
+
+def signing_progress(pairings, by: str = "township") -> tuple[list[dict], dict]:
+    """Signing progress per township (or per county, `by="county"`): pairings by agreement status,
+    counts and percentages."""
+    group = PROGRESS_GROUPS[by]
     grouped = (
-        pairings.values(
-            "village__township_id", "village__township__name", "village__township__code", "agreement_status"
-        )
+        pairings.values(f"{group}_id", f"{group}__name", f"{group}__code", "agreement_status")
         .annotate(n=Count("pk"))
-        .order_by("village__township__code")
+        .order_by(f"{group}__code")
     )
     by_township: dict[int, dict] = {}
     for row in grouped:
         entry = by_township.setdefault(
-            row["village__township_id"],
-            {"id": row["village__township_id"], "name": row["village__township__name"], "counts": {}},
+            row[f"{group}_id"], {"id": row[f"{group}_id"], "name": row[f"{group}__name"], "counts": {}}
         )
         entry["counts"][row["agreement_status"]] = row["n"]
     totals = {"name": "合计", "counts": {}}

@@ -385,3 +385,29 @@ class TestAgreementPage:
 def test_a_missing_scan_file_is_404_not_an_error(cast):
     agreement = make_agreement(cast.pairing_u_a1, status=S.SIGNED, scan="agreement-scans/gone.pdf")
     assert client_for(cast.dave).get(url("agreement_scan", agreement.pk)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_city_wide_user_sees_the_counties_first_and_drills_into_one(cast):
+    """A city has 150 townships: the overview sums by county until one is chosen, then by township."""
+    from pairing.models import County, Township
+    from tests.factories import make_user
+    from tests.otp import verify_session
+
+    other = County.objects.create(name="乙县", code="341199")
+    township = Township.objects.create(county=other, name="乙县镇", code="341199100")
+    village = Village.objects.create(township=township, name="乙县村", code="341199100201")
+    Pairing.objects.create(unit=cast.unit_u, village=village, start_year=YEAR)
+    client = Client()
+    verify_session(client, make_user("cityroot", "", is_superuser=True))
+    page = client.get(url("agreement_overview"), {"year": YEAR})
+    names = [row["name"] for row in page.context["summary"]]
+    assert page.context["summary_by"] == "county" and "乙县" in names and cast.township_a.name not in names
+    assert f'data-county="{other.pk}"' in page.content.decode()
+    drilled = client.get(url("agreement_overview"), {"year": YEAR, "county": other.pk})
+    assert drilled.context["summary_by"] == "township"
+    assert [row["name"] for row in drilled.context["summary"]] == ["乙县镇"]
+    assert [p.village_id for p in drilled.context["page_obj"]] == [village.pk]
+    # A county admin has no county filter and keeps the township summary.
+    county_page = client_for(cast.alice).get(url("agreement_overview"), {"year": YEAR})
+    assert county_page.context["summary_by"] == "township" and "county" not in county_page.context["form"].fields
