@@ -17,7 +17,14 @@ from django.db.models import BigIntegerField, Case, Count, F, QuerySet, Sum, Whe
 from django.db.models.functions import TruncMonth
 
 from ..choices import ActivityKind, ActivityStatus
-from ..models import ActivityParticipant, ServiceActivity, TalentServiceMonth, TalentServiceYear, UnitContactMonth
+from ..models import (
+    ActivityParticipant,
+    LedgerMonth,
+    ServiceActivity,
+    TalentServiceMonth,
+    TalentServiceYear,
+    UnitContactMonth,
+)
 from ..models.service_months import month_bit
 from ..periods import month_range, month_start
 
@@ -96,6 +103,7 @@ def refresh_service_months(village_id: int, days: Iterable[datetime.date]) -> No
         _write(confirmed, batch_size=500)
         talents |= set(month_rows.values_list("talent_id", flat=True))
         refresh_service_years(talents, first.year)
+        LedgerMonth.objects.filter(village_id=village_id, month=first).update(confirmed_activities=confirmed.count())
 
 
 def refresh_service_years(talent_ids: Iterable[int], year: int | None = None, *, batch_size: int = 2000) -> None:
@@ -130,6 +138,20 @@ def rebuild_service_months(village_ids: Iterable[int], *, batch_size: int = 2000
         talents |= set(month_rows.values_list("talent_id", flat=True).distinct())
         month_rows.delete()
         UnitContactMonth.objects.filter(village_id__in=chunk).delete()
-        _write(ServiceActivity.objects.filter(village_id__in=chunk, status=ActivityStatus.CONFIRMED), batch_size)
+        confirmed = ServiceActivity.objects.filter(village_id__in=chunk, status=ActivityStatus.CONFIRMED)
+        _write(confirmed, batch_size)
         talents |= set(month_rows.values_list("talent_id", flat=True).distinct())
+        count_month_activities(chunk, confirmed, batch_size=batch_size)
     refresh_service_years(talents, batch_size=batch_size)
+
+
+def count_month_activities(village_ids, confirmed: QuerySet, *, batch_size: int = 2000) -> None:
+    """Set LedgerMonth.confirmed_activities of these villages' months from `confirmed` (grouped)."""
+    counts = {
+        (row["village_id"], _as_date(row["first"])): row["n"]
+        for row in confirmed.values("village_id", first=TruncMonth("date")).annotate(n=Count("pk")).order_by()
+    }
+    months = list(LedgerMonth.objects.filter(village_id__in=village_ids).only("pk", "village_id", "month"))
+    for month in months:
+        month.confirmed_activities = counts.get((month.village_id, month.month), 0)
+    LedgerMonth.objects.bulk_update(months, ["confirmed_activities"], batch_size=batch_size)

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from ledgers.choices import ActivityKind
-from ledgers.models import TalentServiceMonth, TalentServiceYear, UnitContactMonth
+from ledgers.models import LedgerMonth, ServiceActivity, TalentServiceMonth, TalentServiceYear, UnitContactMonth
 from ledgers.services import confirm_activity, delete_activity, reject_activity, update_activity
 from ledgers.services.service_months import rebuild_service_months
 from pairing.models import Village
@@ -38,11 +38,30 @@ def years_from_month_rows():
     return sorted((name, year, bits) for (name, year), bits in masks.items())
 
 
+def month_counts():
+    return sorted(LedgerMonth.objects.values_list("village__name", "month", "confirmed_activities"))
+
+
+def counted_activities():
+    """Each month row's confirmed activities, counted from the activities themselves."""
+    return sorted(
+        (month.village.name, month.month, confirmed_in(month))
+        for month in LedgerMonth.objects.select_related("village")
+    )
+
+
+def confirmed_in(month):
+    return ServiceActivity.objects.filter(
+        village=month.village, status="confirmed", date__year=month.month.year, date__month=month.month.month
+    ).count()
+
+
 def assert_equals_a_rebuild():
-    kept = (talent_rows(), unit_rows(), year_rows())
+    kept = (talent_rows(), unit_rows(), year_rows(), month_counts())
     assert year_rows() == years_from_month_rows()
+    assert month_counts() == counted_activities()
     rebuild_service_months(Village.objects.values_list("pk", flat=True))
-    assert (talent_rows(), unit_rows(), year_rows()) == kept
+    assert (talent_rows(), unit_rows(), year_rows(), month_counts()) == kept
 
 
 def this_month():
@@ -62,10 +81,12 @@ def test_a_talents_own_record_counts_once_confirmed_and_never_when_rejected(cast
     second = record(cast.frank, cast.village_a1, talents=[cast.talent_t], title="第二次")
     assert talent_rows() == []
 
+    assert [n for _, _, n in month_counts()] == [0]
     confirm_activity(actor=cast.dave, activity=first)
     reject_activity(actor=cast.dave, activity=second, reason="请补充照片")
 
     assert [row[3] for row in talent_rows()] == [1]
+    assert [n for _, _, n in month_counts()] == [1]
     assert_equals_a_rebuild()
 
 
