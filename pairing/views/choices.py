@@ -12,8 +12,9 @@ from ..filtersets import choice_sources
 LIMIT = 20
 
 
-def search(request, model_name: str, rows_of) -> JsonResponse:
-    """The first matches of `?q=` among `rows_of(model)`, as the list page's FilterSet searches."""
+def search(request, model_name: str, rows_of, label=str) -> JsonResponse:
+    """The first matches of `?q=` among `rows_of(model)`, as the list page's FilterSet searches,
+    each labelled by `label(row)`."""
     source = choice_sources().get(model_name)
     if source is None:
         raise Http404
@@ -23,7 +24,7 @@ def search(request, model_name: str, rows_of) -> JsonResponse:
     rows = filterset.qs if filterset.is_valid() else rows.none()
     if select_related:
         rows = rows.select_related(*select_related)
-    results = [{"value": row.pk, "text": str(row)} for row in rows[:LIMIT]]
+    results = [{"value": row.pk, "text": label(row)} for row in rows[:LIMIT]]
     return JsonResponse({"results": results})
 
 

@@ -26,11 +26,29 @@ def _allow(request, *roles):
         raise Http404
 
 
+# How an anchor row is named in the account form: a city repeats names (villages, talents) across
+# townships and counties, so each row says where it is. (what the label reads, the label)
+ANCHOR_LABELS = {
+    County: ((), lambda c: c.name),
+    Township: (("county",), lambda t: f"{t.name}（{t.county.name}）"),
+    Village: (("township__county",), lambda v: f"{v.name}（{v.township.county.name}{v.township.name}）"),
+    CountyUnit: (("county",), lambda u: f"{u.name}（{u.county.name}）"),
+    UrbanTalent: (("county", "unit"), lambda t: f"{t.name}（{t.county.name}{'·' + t.unit.name if t.unit else ''}）"),
+}
+
+
+class AnchorField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return ANCHOR_LABELS[type(obj)][1](obj)
+
+
 def _anchor(model, ordering: str, label: str) -> forms.ModelChoiceField:
     """An account's anchor row, from the whole directory (the administrators assign any row): a
     city's 50,000 talents are searched remotely (console_choices), not listed as options."""
     widget = ScopedChoiceWidget(reverse_lazy("pairing:console_choices", args=[model._meta.model_name]))
-    return forms.ModelChoiceField(model._default_manager.order_by(ordering), label=label, required=False, widget=widget)
+    related, _ = ANCHOR_LABELS[model]
+    rows = model._default_manager.select_related(*related).order_by(ordering)
+    return AnchorField(rows, label=label, required=False, widget=widget)
 
 
 class ScopeForm(forms.Form):
@@ -140,7 +158,11 @@ def account_role(request, pk):
 def anchor_choices(request, model_name):
     """The anchor selects' remote search: any directory row, for the two account administrators."""
     _allow(request, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
-    return search(request, model_name, lambda model: model._default_manager.all())
+    model = next((m for m in ANCHOR_LABELS if m._meta.model_name == model_name), None)
+    if model is None:
+        raise Http404
+    related, label = ANCHOR_LABELS[model]
+    return search(request, model_name, lambda model: model._default_manager.select_related(*related), label)
 
 
 def lockouts(request):

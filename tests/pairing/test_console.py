@@ -113,7 +113,8 @@ def test_the_account_form_searches_a_large_directory_instead_of_listing_it(cast,
     assert f'value="{talent.pk}"' not in page  # not listed: searched
     for admin in admins:
         found = as_user(admin).get(url, {"q": talent.name}).json()["results"]
-        assert {"value": talent.pk, "text": str(talent)} in found
+        label = f"{talent.name}（{talent.county.name}{'·' + talent.unit.name if talent.unit else ''}）"
+        assert {"value": talent.pk, "text": label} in found
     for user in [cast.alice, cast.grace, cast.dave]:
         assert as_user(user).get(url, {"q": talent.name}).status_code == 404
     assert as_user(sysop).get(reverse("pairing:console_choices", args=["agreement"])).status_code == 404
