@@ -248,5 +248,18 @@ def charts(user, today) -> list[Chart]:
     return built + ([score] if score else [])
 
 
+BY_CODE = {
+    "activity_trend": activity_trend,
+    "talents_active": talents_active,
+    "demand_resolution": demand_resolution,
+    "demand_trend": demand_trend,
+    "agreements": agreement_progress,
+    "meetings": meetings_held,
+    "score_distribution": score_distribution,
+}
+
+
 def chart(user, today, code: str) -> Chart | None:
-    return next((c for c in charts(user, today) if c.code == code), None)
+    """One chart (its Excel download builds that chart alone)."""
+    build = BY_CODE.get(code)
+    return build(user, today) if build else None

@@ -84,3 +84,11 @@ def test_the_share_of_talents_active_per_township_and_month_is_a_direct_count(cl
         )
         assert by_name[township.name][-1] == round(100 * served / assigned.count(), 1)
     assert by_name[cast.township_a.name][-1] > 0
+
+
+def test_each_chart_is_found_by_its_code_alone():
+    from assessment import dashboard
+
+    today = timezone.localdate()
+    built = {c.code: c for c in (build(None, today) for build in dashboard.CHARTS)}
+    assert set(built) | {"score_distribution"} == set(dashboard.BY_CODE)
