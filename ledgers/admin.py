@@ -18,6 +18,7 @@ from .models import (
     ServiceActivity,
     TalentEvaluation,
     TalentServiceMonth,
+    TalentServiceYear,
     TownshipHalfYearReport,
     UnitContactMonth,
 )
@@ -177,6 +178,19 @@ class TalentServiceMonthAdmin(ReadOnlyAdmin):
     list_filter = ["month"]
     search_fields = ["talent__name", "village__name"]
     list_select_related = ["talent", "village"]
+
+
+@admin.register(TalentServiceYear)
+class TalentServiceYearAdmin(ReadOnlyAdmin):
+    # Derived from the month rows above (ledgers.services.service_months); read-only here.
+    list_display = ["talent", "year", "months_served"]
+    list_filter = ["year"]
+    search_fields = ["talent__name"]
+    list_select_related = ["talent"]
+
+    @admin.display(description="有服务的月份")
+    def months_served(self, obj):
+        return "、".join(f"{m}月" for m in range(1, 13) if obj.months & 1 << (m - 1)) or "—"
 
 
 @admin.register(UnitContactMonth)

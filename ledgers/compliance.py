@@ -25,14 +25,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from pairing.choices import AgreementStatus, Role, TalentStatus
 from pairing.models import Agreement, Pairing, TalentAssignment, Township, Village
 
 from .choices import MeetingStatus, MonthStatus, ReportStatus
-from .models import JointMeeting, LedgerMonth, TalentServiceMonth, TownshipHalfYearReport, UnitContactMonth
+from .models import JointMeeting, LedgerMonth, TownshipHalfYearReport, UnitContactMonth
+from .models.service_months import month_bit
 from .periods import (
     aware_bounds,
     half_label,
@@ -204,13 +205,28 @@ def _marked_by_rollup(queryset: QuerySet, rollup: QuerySet, months, today: datet
 def talents_marked(user, period: Period, today: datetime.date) -> Marked:
     """Active talents assigned this year with no confirmed activity in a month (000 §四(四)2).
 
-    Read from the monthly rollup (TalentServiceMonth), one probe per talent for the whole period:
-    asked of the activities, each month scanned the city's 2.1 million participants whatever the
-    user's scope (a village's 12 talents took as long as the county's 5,000).
+    Read from each talent's months of service in the year (TalentServiceYear, one row per talent,
+    joined): asked of the activities, each month scanned the city's 2.1 million participants
+    whatever the user's scope; asked of the month rows, a city's half year read 200,000 of them.
+    Behind: missed one of the ended months; open: met them all but not yet the running month.
     """
     assignments = TalentAssignment.objects.visible_to(user).filter(year=period.year, talent__status=TalentStatus.ACTIVE)
     months = period.months(today)
-    return _marked_by_rollup(assignments, TalentServiceMonth.objects.all(), months, today, talent_id="talent_id")
+    served = assignments.alias(
+        served=FilteredRelation("talent__service_years", condition=Q(talent__service_years__year=period.year)),
+        served_months=Coalesce(F("served__months"), 0),
+        **{f"m{i}": F("served_months").bitand(month_bit(first)) for i, first in enumerate(months)},
+    )
+    if not months:
+        return Marked(served, NOTHING, months)
+    ended = [first for first in months if next_month(first) <= today]
+    ended_bits = sum(month_bit(first) for first in ended)
+    behind = ~Q(served_ended=ended_bits) if ended else NOTHING
+    served = served.alias(served_ended=F("served_months").bitand(ended_bits))
+    if len(ended) == len(months):
+        return Marked(served, behind, months)
+    open_ = Q(served_ended=ended_bits, **{f"m{len(months) - 1}": 0})
+    return Marked(served, behind, months, open=open_)
 
 
 def units_marked(user, period: Period, today: datetime.date) -> Marked:

@@ -45,22 +45,23 @@ def clean_overview(user, params: dict) -> dict:
 
 
 def build_overview(user, cleaned: dict, progress) -> Built:
-    """The page's two tables: progress by township (with the 合计 row) and every pairing row of the
-    filter, not just the page's 50."""
+    """The page's two tables: progress by township, or by county for a city-wide user (with the 合计
+    row), and every pairing row of the filter, not just the page's 50."""
     form = _overview_form(user, cleaned)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    overview = queries.agreement_overview(user, form.year_or_current(), data)
+    overview = queries.agreement_overview(user, form.year_or_current(), data, many_counties=form.many_counties)
     title = f"{overview.year}年度“三清单一协议”签订进度"
     unit = scope_name(user)
     book = new_workbook()
     labels = [label for _status, label in queries.OVERVIEW_STATUSES]
+    group = "县（区）" if overview.by == "county" else "乡镇"
     summary = GovSheet(
         book,
-        "按乡镇统计",
+        f"按{group}统计",
         title=title,
         subtitle=unit_line(unit, extra="结对关系数（占比）"),
         columns=[
-            Column("乡镇", width=14),
+            Column(group, width=14),
             Column("结对关系", "int"),
             *(Column(label, width=12) for label in labels),
             Column("签订率", width=10),

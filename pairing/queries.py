@@ -14,20 +14,23 @@ OVERVIEW_STATUSES = [(NOT_STARTED, "未起草"), *S.choices]
 SIGNED_STATES = (S.SIGNED, S.CLOSED)
 
 
-def signing_progress(pairings) -> tuple[list[dict], dict]:
-    """Signing progress per township: pairings by agreement status, counts and percentages."""
+# What the signing progress is summed by: a township's villages, or a city's counties.
+PROGRESS_GROUPS = {"township": "village__township", "county": "village__township__county"}
+
+
+def signing_progress(pairings, by: str = "township") -> tuple[list[dict], dict]:
+    """Signing progress per township (or per county, `by="county"`): pairings by agreement status,
+    counts and percentages."""
+    group = PROGRESS_GROUPS[by]
     grouped = (
-        pairings.values(
-            "village__township_id", "village__township__name", "village__township__code", "agreement_status"
-        )
+        pairings.values(f"{group}_id", f"{group}__name", f"{group}__code", "agreement_status")
         .annotate(n=Count("pk"))
-        .order_by("village__township__code")
+        .order_by(f"{group}__code")
     )
     by_township: dict[int, dict] = {}
     for row in grouped:
         entry = by_township.setdefault(
-            row["village__township_id"],
-            {"id": row["village__township_id"], "name": row["village__township__name"], "counts": {}},
+            row[f"{group}_id"], {"id": row[f"{group}_id"], "name": row[f"{group}__name"], "counts": {}}
         )
         entry["counts"][row["agreement_status"]] = row["n"]
     totals = {"name": "合计", "counts": {}}
@@ -66,28 +69,34 @@ def annotated_pairings(user, year: int):
 
 @dataclass(frozen=True)
 class Overview:
-    """The signing-progress overview for a year: per township, the total, and the pairing rows."""
+    """The signing-progress overview for a year: per township (or county), the total, the rows."""
 
     year: int
+    by: str  # "township" or "county": what the summary rows are
     summary: list
     totals: dict
     rows: QuerySet
 
 
-def agreement_overview(user, year: int, data: dict) -> Overview:
+def agreement_overview(user, year: int, data: dict, *, many_counties: bool = False) -> Overview:
     """What `/agreements/` shows for the filter form's cleaned `data` (the page and its export):
-    the township filter narrows the summary too; status and search narrow only the rows."""
+    the county and township filters narrow the summary too; status and search narrow only the rows.
+    A city-wide user (`many_counties`) sees the counties first, until a county or township is chosen
+    (150 townships' rows were 290 KB); a county, its townships."""
     pairings = annotated_pairings(user, year)
+    if data.get("county"):
+        pairings = pairings.filter(village__township__county=data["county"])
     if data.get("township"):
         pairings = pairings.filter(village__township=data["township"])
-    summary, totals = signing_progress(pairings)
+    by = "county" if many_counties and not (data.get("county") or data.get("township")) else "township"
+    summary, totals = signing_progress(pairings, by=by)
     rows = pairings
     if data.get("status"):
         rows = rows.filter(agreement_status=data["status"])
     if data.get("q"):
         rows = rows.filter(Q(unit__name__icontains=data["q"]) | Q(village__name__icontains=data["q"]))
     rows = rows.select_related("unit", "village__township").order_by("village__township__code", "village__code", "unit")
-    return Overview(year, summary, totals, rows)
+    return Overview(year, by, summary, totals, rows)
 
 
 # Who takes an agreement's next step, by role: the village submits a draft, the unit confirms what

@@ -75,6 +75,7 @@ ROUTES = {
     "pairing:choices": None,  # a model name, not a row; scoped like every list (tests/pairing/test_filter_choices.py)
     "pairing:console_account_role": None,  # accounts: the administrators' pages (tests/pairing/test_console.py)
     "pairing:console_account_action": None,
+    "pairing:console_choices": None,  # a model name: the account form's anchor search (test_console.py)
     **{
         f"pairing:agreement_{s}": (Agreement, pk)
         for s in (

@@ -31,7 +31,7 @@ def dashboard_page(request):
         {
             "items": items,
             "unit": scope_name(request.user),
-            "scores_pending": dashboard.score_distribution(request.user, timezone.localdate()) is None,
+            "scores_pending": not any(c.code == "score_distribution" for c in charts),
         },
     )
 

@@ -16,6 +16,7 @@ from ..models import (
     AgreementDemandItem,
     AgreementProjectItem,
     AgreementResourceItem,
+    County,
     Pairing,
     Township,
 )
@@ -86,9 +87,11 @@ class CarryOverForm(forms.Form):
 
 
 class OverviewFilterForm(FilterForm):
-    """Filters of the signing-progress overview: year, township and agreement status."""
+    """Filters of the signing-progress overview: year, county (for a city-wide user), township and
+    agreement status."""
 
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)
+    county = forms.ModelChoiceField(label="县（区）", queryset=County.objects.none(), required=False)
     township = forms.ModelChoiceField(label="乡镇", queryset=Township.objects.none(), required=False)
     status = forms.ChoiceField(label="协议状态", required=False, choices=[("", "全部"), *OVERVIEW_STATUSES])
     q = forms.CharField(
@@ -100,6 +103,15 @@ class OverviewFilterForm(FilterForm):
         self.user = user
         self.fields["township"].queryset = Township.objects.visible_to(user)
         self.fields["township"].error_messages["invalid_choice"] = "所选乡镇不存在或不在您的管理范围内。"
+        counties = County.objects.visible_to(user).order_by("code")
+        # Only a user anchored to no row (a superuser, the city's auditor) can see several counties.
+        anchored = any(getattr(user, f"{n}_id", None) for n in ("county", "township", "village", "unit", "talent"))
+        self.many_counties = not anchored and counties[:2].count() > 1
+        if self.many_counties:
+            self.fields["county"].queryset = counties
+            self.fields["county"].error_messages["invalid_choice"] = "所选县（区）不存在或不在您的管理范围内。"
+        else:
+            del self.fields["county"]
 
     def year_or_current(self) -> int:
         year = self.cleaned_data.get("year") if self.is_valid() else None

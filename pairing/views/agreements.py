@@ -88,8 +88,8 @@ def overview(request):
     form = f.OverviewFilterForm(request.GET or None, user=request.user)
     year = form.year_or_current()
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    overview = queries.agreement_overview(request.user, year, data)
-    summary, totals = overview.summary, overview.totals
+    overview = queries.agreement_overview(request.user, year, data, many_counties=form.many_counties)
+    summary, totals, by = overview.summary, overview.totals, overview.by
     page = Paginator(overview.rows, 50).get_page(request.GET.get("page"))
     status_labels = dict(queries.OVERVIEW_STATUSES)
     for pairing in page.object_list:
@@ -101,6 +101,7 @@ def overview(request):
             "form": form,
             "year": year,
             "summary": summary,
+            "summary_by": by,
             "totals": totals,
             "statuses": queries.OVERVIEW_STATUSES,
             "page_obj": page,

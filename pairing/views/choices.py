@@ -12,18 +12,24 @@ from ..filtersets import choice_sources
 LIMIT = 20
 
 
-def choices(request, model_name):
+def search(request, model_name: str, rows_of, label=str) -> JsonResponse:
+    """The first matches of `?q=` among `rows_of(model)`, as the list page's FilterSet searches,
+    each labelled by `label(row)`."""
     source = choice_sources().get(model_name)
     if source is None:
         raise Http404
     model, filterset_class, select_related = source
-    rows = model.objects.visible_to(request.user)
+    rows = rows_of(model)
     filterset = filterset_class({"q": request.GET.get("q", "")[:100]}, queryset=rows, request=request)
     rows = filterset.qs if filterset.is_valid() else rows.none()
     if select_related:
         rows = rows.select_related(*select_related)
-    results = [{"value": row.pk, "text": str(row)} for row in rows[:LIMIT]]
+    results = [{"value": row.pk, "text": label(row)} for row in rows[:LIMIT]]
     return JsonResponse({"results": results})
+
+
+def choices(request, model_name):
+    return search(request, model_name, lambda model: model.objects.visible_to(request.user))
 
 
 urlpatterns = [

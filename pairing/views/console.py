@@ -8,12 +8,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse_lazy
 from django.views.decorators.http import require_POST
 
 from ..choices import Role
+from ..core.filtering import ScopedChoiceWidget
 from ..models import County, CountyUnit, Township, UrbanTalent, User, Village
 from ..services import console
+from .choices import search
 
 BUSINESS_ROLES = [(r.value, r.label) for r in Role if r not in console.ADMIN_ROLES]
 
@@ -24,13 +26,38 @@ def _allow(request, *roles):
         raise Http404
 
 
+# How an anchor row is named in the account form: a city repeats names (villages, talents) across
+# townships and counties, so each row says where it is. (what the label reads, the label)
+ANCHOR_LABELS = {
+    County: ((), lambda c: c.name),
+    Township: (("county",), lambda t: f"{t.name}（{t.county.name}）"),
+    Village: (("township__county",), lambda v: f"{v.name}（{v.township.county.name}{v.township.name}）"),
+    CountyUnit: (("county",), lambda u: f"{u.name}（{u.county.name}）"),
+    UrbanTalent: (("county", "unit"), lambda t: f"{t.name}（{t.county.name}{'·' + t.unit.name if t.unit else ''}）"),
+}
+
+
+class AnchorField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return ANCHOR_LABELS[type(obj)][1](obj)
+
+
+def _anchor(model, ordering: str, label: str) -> forms.ModelChoiceField:
+    """An account's anchor row, from the whole directory (the administrators assign any row): a
+    city's 50,000 talents are searched remotely (console_choices), not listed as options."""
+    widget = ScopedChoiceWidget(reverse_lazy("pairing:console_choices", args=[model._meta.model_name]))
+    related, _ = ANCHOR_LABELS[model]
+    rows = model._default_manager.select_related(*related).order_by(ordering)
+    return AnchorField(rows, label=label, required=False, widget=widget)
+
+
 class ScopeForm(forms.Form):
     role = forms.ChoiceField(label="角色", choices=Role.choices)
-    county = forms.ModelChoiceField(County.objects.order_by("code"), label="县（区）", required=False)
-    township = forms.ModelChoiceField(Township.objects.order_by("code"), label="乡镇", required=False)
-    village = forms.ModelChoiceField(Village.objects.order_by("code"), label="村（社区）", required=False)
-    unit = forms.ModelChoiceField(CountyUnit.objects.order_by("name"), label="县直单位", required=False)
-    talent = forms.ModelChoiceField(UrbanTalent.objects.order_by("name"), label="城市人才", required=False)
+    county = _anchor(County, "code", "县（区）")
+    township = _anchor(Township, "code", "乡镇")
+    village = _anchor(Village, "code", "村（社区）")
+    unit = _anchor(CountyUnit, "name", "县直单位")
+    talent = _anchor(UrbanTalent, "name", "城市人才")
 
     def anchors(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in ("county", "township", "village", "unit", "talent")}
@@ -128,6 +155,16 @@ def account_role(request, pk):
     return render(request, "pairing/console/form.html", {"form": form, "title": f"分配角色与范围：{account.username}"})
 
 
+def anchor_choices(request, model_name):
+    """The anchor selects' remote search: any directory row, for the two account administrators."""
+    _allow(request, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
+    model = next((m for m in ANCHOR_LABELS if m._meta.model_name == model_name), None)
+    if model is None:
+        raise Http404
+    related, label = ANCHOR_LABELS[model]
+    return search(request, model_name, lambda model: model._default_manager.select_related(*related), label)
+
+
 def lockouts(request):
     _allow(request, Role.SECURITY_ADMIN)
     if request.method == "POST":
@@ -145,4 +182,5 @@ urlpatterns = [
     path("console/accounts/<int:pk>/role/", account_role, name="console_account_role"),
     path("console/accounts/<int:pk>/<str:action>/", account_action, name="console_account_action"),
     path("console/lockouts/", lockouts, name="console_lockouts"),
+    path("console/choices/<slug:model_name>/", anchor_choices, name="console_choices"),
 ]

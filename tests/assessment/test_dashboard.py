@@ -55,3 +55,40 @@ def test_a_chart_downloads_as_excel_and_the_township_sees_its_own(client, cast):
 def test_echarts_is_not_loaded_elsewhere(client, cast):
     client.force_login(cast.alice)
     assert "echarts" not in client.get(reverse("pairing:home")).content.decode()
+
+
+def test_the_share_of_talents_active_per_township_and_month_is_a_direct_count(client, cast):
+    from pairing.models import TalentAssignment
+
+    today = timezone.localdate()
+    record(cast.dave, cast.village_a1, talents=[cast.talent_t], hours="2")
+    client.force_login(cast.alice)
+    charts = {item["chart"].code: item["chart"] for item in client.get(reverse("reports:dashboard")).context["items"]}
+    chart = charts["talents_active"]
+    by_name = {s["name"]: s["data"] for s in chart.series}
+    for township in (cast.township_a, cast.township_b):
+        assigned = TalentAssignment.objects.filter(year=today.year, village__township=township)
+        if not assigned.exists():
+            assert township.name not in by_name
+            continue
+        served = (
+            ServiceActivity.objects.filter(
+                status=ActivityStatus.CONFIRMED,
+                date__year=today.year,
+                date__month=today.month,
+                participants__talent__in=assigned.values("talent"),
+            )
+            .values("participants__talent")
+            .distinct()
+            .count()
+        )
+        assert by_name[township.name][-1] == round(100 * served / assigned.count(), 1)
+    assert by_name[cast.township_a.name][-1] > 0
+
+
+def test_each_chart_is_found_by_its_code_alone():
+    from assessment import dashboard
+
+    today = timezone.localdate()
+    built = {c.code: c for c in (build(None, today) for build in dashboard.CHARTS)}
+    assert set(built) | {"score_distribution"} == set(dashboard.BY_CODE)

@@ -69,3 +69,17 @@ def api_payload(village, *, talents=(), units=(), day=None, hours="2", **extra) 
         "participants": [{"talent": t.pk, "hours": hours} for t in talents]
         + [{"unit": u.pk, "hours": hours} for u in units],
     }
+
+
+def served_in(talent, village, month, activities=1):
+    """A month of confirmed service written straight into the rollup (as the activity services keep
+    it: the month row and the talent's year of months)."""
+    import datetime
+
+    from ledgers.models import TalentServiceMonth
+    from ledgers.services.service_months import refresh_service_years
+
+    month = datetime.date.fromisoformat(month) if isinstance(month, str) else month
+    row = TalentServiceMonth.objects.create(talent=talent, village=village, month=month, activities=activities)
+    refresh_service_years([talent.pk], month.year)
+    return row

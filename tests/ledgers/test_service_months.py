@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from ledgers.choices import ActivityKind
-from ledgers.models import TalentServiceMonth, UnitContactMonth
+from ledgers.models import LedgerMonth, ServiceActivity, TalentServiceMonth, TalentServiceYear, UnitContactMonth
 from ledgers.services import confirm_activity, delete_activity, reject_activity, update_activity
 from ledgers.services.service_months import rebuild_service_months
 from pairing.models import Village
@@ -26,10 +26,42 @@ def unit_rows():
     return sorted(UnitContactMonth.objects.values_list("unit__name", "village__name", "month", "activities"))
 
 
+def year_rows():
+    return sorted(TalentServiceYear.objects.values_list("talent__name", "year", "months"))
+
+
+def years_from_month_rows():
+    """Each talent's months of service per year, as bits (bit 0 January), from the month rows."""
+    masks = {}
+    for name, month in TalentServiceMonth.objects.values_list("talent__name", "month"):
+        masks[(name, month.year)] = masks.get((name, month.year), 0) | 1 << (month.month - 1)
+    return sorted((name, year, bits) for (name, year), bits in masks.items())
+
+
+def month_counts():
+    return sorted(LedgerMonth.objects.values_list("village__name", "month", "confirmed_activities"))
+
+
+def counted_activities():
+    """Each month row's confirmed activities, counted from the activities themselves."""
+    return sorted(
+        (month.village.name, month.month, confirmed_in(month))
+        for month in LedgerMonth.objects.select_related("village")
+    )
+
+
+def confirmed_in(month):
+    return ServiceActivity.objects.filter(
+        village=month.village, status="confirmed", date__year=month.month.year, date__month=month.month.month
+    ).count()
+
+
 def assert_equals_a_rebuild():
-    kept = (talent_rows(), unit_rows())
+    kept = (talent_rows(), unit_rows(), year_rows(), month_counts())
+    assert year_rows() == years_from_month_rows()
+    assert month_counts() == counted_activities()
     rebuild_service_months(Village.objects.values_list("pk", flat=True))
-    assert (talent_rows(), unit_rows()) == kept
+    assert (talent_rows(), unit_rows(), year_rows(), month_counts()) == kept
 
 
 def this_month():
@@ -49,10 +81,12 @@ def test_a_talents_own_record_counts_once_confirmed_and_never_when_rejected(cast
     second = record(cast.frank, cast.village_a1, talents=[cast.talent_t], title="第二次")
     assert talent_rows() == []
 
+    assert [n for _, _, n in month_counts()] == [0]
     confirm_activity(actor=cast.dave, activity=first)
     reject_activity(actor=cast.dave, activity=second, reason="请补充照片")
 
     assert [row[3] for row in talent_rows()] == [1]
+    assert [n for _, _, n in month_counts()] == [1]
     assert_equals_a_rebuild()
 
 
@@ -99,3 +133,18 @@ def test_the_rebuild_replaces_whatever_the_rows_held(cast):
 
     assert [row[3] for row in talent_rows()] == [1]
     assert unit_rows() == []
+
+
+def test_a_talents_months_of_the_year_follow_their_service(cast):
+    """The year row holds one bit per month served, and a month's bit goes when its last confirmed
+    activity goes."""
+    first = record(cast.dave, cast.village_a1, talents=[cast.talent_t], day=last_month_day())
+    record(cast.dave, cast.village_a1, talents=[cast.talent_t])
+    both = last_month_day().replace(day=1), this_month()
+    if both[0].year == both[1].year:  # (in January the two months fall in two years: one bit each)
+        assert year_rows() == [("张三", both[1].year, (1 << (both[0].month - 1)) | (1 << (both[1].month - 1)))]
+    assert_equals_a_rebuild()
+
+    delete_activity(actor=cast.dave, activity=first)
+    assert year_rows() == [("张三", this_month().year, 1 << (this_month().month - 1))]
+    assert_equals_a_rebuild()

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from ledgers import sms
 from ledgers.choices import MeetingStatus, MonthStatus
-from ledgers.models import Demand, JointMeeting, LedgerMonth, Notification, TalentServiceMonth, UnitContactMonth
+from ledgers.models import Demand, JointMeeting, LedgerMonth, Notification, UnitContactMonth
 from pairing.choices import AgreementStatus, Role, TalentStatus
 from pairing.core import jobs
 from pairing.models import TalentAssignment, UrbanTalent
 from tests.factories import make_user
-from tests.ledgers.helpers import record
+from tests.ledgers.helpers import record, served_in
 from tests.ledgers.test_demands_support import publish
 from tests.pairing.test_agreements_support import make_agreement
 
@@ -60,9 +60,9 @@ def test_talent_monthly_service_reminds_only_talents_with_nothing_this_month(cas
     _talent(cast, "徐一", "13500135001", account="xavier")  # nothing this month → inbox
     record(cast.frank, cast.village_a1, day=D(2026, 11, 10), talents=[cast.talent_t])  # pending: frank is fine
     served = _talent(cast, "徐二", "13500135002", village=cast.village_a2)
-    TalentServiceMonth.objects.create(talent=served, village=cast.village_a2, month=D(2026, 11, 1), activities=1)
+    served_in(served, cast.village_a2, D(2026, 11, 1))
     late = _talent(cast, "徐三", "13500135003", village=cast.village_a2)  # served last month only
-    TalentServiceMonth.objects.create(talent=late, village=cast.village_a2, month=D(2026, 10, 1), activities=1)
+    served_in(late, cast.village_a2, D(2026, 10, 1))
     _talent(cast, "徐四", "13500135004", status=TalentStatus.WITHDRAWN)
     _talent(cast, "徐五", "13500135005", year=2025)
     sms.outbox.clear()
@@ -112,7 +112,7 @@ def test_batches_keep_the_query_count_flat_and_reach_everyone(cast, settings):
 def test_leap_day_counts_february_as_the_month(cast):
     TalentAssignment.objects.create(talent=cast.talent_t, village=cast.village_a1, year=2028)
     TalentAssignment.objects.create(talent=cast.talent_t2, village=cast.village_b1, year=2028)
-    TalentServiceMonth.objects.create(talent=cast.talent_t2, village=cast.village_b1, month=D(2028, 2, 1), activities=1)
+    served_in(cast.talent_t2, cast.village_b1, D(2028, 2, 1))
     run("talent_monthly_service", D(2028, 2, 29))
     assert recipients() == ["frank"]
     assert Notification.objects.get().period == "2028-02"

@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 
 from ledgers.choices import NotificationKind
-from ledgers.models import Notification, TalentServiceMonth
+from ledgers.models import Notification
 from pairing.models import AuditEvent
+from tests.ledgers.helpers import served_in
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_urging_all_reaches_only_rows_in_the_officers_scope(client, cast):
 
 
 def test_a_row_not_on_the_list_or_out_of_scope_is_not_urged(client, cast):
-    TalentServiceMonth.objects.create(talent=cast.talent_t, village=cast.village_a1, month=f"{PERIOD}-01", activities=1)
+    served_in(cast.talent_t, cast.village_a1, f"{PERIOD}-01")
     client.force_login(cast.bob)
     client.post(urge_url(), {"row": [cast.assignment_t.pk, cast.assignment_t2.pk]})
     assert not urges().exists()
@@ -72,7 +73,7 @@ def test_the_reminder_log_tells_who_complied_since(client, cast):
     jobs.get("talent_monthly_service").run(on=__import__("datetime").date(2026, 11, 20), dry_run=False)
     client.force_login(cast.alice)
     client.post(urge_url(), {"row": [cast.assignment_t2.pk]})
-    TalentServiceMonth.objects.create(talent=cast.talent_t, village=cast.village_a1, month=f"{PERIOD}-01", activities=1)
+    served_in(cast.talent_t, cast.village_a1, f"{PERIOD}-01")
     page = client.get(reverse("ledgers:reminder_log", args=["talents"]) + f"?period={PERIOD}")
     assert page.status_code == 200
     entries = page.context["entries"]

@@ -424,3 +424,53 @@ class TestAgreementPage:
 def test_a_missing_scan_file_is_404_not_an_error(cast):
     agreement = make_agreement(cast.pairing_u_a1, status=S.SIGNED, scan="agreement-scans/gone.pdf")
     assert client_for(cast.dave).get(url("agreement_scan", agreement.pk)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_city_wide_user_sees_the_counties_first_and_drills_into_one(cast):
+    """A city has 150 townships: the overview sums by county until one is chosen, then by township."""
+    from pairing.models import County, Township
+    from tests.factories import make_user
+    from tests.otp import verify_session
+
+    other = County.objects.create(name="乙县", code="341199")
+    township = Township.objects.create(county=other, name="乙县镇", code="341199100")
+    village = Village.objects.create(township=township, name="乙县村", code="341199100201")
+    Pairing.objects.create(unit=cast.unit_u, village=village, start_year=YEAR)
+    client = Client()
+    verify_session(client, make_user("cityroot", "", is_superuser=True))
+    page = client.get(url("agreement_overview"), {"year": YEAR})
+    names = [row["name"] for row in page.context["summary"]]
+    assert page.context["summary_by"] == "county" and "乙县" in names and cast.township_a.name not in names
+    assert f'data-county="{other.pk}"' in page.content.decode()
+    drilled = client.get(url("agreement_overview"), {"year": YEAR, "county": other.pk})
+    assert drilled.context["summary_by"] == "township"
+    assert [row["name"] for row in drilled.context["summary"]] == ["乙县镇"]
+    assert [p.village_id for p in drilled.context["page_obj"]] == [village.pk]
+    # A county admin has no county filter and keeps the township summary.
+    county_page = client_for(cast.alice).get(url("agreement_overview"), {"year": YEAR})
+    assert county_page.context["summary_by"] == "township" and "county" not in county_page.context["form"].fields
+
+
+@pytest.mark.django_db
+def test_a_city_wide_users_overview_export_sums_by_county_as_the_page(cast, django_capture_on_commit_callbacks):
+    from pairing.models import County, Township
+    from tests.factories import make_user
+    from tests.otp import verify_session
+
+    other = County.objects.create(name="乙县", code="341199")
+    township = Township.objects.create(county=other, name="乙县镇", code="341199100")
+    village = Village.objects.create(township=township, name="乙县村", code="341199100201")
+    Pairing.objects.create(unit=cast.unit_u, village=village, start_year=YEAR)
+    client = Client()
+    root = make_user("cityroot", "", is_superuser=True)
+    verify_session(client, root)
+    page = client.get(url("agreement_overview"), {"year": YEAR})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("export_start"), {"kind": "agreement_overview", "year": YEAR})
+    export = Export.objects.get(owner=root)
+    book = load_workbook(io.BytesIO(client.get(url("export_download", export.pk)).content))
+    summary = list(book["按县（区）统计"].iter_rows(min_row=3, values_only=True))
+    assert summary[0][0] == "县（区）"
+    assert [r[0] for r in summary[1:]] == [*(row["name"] for row in page.context["summary"]), "合计"]
+    assert export.rows == page.context["page_obj"].paginator.count

@@ -96,3 +96,31 @@ def test_security_10_the_administrators_see_no_business_pages(cast, admins):
         client = as_user(user)
         assert client.get(reverse("pairing:village_list")).status_code == 404
         assert client.get(reverse("pairing:audit_log")).status_code == 404
+
+
+def test_the_account_form_searches_a_large_directory_instead_of_listing_it(cast, admins, monkeypatch):
+    """A city has 50,000 talents: the anchor select lists no options beyond its limit and searches
+    the console's choices endpoint, which answers the two account administrators only."""
+    from pairing.core.filtering import ScopedChoiceWidget
+    from pairing.models import UrbanTalent
+
+    sysop, _ = admins
+    monkeypatch.setattr(ScopedChoiceWidget, "limit", 1)
+    talent = UrbanTalent.objects.order_by("pk").first()
+    page = as_user(sysop).get(reverse("pairing:console_account_new")).content.decode()
+    url = reverse("pairing:console_choices", args=["urbantalent"])
+    assert f'data-choices-url="{url}"' in page
+    assert f'value="{talent.pk}"' not in page  # not listed: searched
+    for admin in admins:
+        found = as_user(admin).get(url, {"q": talent.name}).json()["results"]
+        label = f"{talent.name}（{talent.county.name}{'·' + talent.unit.name if talent.unit else ''}）"
+        assert {"value": talent.pk, "text": label} in found
+    for user in [cast.alice, cast.grace, cast.dave]:
+        assert as_user(user).get(url, {"q": talent.name}).status_code == 404
+    assert as_user(sysop).get(reverse("pairing:console_choices", args=["agreement"])).status_code == 404
+    # The chosen row is still accepted (and rendered back) after a refusal.
+    page = as_user(sysop).post(
+        reverse("pairing:console_account_new"),
+        {"username": "", "full_name": "x", "role": Role.TALENT, "talent": talent.pk},
+    )
+    assert f'value="{talent.pk}" selected' in page.content.decode()
