@@ -361,31 +361,46 @@ def _heads_fill(ctx, head, v):
     )
 
 
+def _term(head) -> str:
+    return f"{head.start_date:%Y-%m-%d}至{f'{head.end_date:%Y-%m-%d}' if head.end_date else '今'}"
+
+
 def _heads_conflicts(ctx, rows):
-    """At most one head in office per pairing: the file's rows as they will be, over the database."""
-    current = defaultdict(list)  # pairing pk -> [(row number or None, head)]
+    """A pairing's heads as they will be (the file's rows over the database's): at most one in
+    office, and no two terms overlapping (a hand-over starts after the old head's 卸任日期)."""
+    by_pairing = defaultdict(list)  # pairing pk -> [(row number or None, head)]
     in_file = {instance.pk for _number, instance in rows if instance.pk is not None}
-    for pairing_pk, head in ctx.current_heads.items():
+    for head in ctx.heads.values():
         if head.pk not in in_file:
-            current[pairing_pk].append((None, head))
+            by_pairing[head.pairing_id].append((None, head))
     for number, head in rows:
-        if head.end_date is None:
-            current[head.pairing_id].append((number, head))
+        by_pairing[head.pairing_id].append((number, head))
     problems = []
-    for heads in current.values():
-        if len(heads) < 2:
-            continue
-        names = "、".join(h.name for _n, h in heads)
+    for heads in by_pairing.values():
+        current = [(n, h) for n, h in heads if h.end_date is None]
+        reported = set()
+        if len(current) > 1:
+            names = "、".join(h.name for _n, h in current)
+            for number, head in current:
+                if number is None:
+                    continue
+                others = [h.name if n is None else f"第 {n} 行的{h.name}" for n, h in current if h is not head]
+                message = f"该结对关系只能有一名在任名誉村长（{names}）：请为{'、'.join(others)}或本行填写卸任日期。"
+                problems.append((number, "end_date", message))
+                reported.add(number)
+        far = datetime.date.max
         for number, head in heads:
-            if number is not None:
-                others = [h.name if n is None else f"第 {n} 行的{h.name}" for n, h in heads if h is not head]
-                problems.append(
-                    (
-                        number,
-                        "end_date",
-                        f"该结对关系只能有一名在任名誉村长（{names}）：请为{'、'.join(others)}或本行填写卸任日期。",
+            if number is None or number in reported:
+                continue
+            for other_number, other in heads:
+                if other is head or (other_number is not None and other_number in reported):
+                    continue
+                if head.start_date <= (other.end_date or far) and other.start_date <= (head.end_date or far):
+                    who = other.name if other_number is None else f"第 {other_number} 行的{other.name}"
+                    problems.append(
+                        (number, "start_date", f"任期（{_term(head)}）与{who}的任期（{_term(other)}）重叠。")
                     )
-                )
+                    break
     return problems
 
 

@@ -180,6 +180,8 @@ class GovSheet:
 
         Two hooks on this sheet's own objects: WriteOnlyWorksheet._values_to_row passes a prebuilt row
         through, and WorksheetWriter.write_row writes it as it is. Any other row takes openpyxl's path.
+        Both are private methods of openpyxl 3.1 (pyproject pins <3.2); tests/pairing/test_workbooks.py
+        reads every kind of body cell back with openpyxl.
         """
         sheet = self.sheet
         to_row, write_row = sheet._values_to_row, sheet._writer.write_row

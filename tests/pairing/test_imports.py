@@ -299,3 +299,24 @@ def test_honorary_heads_template_and_rejected_rows_on_the_page(cast, client):
     )
     page = client.post(reverse("pairing:import_upload", args=["honorary_heads"]), {"file": fixed, "action": "commit"})
     assert "已导入 2 行：新增 1，更新 1" in page.content.decode()
+
+
+def test_honorary_heads_terms_of_one_pairing_do_not_overlap(cast):
+    started = cast.head_u_a1.start_date  # 王局长, in office
+    rows = [
+        HEAD_HEADERS,
+        # an earlier head whose term ran into 王局长's
+        head(
+            unit="县农业农村局",
+            village="341122100201",
+            name="老局长",
+            start="2020-01-01",
+            end=f"{started.year + 1}-01-01",
+        ),
+        # and one that ended the day before: fine
+        head(unit="县农业农村局", village="341122100201", name="前任", start="2019-01-01", end="2019-12-31"),
+    ]
+    result = import_service.dry_run(actor=cast.alice, kind="honorary_heads", upload=xlsx(rows))
+    assert [(e.row, e.column) for e in result.errors] == [(2, "G")]
+    assert "重叠" in result.errors[0].message and "王局长" in result.errors[0].message
+    assert result.created == 1
