@@ -19,6 +19,7 @@ bench/exports.py measures the result against a bare write-only workbook of the s
 """
 
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -257,7 +258,11 @@ class GovSheet:
                 if kind == "int":
                     shown = str(int(value))
                 else:
-                    shown = f"{float(to_excel(value, self.epoch) if kind == 'date' else value):.16g}"
+                    number_value = float(to_excel(value, self.epoch) if kind == "date" else value)
+                    if not math.isfinite(number_value):  # as openpyxl: no value rather than "nan"
+                        add(spec.head + number + spec.empty)
+                        continue
+                    shown = f"{number_value:.16g}"
                 add(f"{spec.head}{number}{spec.number}{shown}</v></c>")
         add("</row>")
         self._append(_Prebuilt((fromstring("".join(parts)),)))

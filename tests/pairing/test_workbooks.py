@@ -72,7 +72,7 @@ def test_body_text_survives_the_fast_row_writer_as_typed():
         columns=[Column("内容", wrap_left=True), Column("日期", "date"), Column("时长", "hours"), Column("备注")],
     )
     sheet.row(('<b>"甲&乙"</b>', datetime.date(2026, 3, 1), 2.5, "  前后有空格  "))
-    sheet.row(("第一行\r\n第二行", None, None, ""))
+    sheet.row(("第一行\r\n第二行", None, float("nan"), ""))
     read = load_workbook(io.BytesIO(to_bytes(book)))["明细"]
     assert read["A4"].value == '<b>"甲&乙"</b>' and read["A4"].alignment.horizontal == "left"
     assert read["B4"].value == datetime.datetime(2026, 3, 1) and read["B4"].number_format == "yyyy-mm-dd"
@@ -80,6 +80,7 @@ def test_body_text_survives_the_fast_row_writer_as_typed():
     assert read["D4"].value == "  前后有空格  "
     assert read["A5"].value == "第一行\r\n第二行"
     assert read["B5"].value is None and read["B5"].border.left.style == "thin"
+    assert read["C5"].value is None  # NaN: no value, as openpyxl writes it
     assert read["D5"].value in (None, "") and read["D5"].border.bottom.style == "thin"
     assert read["A4"].font.name == "仿宋" and read.max_row == 5
 
