@@ -18,7 +18,7 @@ scale (`seed_demo --scale county --seed 1`), 8,632 rows in seven sheets:
   before (e39e0c5): SQLite 2.95 s against 0.93 s raw, ratio 3.16 (5.5 under heavier load),
   peak 17.6 MiB; PostgreSQL 2.78 s against 0.86 s, ratio 3.24, peak 16.7 MiB.
   after: SQLite 0.71 s against 0.52 s, ratio 1.35; PostgreSQL 0.66 s against 0.52 s, ratio 1.27;
-  peak 7.8 MiB (goals met). Other runs of the final code: SQLite 1.41 and 1.42, PostgreSQL 1.26.
+  peak 7.8 MiB (goals met). Other runs of the final code: SQLite 1.30, 1.41, 1.42; PostgreSQL 1.26, 1.31.
   City-wide (`--city` on pairing_city, ten counties, 86,569 rows, read only): 7.7 s against 5.8 s
   raw, peak 75.6 MiB (goal met; before: 19.4 s and 163.9 MiB, over the goal).
   5,000-talent import: dry run 0.6 s (SQLite) / 1.0 s (PostgreSQL); commit of a re-import (5,000
