@@ -71,6 +71,12 @@ def resolution_rate(demands, start: datetime.datetime, end: datetime.datetime) -
     )
 
 
+def total_of(rows: list[RateRow]) -> RateRow:
+    """The headline from a breakdown (every demand falls in exactly one of its rows)."""
+    collected, resolved = sum(r.collected for r in rows), sum(r.resolved for r in rows)
+    return RateRow(None, "合计", "", collected, resolved, percent(resolved, collected))
+
+
 def resolution_rates(demands, start: datetime.datetime, end: datetime.datetime, level: str) -> list[RateRow]:
     """The same figure per village, township or county, one grouped query, lowest rate first."""
     key, name, township = LEVELS[level]
