@@ -471,13 +471,19 @@ def _prefix(path: str) -> str:
     return "" if path == "pk" else f"{path}__"
 
 
-def rule_figures(user, rule: Rule, period: Period, today: datetime.date) -> RuleFigures:
-    """Rows and rows behind per township: one grouped query with a conditional count."""
+def rule_figures(
+    user, rule: Rule, period: Period, today: datetime.date, *, county_id: int | None = None, by: str = "township"
+) -> RuleFigures:
+    """Rows and rows behind per township (or per county, `by="county"`, for a city-wide user),
+    within one county when `county_id` is given: one grouped query with a conditional count."""
     marked = rule.mark(user, period, today)
     prefix = _prefix(rule.township)
+    queryset = marked.queryset.order_by()
+    if county_id is not None:
+        queryset = queryset.filter(**{f"{prefix}county_id": county_id})
+    group = prefix if by == "township" else f"{prefix}county__"
     grouped = (
-        marked.queryset.order_by()
-        .values(t_id=F(_township_key(rule)), t_name=F(f"{prefix}name"), t_code=F(f"{prefix}code"))
+        queryset.values(t_id=F(f"{group}pk"), t_name=F(f"{group}name"), t_code=F(f"{group}code"))
         .annotate(total=Count("pk"), behind=Count("pk", filter=marked.behind), open=Count("pk", filter=marked.open))
         .order_by("t_code")
     )
@@ -487,9 +493,9 @@ def rule_figures(user, rule: Rule, period: Period, today: datetime.date) -> Rule
     return RuleFigures(rule, townships, marked.months)
 
 
-def board(user, period: Period, today: datetime.date) -> list[RuleFigures]:
+def board(user, period: Period, today: datetime.date, *, county_id=None, by="township") -> list[RuleFigures]:
     """Every rule the user's role answers for: one query each."""
-    return [rule_figures(user, rule, period, today) for rule in rules_for(user)]
+    return [rule_figures(user, rule, period, today, county_id=county_id, by=by) for rule in rules_for(user)]
 
 
 @dataclass(frozen=True)
@@ -509,7 +515,14 @@ def _township_key(rule: Rule) -> str:
 
 
 def behind_queryset(
-    user, rule: Rule, period: Period, today: datetime.date, township_id: int | None = None, *, still_open=False
+    user,
+    rule: Rule,
+    period: Period,
+    today: datetime.date,
+    township_id: int | None = None,
+    *,
+    still_open=False,
+    county_id: int | None = None,
 ):
     """The rows behind on `rule` (or, `still_open`, the rows open before the deadline), with their
     month flags selected (one query when evaluated)."""
@@ -522,6 +535,8 @@ def behind_queryset(
         queryset = queryset.select_related(*rule.related)
     if township_id is not None:
         queryset = queryset.filter(**{_township_key(rule): township_id})
+    if county_id is not None:
+        queryset = queryset.filter(**{f"{_prefix(rule.township)}county_id": county_id})
     order = {
         "talents": ("village__code", "talent__name", "pk"),
         "months": ("code",),

@@ -7,7 +7,7 @@ recipients. Each takes ids, so callers need not load the row. A superuser passes
 """
 
 from .choices import Role, TalentStatus
-from .models import Pairing, TalentAssignment, UrbanTalent
+from .models import County, Pairing, TalentAssignment, UrbanTalent
 
 
 def _acting(user) -> bool:
@@ -25,6 +25,15 @@ def is_county_admin(user, county_id: int | None = None) -> bool:
     if user.is_superuser:
         return True
     return user.role == Role.COUNTY_ADMIN and (county_id is None or user.county_id == county_id)
+
+
+def sees_many_counties(user) -> bool:
+    """Whether the user's directory spans several counties (a superuser's city-wide view): such a
+    user's summaries start from the counties. Only a user anchored to no row can; no query else."""
+    anchors = ("county", "township", "village", "unit", "talent")
+    if not _acting(user) or any(getattr(user, f"{name}_id", None) for name in anchors):
+        return False
+    return County.objects.visible_to(user)[:2].count() > 1
 
 
 def is_officer_of(user, township_id: int) -> bool:

@@ -71,6 +71,12 @@ def resolution_rate(demands, start: datetime.datetime, end: datetime.datetime) -
     )
 
 
+def total_of(rows: list[RateRow]) -> RateRow:
+    """The headline from a breakdown (every demand falls in exactly one of its rows)."""
+    collected, resolved = sum(r.collected for r in rows), sum(r.resolved for r in rows)
+    return RateRow(None, "合计", "", collected, resolved, percent(resolved, collected))
+
+
 def resolution_rates(demands, start: datetime.datetime, end: datetime.datetime, level: str) -> list[RateRow]:
     """The same figure per village, township or county, one grouped query, lowest rate first."""
     key, name, township = LEVELS[level]
@@ -114,13 +120,20 @@ class DailySummary:
     totals: dict
 
 
-def _summary_counts(day: datetime.date, start, end) -> dict:
+def _summary_counts(day: datetime.date, start, end, *, distinct: bool) -> dict:
+    """The three counts; `distinct` where a join repeats a demand (a village with two units)."""
     open_then = Q(published_at__lt=end, status__in=OPEN_STATUSES)
     return {
-        "new": Count("pk", filter=Q(published_at__gte=start, published_at__lt=end), distinct=True),
-        "unclaimed": Count("pk", filter=Q(published_at__lt=end, status=DemandStatus.PUBLISHED), distinct=True),
-        "overdue": Count("pk", filter=open_then & Q(due_date__lt=day), distinct=True),
+        "new": Count("pk", filter=Q(published_at__gte=start, published_at__lt=end), distinct=distinct),
+        "unclaimed": Count("pk", filter=Q(published_at__lt=end, status=DemandStatus.PUBLISHED), distinct=distinct),
+        "overdue": Count("pk", filter=open_then & Q(due_date__lt=day), distinct=distinct),
     }
+
+
+def _counted(start, end) -> Q:
+    """The demands any count can include: published that day, or still open (a city's 92,000
+    demands are mostly resolved: the grouping reads the few thousand that matter)."""
+    return Q(published_at__gte=start, published_at__lt=end) | Q(published_at__lt=end, status__in=OPEN_STATUSES)
 
 
 def _rows(queryset, counts: dict, key: str, name: str, township: str | None) -> list[SummaryRow]:
@@ -153,13 +166,14 @@ def daily_summary(day: datetime.date, user) -> DailySummary:
     ones, so the figures are exact for today and describe "still open" for an earlier day.
     """
     start, end = local_bounds(day, day + datetime.timedelta(days=1))
-    counts = _summary_counts(day, start, end)
-    demands = Demand.objects.visible_to(user)
+    counts = _summary_counts(day, start, end, distinct=False)
+    demands = Demand.objects.visible_to(user).filter(_counted(start, end))
     by_village = _rows(demands, counts, "village_id", "village__name", "village__township__name")
     # A unit answers for the villages it is paired with in the day's year. One filter() call, so
     # both conditions and the grouping use the same join to the pairing row.
     year = day.year
     paired = demands.filter(pairing_active_in(year, prefix="village__pairings__"))
-    by_unit = _rows(paired, counts, "village__pairings__unit_id", "village__pairings__unit__name", None)
+    unit_counts = _summary_counts(day, start, end, distinct=True)
+    by_unit = _rows(paired, unit_counts, "village__pairings__unit_id", "village__pairings__unit__name", None)
     totals = demands.aggregate(**counts)
     return DailySummary(day=day, villages=by_village, units=by_unit, totals=totals)

@@ -47,12 +47,25 @@ def _targets(rule, objects) -> dict[int, list]:
 
 
 @transaction.atomic
-def urge(*, actor, rule, period, today: datetime.date, row_ids: list[int] | None, still_open: bool = False) -> Outcome:
-    """Remind the people of the chosen rows (None: every row on the actor's list: the rows behind,
-    or with `still_open` the rows not done yet before the deadline)."""
+def urge(
+    *,
+    actor,
+    rule,
+    period,
+    today: datetime.date,
+    row_ids: list[int] | None,
+    still_open: bool = False,
+    township_id: int | None = None,
+    county_id: int | None = None,
+) -> Outcome:
+    """Remind the people of the chosen rows (None: every row on the actor's list — the rows behind,
+    or with `still_open` the rows not done yet before the deadline — within the township or county
+    the list is narrowed to)."""
     if not may_urge(actor):
         raise Denied("只有县委组织部和乡镇党委工作人员可以催办。", object_type="ledgers.compliance")
-    queryset, months = compliance.behind_queryset(actor, rule, period, today, still_open=still_open)
+    queryset, months = compliance.behind_queryset(
+        actor, rule, period, today, township_id, still_open=still_open, county_id=county_id
+    )
     if row_ids is not None:
         queryset = queryset.filter(pk__in=row_ids)
     objects = list(queryset)

@@ -11,7 +11,7 @@ from pairing.choices import Role
 from pairing.core import audit
 from pairing.core.filtering import parse_id
 from pairing.core.workbooks import scope_name, xlsx_response
-from pairing.roles import has_role
+from pairing.roles import has_role, sees_many_counties
 from pairing.views.home import Panel, PanelItem, panel_provider
 
 from .. import compliance
@@ -63,11 +63,18 @@ def _quick_periods(today):
     ]
 
 
+def _county(request) -> int | None:
+    return parse_id(request.GET.get("county"))
+
+
 def board(request):
     _require_board(request.user)
     today = timezone.localdate()
     period, period_error = _period_or_error(request)
-    figures = compliance.board(request.user, period, today)
+    county = _county(request)
+    # A city-wide user sees the counties first (150 townships × 6 rules was 600 KB), then one county.
+    by = "county" if county is None and sees_many_counties(request.user) else "township"
+    figures = compliance.board(request.user, period, today, county_id=county, by=by)
     return render(
         request,
         "ledgers/compliance/board.html",
@@ -77,6 +84,8 @@ def board(request):
             "period_typed": request.GET.get("period", "") if period_error else period.param,
             "figures": figures,
             "matrix": compliance.by_township(figures),
+            "by": by,
+            "county": county,
             "cell_rules": {rf.rule.code: rf.rule for rf in figures},
             "quick": _quick_periods(today),
             "meeting_deadline": compliance.meeting_deadline(period),
@@ -93,7 +102,7 @@ def rule_list(request, code):
     township = _township(request)
     still_open = request.GET.get("open") == "1"  # the rows not met yet, before the deadline (待完成)
     queryset, months = compliance.behind_queryset(
-        request.user, rule, period, timezone.localdate(), township, still_open=still_open
+        request.user, rule, period, timezone.localdate(), township, still_open=still_open, county_id=_county(request)
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = compliance.to_rows(rule, page.object_list, months)
@@ -118,6 +127,7 @@ def rule_list(request, code):
             "has_months": bool(months),
             "still_open": still_open,
             "township": township,
+            "county": _county(request),
             "section": "compliance",
         },
     )
@@ -128,7 +138,9 @@ def rule_export(request, code):
     rule = _rule(request, code)
     period = _period(request)
     township = _township(request)
-    queryset, months = compliance.behind_queryset(request.user, rule, period, timezone.localdate(), township)
+    queryset, months = compliance.behind_queryset(
+        request.user, rule, period, timezone.localdate(), township, county_id=_county(request)
+    )
     rows = compliance.to_rows(rule, queryset, months)
     unit = scope_name(request.user)
     content = compliance_workbook(rule, period, rows, compliance.headers(rule, months), unit=unit)

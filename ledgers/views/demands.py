@@ -18,7 +18,7 @@ from pairing.core.refusals import add_errors, flash_refusal
 from pairing.core.views import filtered_page
 from pairing.models import Township, UrbanTalent, Village
 from pairing.redirects import next_url
-from pairing.roles import has_role
+from pairing.roles import has_role, sees_many_counties
 from pairing.views.home import Panel, PanelItem, panel_provider
 
 from .. import queries
@@ -29,7 +29,7 @@ from ..models import Demand, DemandClaim
 from ..models.demands import OPEN_STATUSES
 from ..services import demands as demand_service
 from ..services.demand_matching import suggest_talents
-from ..services.demand_stats import daily_summary, resolution_rate, resolution_rates, summary_day, year_bounds
+from ..services.demand_stats import daily_summary, resolution_rate, resolution_rates, summary_day, total_of, year_bounds
 
 CLAIMANT_ROLES = (Role.TALENT, Role.UNIT_LIAISON)
 ORDERINGS = {"published_at", "-published_at", "due_date", "-due_date", "status", "village__code"}
@@ -38,7 +38,7 @@ ORDERINGS = {"published_at", "-published_at", "due_date", "-due_date", "status",
 def _rate_level(user) -> str | None:
     """The breakdown under the headline: townships for the county, villages below it."""
     if user.is_superuser or user.role == Role.COUNTY_ADMIN:
-        return "township"
+        return "county" if sees_many_counties(user) else "township"
     if user.role == Role.VILLAGE_SECRETARY:
         return None
     return "village"
@@ -63,6 +63,7 @@ def demand_list(request):
     start, end = year_bounds(year)
     scoped = Demand.objects.visible_to(user)
     level = _rate_level(user)
+    breakdown = resolution_rates(scoped, start, end, level) if level else []
     return render(
         request,
         "ledgers/demands/list.html",
@@ -72,9 +73,9 @@ def demand_list(request):
             "year": year,
             "export_kind": "demands",
             "export_params": [(k, v) for k, values in request.GET.lists() if k != "page" for v in values],
-            "headline": resolution_rate(scoped, start, end),
-            "breakdown": resolution_rates(scoped, start, end, level) if level else [],
-            "level_label": {"township": "乡镇", "village": "村（社区）"}.get(level or "", ""),
+            "headline": total_of(breakdown) if level else resolution_rate(scoped, start, end),
+            "breakdown": breakdown,
+            "level_label": {"county": "县（区）", "township": "乡镇", "village": "村（社区）"}.get(level or "", ""),
             "can_publish": bool(user.village_id) and demand_service.WORKFLOW.may("publish", user.village, user),
         },
     )

@@ -26,9 +26,12 @@ def urge_view(request, code):
         raise Http404
     period = _period(request)
     still_open = request.GET.get("open") == "1"  # urging the rows still open before the deadline
+    township, county = parse_id(request.GET.get("township")), parse_id(request.GET.get("county"))
     back = f"{reverse('ledgers:compliance_rule', args=[code])}?period={period.param}"
     if still_open:
         back += "&open=1"
+    back += f"&township={township}" if township else ""
+    back += f"&county={county}" if county else ""
     if request.POST.get("all") == "1":
         ids = None
     else:
@@ -37,7 +40,14 @@ def urge_view(request, code):
             messages.error(request, "请先勾选要催办的对象，或选择“全部催办”。")
             return redirect(back)
     outcome = urge(
-        actor=request.user, rule=rule, period=period, today=timezone.localdate(), row_ids=ids, still_open=still_open
+        actor=request.user,
+        rule=rule,
+        period=period,
+        today=timezone.localdate(),
+        row_ids=ids,
+        still_open=still_open,
+        township_id=township,
+        county_id=county,
     )
     if outcome.sent:
         messages.success(request, f"已催办，发送 {outcome.sent} 条提醒。")

@@ -21,6 +21,7 @@ from ..models import (
     Township,
 )
 from ..queries import OVERVIEW_STATUSES
+from ..roles import sees_many_counties
 from .rendering import FilterForm
 
 
@@ -103,12 +104,9 @@ class OverviewFilterForm(FilterForm):
         self.user = user
         self.fields["township"].queryset = Township.objects.visible_to(user)
         self.fields["township"].error_messages["invalid_choice"] = "所选乡镇不存在或不在您的管理范围内。"
-        counties = County.objects.visible_to(user).order_by("code")
-        # Only a user anchored to no row (a superuser, the city's auditor) can see several counties.
-        anchored = any(getattr(user, f"{n}_id", None) for n in ("county", "township", "village", "unit", "talent"))
-        self.many_counties = not anchored and counties[:2].count() > 1
+        self.many_counties = sees_many_counties(user)
         if self.many_counties:
-            self.fields["county"].queryset = counties
+            self.fields["county"].queryset = County.objects.visible_to(user).order_by("code")
             self.fields["county"].error_messages["invalid_choice"] = "所选县（区）不存在或不在您的管理范围内。"
         else:
             del self.fields["county"]

@@ -417,3 +417,30 @@ def test_a_month_still_in_progress_is_not_counted_as_a_missing_ledger(cast):
     expected = set(Village.objects.visible_to(cast.alice).exclude(pk__in=submitted).values_list("pk", flat=True))
     assert expected  # the dataset leaves some village's February open
     assert {r.pk for r in compliance.behind_rows(cast.alice, rule, february, mid_march)} == expected
+
+
+def test_a_city_wide_board_starts_from_the_counties_and_drills_into_one(client, cast):
+    """A superuser over several counties gets one row per county; a county's link shows its
+    townships, and a rule's list narrowed to the county holds only its rows."""
+    from pairing.models import County
+    from tests.factories import make_user
+    from tests.otp import verify_session
+
+    other = County.objects.create(name="乙县", code="341199")
+    township = Township.objects.create(county=other, name="乙县镇", code="341199100")
+    village = Village.objects.create(township=township, name="乙县村", code="341199100201")
+    talent = UrbanTalent.objects.create(county=other, name="乙县人才", phone="13900139099")
+    last = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)  # an ended month: behind
+    TalentAssignment.objects.create(talent=talent, village=village, year=last.year)
+    verify_session(client, make_user("cityroot", "", is_superuser=True))
+    board = client.get(reverse("ledgers:compliance_board"))
+    assert board.context["by"] == "county"
+    names = [name for _, name, _ in board.context["matrix"]]
+    assert cast.township_a.county.name in names and "乙县" in names and cast.township_a.name not in names
+    assert f"county={other.pk}" in board.content.decode()
+    drilled = client.get(reverse("ledgers:compliance_board"), {"county": other.pk})
+    assert drilled.context["by"] == "township" and [n for _, n, _ in drilled.context["matrix"]] == ["乙县镇"]
+    listed = client.get(
+        reverse("ledgers:compliance_rule", args=["talents"]), {"county": other.pk, "period": f"{last:%Y-%m}"}
+    )
+    assert [row.cells[2] for row in listed.context["rows"]] == ["乙县人才"]

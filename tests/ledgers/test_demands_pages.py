@@ -56,9 +56,9 @@ def _pages(cast):
 # navbar's unread count (1). Then
 # the rows, one query per prefetched relation, the figures as grouped aggregates; never per row.
 PINNED = {
-    # count, demands, specialties, the rate headline, the per-village rates; the choices of the
-    # village, township and specialty filters
-    "demand list page": 6 + 5 + 3,
+    # count, demands, specialties, the per-village rates (the headline is their sum); the choices
+    # of the village, township and specialty filters
+    "demand list page": 6 + 4 + 3,
     "claimable page": 6 + 3,  # open claims (demand and village joined), demands, specialties
     "daily summary page": 6 + 4,  # per village, per unit, totals, townships in scope
     "inbox page": 6 + 3,  # count, notifications, the channel preferences
@@ -251,3 +251,20 @@ def test_the_daily_summary_exports_the_days_rows_in_scope(cast, client, django_c
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("pairing:export_start"), {"kind": "demand_daily", "day": "2999-01-01"})
     assert Export.objects.filter(owner=cast.bob).latest("pk").params == {"day": "2999-01-01"}
+
+
+def test_a_city_wide_user_reads_the_resolution_rate_by_county_and_the_headline_is_their_sum(cast, client):
+    from tests.factories import make_user
+    from tests.otp import verify_session
+
+    publish(cast, people=1)
+    verify_session(client, make_user("cityroot", "", is_superuser=True))
+    listing = client.get(reverse("ledgers:demand_list"))
+    assert listing.context["level_label"] == "县（区）"
+    rows, headline = listing.context["breakdown"], listing.context["headline"]
+    assert cast.village_a1.township.county.name in [r.name for r in rows]
+    assert (
+        headline.collected
+        == sum(r.collected for r in rows)
+        == Demand.objects.filter(published_at__year=today().year).count()
+    )

@@ -85,3 +85,15 @@ def test_the_reminder_log_tells_who_complied_since(client, cast):
     assert (page.context["complied"], page.context["still_behind"]) == (1, 1)
     client.force_login(cast.bob)
     assert client.get(reverse("ledgers:reminder_log", args=["talents"])).status_code == 404
+
+
+def test_urging_all_from_a_list_narrowed_to_a_township_reaches_only_that_township(client, cast):
+    """The county opens township A's list and urges all: 李四 in township B is not on that list."""
+    client.force_login(cast.alice)
+    page = client.get(
+        reverse("ledgers:compliance_rule", args=["talents"]) + f"?period={PERIOD}&township={cast.township_a.pk}"
+    )
+    assert f"township={cast.township_a.pk}" in page.content.decode().split('id="urge-form"')[0].rsplit("<form", 1)[1]
+    response = client.post(urge_url() + f"&township={cast.township_a.pk}", {"all": "1"})
+    assert response["Location"].endswith(f"&township={cast.township_a.pk}")
+    assert list(urges().values_list("recipient__username", flat=True)) == ["frank"]
