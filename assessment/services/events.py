@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import BigIntegerField, Case, Count, F, Q, Sum, When
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Q, Sum
 
 from ledgers.choices import (
-    ActivityKind,
     ActivityStatus,
     ClaimStatus,
     DemandStatus,
@@ -33,7 +31,9 @@ from ledgers.models import (
     JointMeeting,
     LedgerMonth,
     TalentEvaluation,
+    TalentServiceMonth,
     TownshipHalfYearReport,
+    UnitContactMonth,
 )
 from ledgers.periods import aware_bounds, next_month, quarter_range
 from pairing.choices import AgreementStatus, ProjectStatus, TalentStatus
@@ -133,23 +133,25 @@ def confirmed_participations(p: Period):
 
 
 def talent_service(p: Period, months: list[datetime.date]) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
-    """{talent: (activities, hours, months with one)} over `months` of the quarter, in one query."""
+    """{talent: (activities, hours, months with one)} over `months` of the quarter, in one query.
+
+    Read from the ledger's monthly rollup of confirmed service (TalentServiceMonth: one row per
+    talent, village and month, kept equal to the confirmed activities by the ledger services):
+    the same numbers as aggregating the participations, from a fraction of the rows."""
     key = ("talent_service", tuple(months))
     if key not in p.memo:
         rows = (
-            confirmed_participations(p)
-            .filter(activity__date__gte=months[0], activity__date__lt=next_month(months[-1]))
-            .values("talent_id")
-            .annotate(
-                n=Count("activity_id", distinct=True),
-                h=Sum("hours"),
-                m=Count(TruncMonth("activity__date"), distinct=True),
+            TalentServiceMonth.objects.filter(
+                month__in=months, village__township__county_id=p.county_id, activities__gt=0
             )
+            .values("talent_id")
+            .annotate(n=Sum("activities"), h=Sum("hours"), m=Count("month", distinct=True))
             .order_by()
+            .values_list("talent_id", "n", "h", "m")
             if months
             else []
         )
-        p.memo[key] = {r["talent_id"]: (Decimal(r["n"]), Decimal(r["h"] or 0), Decimal(r["m"])) for r in rows}
+        p.memo[key] = {t: (Decimal(n), Decimal(h or 0), Decimal(m)) for t, n, h, m in rows}
     return p.memo[key]
 
 
@@ -169,16 +171,33 @@ def talent_active_month(p: Period) -> Counts:
     return _active_months(p, p.months)
 
 
+def assigned_talents(p: Period) -> list[tuple[int, int, int, str, int | None, str]]:
+    """(talent, village, township, name, unit, status) of every assignment of the year in the county,
+    by talent (read once per run: the subjects, missed months and active shares all use it)."""
+    if "assigned" not in p.memo:
+        p.memo["assigned"] = list(
+            talent_subjects(p)
+            .order_by("talent_id")
+            .values_list(
+                "talent_id", "village_id", "village__township_id", "talent__name", "talent__unit_id", "talent__status"
+            )
+        )
+    return p.memo["assigned"]
+
+
 def talent_missed_month(p: Period) -> Counts:
     """Ended months without a confirmed activity, for active talents assigned in the year."""
     ended = p.ended_months
     if not ended:
         return {}
     active = _active_months(p, ended)
-    talents = (
-        talent_subjects(p).filter(talent__status=TalentStatus.ACTIVE).values_list("talent_id", flat=True).distinct()
-    )
-    return {t: Decimal(len(ended)) - active.get(t, Decimal(0)) for t in talents}
+    months = Decimal(len(ended))
+    zero = Decimal(0)
+    return {
+        t: months - active.get(t, zero)
+        for t, _v, _w, _n, _u, status in assigned_talents(p)
+        if status == TalentStatus.ACTIVE
+    }
 
 
 def _resolved_demands(p: Period):
@@ -221,6 +240,13 @@ def active_pairings(p: Period):
     return Pairing.objects.filter(pairing_active_in(p.year), unit__county_id=p.county_id)
 
 
+def paired(p: Period) -> set[tuple[int, int]]:
+    """(unit, village) of the county's pairings active in the year (read once per run)."""
+    if "paired" not in p.memo:
+        p.memo["paired"] = set(active_pairings(p).values_list("unit_id", "village_id").order_by())
+    return p.memo["paired"]
+
+
 def _contacts(p: Period, months: list[datetime.date]) -> set[tuple[int, int, datetime.date]]:
     """(unit, village, month) with a confirmed contact of a paired unit: the unit took part as a
     whole, or a 单位联系 activity with one of its talents (as the ledger's compliance rule counts)."""
@@ -229,30 +255,15 @@ def _contacts(p: Period, months: list[datetime.date]) -> set[tuple[int, int, dat
     key = ("contacts", tuple(months))
     if key in p.memo:
         return p.memo[key]
-    contact_unit = Case(
-        When(unit__isnull=False, then=F("unit_id")),
-        When(activity__kind=ActivityKind.UNIT_CONTACT, then=F("talent__unit_id")),
-        output_field=BigIntegerField(),
-    )
+    # The ledger's monthly rollup of unit contacts (UnitContactMonth, kept equal to the confirmed
+    # activities by the ledger services): one row per unit, village and month with a contact.
     rows = (
-        ActivityParticipant.objects.filter(
-            activity__status=ActivityStatus.CONFIRMED,
-            activity__date__gte=months[0],
-            activity__date__lt=next_month(months[-1]),
-            activity__village__township__county_id=p.county_id,
-        )
-        .annotate(contact_unit=contact_unit)
-        .filter(contact_unit__isnull=False)
-        .values_list("contact_unit", "activity__village_id", TruncMonth("activity__date"))
-        .distinct()
+        UnitContactMonth.objects.filter(month__in=months, village__township__county_id=p.county_id, activities__gt=0)
+        .values_list("unit_id", "village_id", "month")
         .order_by()
     )
-    pairs = set(active_pairings(p).values_list("unit_id", "village_id"))
-    result = set()
-    for unit_id, village_id, month in rows:
-        if (unit_id, village_id) in pairs:
-            month = month.date() if isinstance(month, datetime.datetime) else month
-            result.add((unit_id, village_id, month))
+    pairs = paired(p)
+    result = {(unit_id, village_id, month) for unit_id, village_id, month in rows if (unit_id, village_id) in pairs}
     p.memo[key] = result
     return result
 
@@ -271,8 +282,10 @@ def unit_missed_contact(p: Period) -> Counts:
     contacted = defaultdict(int)
     for unit_id, _village, _month in _contacts(p, ended):
         contacted[unit_id] += 1
-    pairs = active_pairings(p).values("unit_id").annotate(n=Count("village_id", distinct=True)).order_by()
-    return {row["unit_id"]: Decimal(row["n"] * len(ended) - contacted[row["unit_id"]]) for row in pairs}
+    villages = defaultdict(int)
+    for unit_id, _village in paired(p):
+        villages[unit_id] += 1
+    return {unit_id: Decimal(n * len(ended) - contacted[unit_id]) for unit_id, n in villages.items()}
 
 
 def _signed_agreements(p: Period):
@@ -392,15 +405,17 @@ def township_talent_active_share(p: Period) -> Counts:
     """Per township, the share of its active assigned talents with a confirmed activity in every
     ended month of the quarter (0 when no month has ended yet)."""
     ended = p.ended_months
-    subjects = talent_subjects(p).filter(talent__status=TalentStatus.ACTIVE)
     if not ended:
         return {}
     active = _active_months(p, ended)
+    full_months = len(ended)
     totals, full = defaultdict(int), defaultdict(int)
-    for row in subjects:
-        totals[row["township_id"]] += 1
-        if active.get(row["talent_id"], 0) == len(ended):
-            full[row["township_id"]] += 1
+    for talent_id, _village, township_id, _name, _unit, status in assigned_talents(p):
+        if status != TalentStatus.ACTIVE:
+            continue
+        totals[township_id] += 1
+        if active.get(talent_id, 0) == full_months:
+            full[township_id] += 1
     return {t: (Decimal(full[t]) / Decimal(n)).quantize(Decimal("0.0001")) for t, n in totals.items()}
 
 

@@ -15,6 +15,7 @@ import datetime
 import hashlib
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -33,7 +34,7 @@ from pairing.models import County, CountyUnit, Township, Village
 
 from ..choices import Part, RollupState
 from ..models import QuarterRollup, Score, ScoringRule, ScoringWeights
-from .events import Period, count_events, talent_subjects
+from .events import Period, assigned_talents, count_events
 
 CENT = Decimal("0.01")
 S = RollupState
@@ -109,75 +110,114 @@ def _line(rule: ScoringRule, events, raw, points) -> dict:
 
 
 ZERO = Decimal(0)
+CENT_ZERO = Decimal("0.00")
 
 
-def score_subject(rules, weights: ScoringWeights | None, counts: dict[str, dict[int, Decimal]], subject_id: int):
-    """One subject's breakdown and totals from the per-event counts."""
-    process = comprehensive = deductions = ZERO
-    lines = []
-    for rule in rules:
-        events = counts.get(rule.event, {}).get(subject_id)
-        if not events:  # most lines of most subjects: nothing happened
-            lines.append(_zero_line(rule))
-            continue
-        raw, points = apply_rule(rule, events)
-        if rule.part == Part.PROCESS:
-            process += points
-        else:
-            comprehensive += points
-        if points < 0:
-            deductions -= points
-        lines.append(_line(rule, events, raw, points))
-    wp = weights.process_weight if weights else Decimal("0.7")
-    wc = weights.comprehensive_weight if weights else Decimal("0.3")
-    total = _q(wp * process + wc * comprehensive)
-    return lines, _q(process), _q(comprehensive), _q(deductions), total
+def _js(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
-def _zero_line(rule: ScoringRule) -> dict:
-    cached = getattr(rule, "_zero_line", None)
-    if cached is None:
-        cached = rule._zero_line = _line(rule, ZERO, ZERO, ZERO)
-    return dict(cached)
+class RuleTable:
+    """A subject type's rules and weights, with each line's JSON rendered in advance: most lines of
+    most subjects are zero, so a subject's digest is joined from cached fragments and only its
+    non-zero lines are rendered (byte for byte what `json.dumps(breakdown, sort_keys=True)` gives)."""
+
+    def __init__(self, rules: list[ScoringRule], weights: ScoringWeights | None):
+        self.rules = rules
+        self.wp = weights.process_weight if weights else Decimal("0.7")
+        self.wc = weights.comprehensive_weight if weights else Decimal("0.3")
+        # Keys in sorted order: event, events, name, part, points, raw_points, rule_code.
+        self.fragments = [
+            (
+                '{"event": ' + _js(rule.event) + ', "events": ',
+                ', "name": ' + _js(rule.name) + ', "part": ' + _js(rule.part) + ', "points": ',
+                ', "raw_points": ',
+                ', "rule_code": ' + _js(rule.code) + "}",
+            )
+            for rule in rules
+        ]
+        self.zero_json = [self._json(index, ZERO, ZERO, ZERO) for index in range(len(rules))]
+        self.zero_breakdown_json = "[" + ", ".join(self.zero_json) + "]"
+        self.zero_lines = [_line(rule, ZERO, ZERO, ZERO) for rule in rules]
+        zero = _q(ZERO)
+        self.zero = (zero, zero, zero, _q(self.wp * ZERO + self.wc * ZERO), None)
+
+    def _json(self, index: int, events, raw, points) -> str:
+        head, mid, raw_key, tail = self.fragments[index]
+        return f"{head}{_number(events)!r}{mid}{float(points)!r}{raw_key}{float(raw)!r}{tail}"
+
+    def score(self, counts: dict[str, dict[int, Decimal]]) -> dict[int, tuple]:
+        """{subject: (process, comprehensive, deductions, total, {rule index: (events, raw, points, json)})}
+        for every subject with at least one event, rule by rule over the non-zero counts only. A
+        line depends only on the rule and the count, so each distinct count is worked out once."""
+        sums = {}
+        for index, rule in enumerate(self.rules):
+            process = rule.part == Part.PROCESS
+            seen = {}
+            for subject_id, events in counts.get(rule.event, {}).items():
+                if not events:
+                    continue
+                line = seen.get(events)
+                if line is None:
+                    raw, points = apply_rule(rule, events)
+                    line = seen[events] = (events, raw, points, self._json(index, events, raw, points))
+                points = line[2]
+                acc = sums.get(subject_id)
+                if acc is None:
+                    # Sums start at 0.00: every addend has two places, so the sums need no rounding.
+                    acc = sums[subject_id] = [CENT_ZERO, CENT_ZERO, CENT_ZERO, {}]
+                if process:
+                    acc[0] += points
+                else:
+                    acc[1] += points
+                if points < 0:
+                    acc[2] -= points
+                acc[3][index] = line
+        wp, wc = self.wp, self.wc
+        return {
+            subject_id: (process, comprehensive, deductions, _q(wp * process + wc * comprehensive), lines)
+            for subject_id, (process, comprehensive, deductions, lines) in sums.items()
+        }
+
+    def breakdown_json(self, lines: dict | None) -> str:
+        if not lines:
+            return self.zero_breakdown_json
+        parts = list(self.zero_json)
+        for index, line in lines.items():
+            parts[index] = line[3]
+        return "[" + ", ".join(parts) + "]"
+
+    def breakdown(self, lines: dict | None) -> list[dict]:
+        result = [dict(line) for line in self.zero_lines]
+        for index, line in (lines or {}).items():
+            result[index] = _line(self.rules[index], *line[:3])
+        return result
 
 
 def dense_ranks(values: dict, key=None) -> dict:
     """{id: rank} by value descending; equal values share a rank and the next rank follows on."""
-    ranks, rank, previous = {}, 0, None
-    for ident, value in sorted(values.items(), key=lambda item: (-item[1], item[0])):
-        if value != previous:
-            rank += 1
-            previous = value
-        ranks[ident] = rank
-    return ranks
+    rank_of = {value: rank for rank, value in enumerate(sorted(set(values.values()), reverse=True), start=1)}
+    return {ident: rank_of[value] for ident, value in values.items()}
 
 
-def _subjects(p: Period) -> dict[str, list[dict]]:
-    """Every subject of the county with where it is ranked: id, name, in_township, in_village, in_unit."""
+def _subjects(p: Period) -> dict[str, list[tuple]]:
+    """Every subject of the county with where it is ranked: (id, name, in_township, in_village, in_unit)."""
     talents = {}
-    for row in talent_subjects(p).order_by("talent_id"):
-        talents.setdefault(
-            row["talent_id"],
-            {
-                "id": row["talent_id"],
-                "name": row["talent__name"],
-                "in_township": row["township_id"],
-                "in_village": row["village_id"],
-                "in_unit": row["talent__unit_id"],
-            },
-        )
+    for talent_id, village_id, township_id, name, unit_id, _status in assigned_talents(p):
+        if talent_id not in talents:
+            talents[talent_id] = (talent_id, name, township_id, village_id, unit_id)
     units = [
-        {"id": pk, "name": name, "in_township": None, "in_village": None, "in_unit": pk}
+        (pk, name, None, None, pk)
         for pk, name in CountyUnit.objects.filter(county_id=p.county_id).order_by("pk").values_list("pk", "name")
     ]
     villages = [
-        {"id": pk, "name": name, "in_township": t, "in_village": pk, "in_unit": None}
+        (pk, name, t, pk, None)
         for pk, name, t in Village.objects.filter(township__county_id=p.county_id)
         .order_by("pk")
         .values_list("pk", "name", "township_id")
     ]
     townships = [
-        {"id": pk, "name": name, "in_township": pk, "in_village": None, "in_unit": None}
+        (pk, name, pk, None, None)
         for pk, name in Township.objects.filter(county_id=p.county_id).order_by("pk").values_list("pk", "name")
     ]
     return {"talent": list(talents.values()), "unit": units, "village": villages, "township": townships}
@@ -199,9 +239,71 @@ SCORE_FIELDS = [
 ]
 
 
-def compute_scores(p: Period) -> list[dict]:
-    """Every subject's score for the quarter as plain field values (a model instance is built only
-    for a row that is new or changed)."""
+@dataclass(slots=True)
+class Row:
+    """One subject's computed score; its breakdown is rendered only when the row is written."""
+
+    subject_type: str
+    subject_id: int
+    subject_name: str
+    in_township_id: int | None
+    in_village_id: int | None
+    in_unit_id: int | None
+    total: Decimal
+    process_points: Decimal
+    comprehensive_points: Decimal
+    deductions: Decimal
+    table: RuleTable
+    lines: dict | None
+    rank_county: int = 0
+    rank_township: int | None = None
+    rank_unit: int | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.subject_type, self.subject_id
+
+    def digest(self) -> str:
+        """The md5 of the stored values (as `_digest` of the full row): compared on a rerun."""
+        values = [
+            self.subject_name,
+            str(self.in_township_id),
+            str(self.in_village_id),
+            str(self.in_unit_id),
+            str(self.total),
+            str(self.process_points),
+            str(self.comprehensive_points),
+            str(self.deductions),
+            str(self.rank_county),
+            str(self.rank_township),
+            str(self.rank_unit),
+            self.table.breakdown_json(self.lines),
+        ]
+        return hashlib.md5("\x1f".join(values).encode(), usedforsecurity=False).hexdigest()
+
+    def fields(self) -> dict:
+        """The Score's field values."""
+        return {
+            "subject_type": self.subject_type,
+            f"{self.subject_type}_id": self.subject_id,
+            "subject_name": self.subject_name,
+            "in_township_id": self.in_township_id,
+            "in_village_id": self.in_village_id,
+            "in_unit_id": self.in_unit_id,
+            "total": self.total,
+            "process_points": self.process_points,
+            "comprehensive_points": self.comprehensive_points,
+            "deductions": self.deductions,
+            "rank_county": self.rank_county,
+            "rank_township": self.rank_township,
+            "rank_unit": self.rank_unit,
+            "breakdown": self.table.breakdown(self.lines),
+        }
+
+
+def compute_scores(p: Period) -> list[Row]:
+    """Every subject's score for the quarter (a model instance is built only for a row that is new
+    or changed, and a breakdown only for those)."""
     rules_by_type = defaultdict(list)
     for rule in ScoringRule.objects.filter(county_id=p.county_id, year=p.year).order_by("sort_order", "code"):
         rules_by_type[rule.subject_type].append(rule)
@@ -209,84 +311,94 @@ def compute_scores(p: Period) -> list[dict]:
     scores = []
     for subject_type, subjects in _subjects(p).items():
         rules = rules_by_type.get(subject_type, [])
-        counts = count_events(p, subject_type, {rule.event for rule in rules})
+        table = RuleTable(rules, weights.get(subject_type))
+        scored = table.score(count_events(p, subject_type, {rule.event for rule in rules}))
+        zero = table.zero
         rows = []
-        for subject in subjects:
-            lines, process, comprehensive, deductions, total = score_subject(
-                rules, weights.get(subject_type), counts, subject["id"]
-            )
+        for subject_id, name, in_township, in_village, in_unit in subjects:
+            process, comprehensive, deductions, total, lines = scored.get(subject_id, zero)
             rows.append(
-                {
-                    "subject_type": subject_type,
-                    f"{subject_type}_id": subject["id"],
-                    "subject_name": subject["name"][:100],
-                    "in_township_id": subject["in_township"],
-                    "in_village_id": subject["in_village"],
-                    "in_unit_id": subject["in_unit"],
-                    "total": total,
-                    "process_points": process,
-                    "comprehensive_points": comprehensive,
-                    "deductions": deductions,
-                    "breakdown": lines,
-                }
+                Row(
+                    subject_type,
+                    subject_id,
+                    name[:100],
+                    in_township,
+                    in_village,
+                    in_unit,
+                    total,
+                    process,
+                    comprehensive,
+                    deductions,
+                    table,
+                    lines,
+                )
             )
         _rank(rows)
         scores.extend(rows)
     return scores
 
 
-def _rank(rows: list[dict]) -> None:
-    by_row = dict(enumerate(rows))
-    county = dense_ranks({i: s["total"] for i, s in by_row.items()})
-    townships, units = defaultdict(dict), defaultdict(dict)
-    for i, s in by_row.items():
-        if s["in_township_id"] is not None:
-            townships[s["in_township_id"]][i] = s["total"]
-        if s["in_unit_id"] is not None:
-            units[s["in_unit_id"]][i] = s["total"]
-    in_township = {i: r for group in townships.values() for i, r in dense_ranks(group).items()}
-    in_unit = {i: r for group in units.values() for i, r in dense_ranks(group).items()}
-    for i, s in by_row.items():
-        s["rank_county"] = county[i]
-        s["rank_township"] = in_township.get(i)
-        s["rank_unit"] = in_unit.get(i)
+def _rank(rows: list[Row]) -> None:
+    """Dense ranks by total within the county, each township and each unit."""
+
+    def ranks_of(totals) -> dict:
+        return {value: rank for rank, value in enumerate(sorted(set(totals), reverse=True), start=1)}
+
+    county = ranks_of(row.total for row in rows)
+    townships, units = defaultdict(set), defaultdict(set)
+    for row in rows:
+        if row.in_township_id is not None:
+            townships[row.in_township_id].add(row.total)
+        if row.in_unit_id is not None:
+            units[row.in_unit_id].add(row.total)
+    in_township = {group: ranks_of(totals) for group, totals in townships.items()}
+    in_unit = {group: ranks_of(totals) for group, totals in units.items()}
+    for row in rows:
+        row.rank_county = county[row.total]
+        if row.in_township_id is not None:
+            row.rank_township = in_township[row.in_township_id][row.total]
+        if row.in_unit_id is not None:
+            row.rank_unit = in_unit[row.in_unit_id][row.total]
 
 
 def _digest(row: dict) -> str:
+    """The md5 of a full row's values (the Score's field values, breakdown as sorted JSON)."""
     values = [str(row[f]) for f in SCORE_FIELDS if f != "breakdown"]
     values.append(json.dumps(row["breakdown"], sort_keys=True, ensure_ascii=False))
     return hashlib.md5("\x1f".join(values).encode(), usedforsecurity=False).hexdigest()
 
 
-def _store(rollup: QuarterRollup, rows: list[dict]) -> dict[str, int]:
+def _store(rollup: QuarterRollup, rows: list[Row]) -> dict[str, int]:
     """Write `rows` in place of the rollup's scores: matched by subject, compared by digest, so a rerun
-    over unchanged data reads no breakdown and writes nothing. A changed row is deleted and inserted
+    over unchanged data renders no breakdown and writes nothing. A changed row is deleted and inserted
     again under its id (one DELETE and bulk INSERTs; a bulk UPDATE of thousands of rows with a
     JSON column took a minute on SQLite)."""
     stored = {
         (subject_type, t or u or v or w): (pk, digest)
-        for pk, subject_type, t, u, v, w, digest in Score.objects.filter(rollup=rollup).values_list(
-            "pk", "subject_type", "talent_id", "unit_id", "village_id", "township_id", "digest"
-        )
+        for pk, subject_type, t, u, v, w, digest in Score.objects.filter(rollup=rollup)
+        .values_list("pk", "subject_type", "talent_id", "unit_id", "village_id", "township_id", "digest")
+        .order_by()
     }
     created, changed, kept = [], [], set()
     for row in rows:
-        digest = _digest(row)
-        key = (row["subject_type"], row[f"{row['subject_type']}_id"])
+        digest = row.digest()
+        key = row.key
         old = stored.get(key)
         if old is not None:
             kept.add(key)
             if old[1] == digest:
                 continue
-        score = Score(rollup=rollup, digest=digest, **row)
+        score = Score(rollup=rollup, digest=digest, **row.fields())
         if old is None:
             created.append(score)
         else:
             score.pk = old[0]
             changed.append(score)
     gone = [pk for key, (pk, _digest_) in stored.items() if key not in kept]
-    Score.objects.filter(pk__in=gone + [s.pk for s in changed]).delete()
-    Score.objects.bulk_create(changed + created, batch_size=1000)
+    if gone or changed:
+        Score.objects.filter(pk__in=gone + [s.pk for s in changed]).delete()
+    if changed or created:
+        Score.objects.bulk_create(changed + created, batch_size=1000)
     return {"created": len(created), "changed": len(changed), "deleted": len(gone)}
 
 
