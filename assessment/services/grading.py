@@ -23,6 +23,7 @@ from pairing.core.concurrency import claim_version
 from pairing.core.local_time import local_text
 from pairing.core.services import Denied, service
 from pairing.core.workflows import Step, Workflow
+from pairing.exceptions import StaleVersionError
 from pairing.models import TalentAssignment
 
 from ..choices import GradeLevel, GradingState, RollupState, SubjectType
@@ -210,10 +211,17 @@ def propose_grades(group: GradingGroup, people: list[Candidate]) -> list[Proposa
     return proposals
 
 
-def _visible_round(actor, round_: GradingRound) -> GradingRound:
+STALE_ROUND = "本次等次评定已被他人更新，请刷新页面后重试。"
+
+
+def _visible_round(actor, round_: GradingRound, version: int | None = None) -> GradingRound:
+    """The round as `actor` may see it; a `version` the client saw that is no longer current is
+    refused before anything else is checked (409)."""
     row = GradingRound.objects.visible_to(actor).select_related("group").filter(pk=round_.pk).first()
     if row is None:
         raise Http404
+    if version is not None and int(version) != row.version:
+        raise StaleVersionError(STALE_ROUND)
     return row
 
 
@@ -322,7 +330,7 @@ def filing_rows(round_: GradingRound) -> list[dict]:
 @service
 def confirm(*, actor, round_: GradingRound, version: int | None = None) -> GradeFiling:
     """Confirm the grades (the quotas must hold), lock them, and file the list as confirmed."""
-    row = _visible_round(actor, round_)
+    row = _visible_round(actor, round_, version)
     ROUND_WORKFLOW.check("confirm", row, actor)
     problems = quota_problems(row.group, list(row.grades.values_list("grade", flat=True)))
     if problems:
@@ -346,7 +354,7 @@ def file_round(row: GradingRound, actor=None) -> GradeFiling:
 
 @service
 def reopen(*, actor, round_: GradingRound, reason: str, version: int | None = None) -> GradingRound:
-    row = _visible_round(actor, round_)
+    row = _visible_round(actor, round_, version)
     ROUND_WORKFLOW.check("reopen", row, actor)
     reason = (reason or "").strip()
     if not reason:

@@ -142,3 +142,31 @@ def test_the_rows_behind_each_line_are_as_many_as_its_events(cast, quarter):
             assert len(rows) == line["events"], (score.subject_name, line["rule_code"], rows)
             checked += bool(rows)
     assert checked >= 15
+
+
+def test_each_stored_digest_is_the_digest_of_the_stored_row(cast, quarter):
+    """The rollup joins a row's digest from pre-rendered fragments: it must be the digest of the row
+    as stored (its values and its breakdown as sorted JSON), or reruns would rewrite rows."""
+    from assessment.services.rollup import SCORE_FIELDS, _digest
+
+    rollup = _rollup(cast, quarter)
+    rows = list(Score.objects.filter(rollup=rollup))
+    assert rows
+    for score in rows:
+        values = {f: getattr(score, f) for f in SCORE_FIELDS}
+        assert score.digest == _digest(values), score.subject_name
+
+
+def test_a_rerun_over_unchanged_data_writes_no_score(cast, quarter):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _rollup(cast, quarter)
+    with CaptureQueriesContext(connection) as captured:
+        _rollup(cast, quarter)
+    writes = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "assessment_score" in q["sql"] and q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
