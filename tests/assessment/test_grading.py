@@ -224,6 +224,8 @@ def tied(cast, db):
     is an institution (a grading group of its own)."""
     import datetime
 
+    from django.utils import timezone
+
     from ledgers.models import TalentServiceMonth
 
     year = cast.assignment_t.year
@@ -231,7 +233,7 @@ def tied(cast, db):
     cast.unit_v.save(update_fields=["kind"])
     rollups = [
         QuarterRollup.objects.create(
-            county=cast.county, year=year, quarter=q, state=state, as_of=f"{year}-12-01", computed_at=f"{year}-12-01 0:00Z"
+            county=cast.county, year=year, quarter=q, state=state, as_of=f"{year}-12-01", computed_at=timezone.now()
         )
         for q, state in ((1, "confirmed"), (2, "published"), (3, "computed"))
     ]
