@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, F, Q, Sum
 
 from ledgers.choices import (
@@ -60,6 +62,17 @@ def confirm_deadline_day() -> int:
     return int(getattr(settings, "ASSESSMENT_CONFIRM_DEADLINE_DAY", 10))
 
 
+@dataclass
+class Batch:
+    """Counties scored together for the same quarter (the nightly job scores every county): each
+    aggregate query runs once for all of them, grouped by county, and each county takes its share.
+    One query per event for the whole city rather than one per event and county, each of which
+    scanned the city's quarter to find its county's rows."""
+
+    county_ids: tuple[int, ...]
+    memo: dict = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Period:
     """One county's quarter as of a day: the bounds every count uses."""
@@ -69,8 +82,14 @@ class Period:
     quarter: int
     as_of: datetime.date
     # Aggregates several events share (the talents' service, the units' contacts), computed once
-    # per run: the quarter's participations are scanned once rather than once per event.
+    # per run: the quarter's rows are read once rather than once per event.
     memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    batch: Batch | None = field(default=None, compare=False, hash=False, repr=False)
+
+    @property
+    def county_ids(self) -> tuple[int, ...]:
+        """The counties every query of this run covers (this one alone, or the batch's)."""
+        return self.batch.county_ids if self.batch is not None else (self.county_id,)
 
     @property
     def start(self) -> datetime.date:
@@ -103,8 +122,56 @@ class Period:
 Counts = dict[int, Decimal]
 
 
-def _counts(rows, key: str, value: str = "n") -> Counts:
-    return {row[key]: Decimal(row[value] or 0) for row in rows}
+def fetch(queryset) -> list:
+    """The rows of a values_list queryset. On PostgreSQL straight from the cursor: the driver already
+    returns ints, Decimals and dates, and Django's per-row converters cost more than the query did.
+    (Only for values_list querysets whose plain fields come first, then the annotations in order.)"""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def per_county(p: Period, key, build, split=None):
+    """p's county's share of `build()`, a values_list queryset whose first column is the county: it
+    runs once for every county of the batch. `split(rows)` shares the rows out as {county: share};
+    by default each county's share is its rows (the county column included)."""
+    shared = p.batch.memo if p.batch is not None else p.memo
+    if key not in shared:
+        rows = fetch(build())
+        if split is None:
+            shares = defaultdict(list)
+            for row in rows:
+                shares[row[0]].append(row)
+        else:
+            shares = split(rows)
+        shared[key] = shares
+    share = shared[key].get(p.county_id)
+    return share if share is not None else ([] if split is None else {})
+
+
+def _by_subject(rows) -> dict[int, Counts]:
+    """{county: {subject: count}} of (county, subject, count) rows."""
+    shares = defaultdict(dict)
+    for county_id, subject_id, n in rows:
+        shares[county_id][subject_id] = n
+    return shares
+
+
+def grouped(queryset, fields: list[str], **annotations):
+    """`queryset` grouped by `fields` with `annotations`, as a values_list of the fields then them."""
+    return queryset.values(*fields).annotate(**annotations).order_by().values_list(*fields, *annotations)
+
+
+def _counted(p: Period, key: str, queryset, county: str, subject: str, n=None) -> Counts:
+    """{subject: count} of p's county: `queryset` grouped by `county` and `subject` (one query per run)."""
+    return per_county(p, key, lambda: grouped(queryset, [county, subject], n=n or Count("pk")), _by_subject)
 
 
 # --- talents ---------------------------------------------------------------------------------
@@ -112,7 +179,7 @@ def _counts(rows, key: str, value: str = "n") -> Counts:
 
 def talent_subjects(p: Period):
     """Talents with an assignment in the year to a village of the county, and where they serve."""
-    return TalentAssignment.objects.filter(year=p.year, village__township__county_id=p.county_id).values(
+    return TalentAssignment.objects.filter(year=p.year, village__township__county_id__in=p.county_ids).values(
         "talent_id",
         "village_id",
         "talent__name",
@@ -128,7 +195,7 @@ def confirmed_participations(p: Period):
         activity__status=ActivityStatus.CONFIRMED,
         activity__date__gte=p.start,
         activity__date__lt=p.end,
-        activity__village__township__county_id=p.county_id,
+        activity__village__township__county_id__in=p.county_ids,
     )
 
 
@@ -141,17 +208,23 @@ def talent_service(p: Period, months: list[datetime.date]) -> dict[int, tuple[De
     key = ("talent_service", tuple(months))
     if key not in p.memo:
         rows = (
-            TalentServiceMonth.objects.filter(
-                month__in=months, village__township__county_id=p.county_id, activities__gt=0
+            per_county(
+                p,
+                key,
+                lambda: grouped(
+                    TalentServiceMonth.objects.filter(
+                        month__in=months, village__township__county_id__in=p.county_ids, activities__gt=0
+                    ),
+                    ["village__township__county_id", "talent_id"],
+                    n=Sum("activities"),
+                    h=Sum("hours"),
+                    m=Count("month", distinct=True),
+                ),
             )
-            .values("talent_id")
-            .annotate(n=Sum("activities"), h=Sum("hours"), m=Count("month", distinct=True))
-            .order_by()
-            .values_list("talent_id", "n", "h", "m")
             if months
             else []
         )
-        p.memo[key] = {t: (Decimal(n), Decimal(h or 0), Decimal(m)) for t, n, h, m in rows}
+        p.memo[key] = {t: (n, h, m) for _county, t, n, h, m in rows}
     return p.memo[key]
 
 
@@ -171,18 +244,26 @@ def talent_active_month(p: Period) -> Counts:
     return _active_months(p, p.months)
 
 
-def assigned_talents(p: Period) -> list[tuple[int, int, int, str, int | None, str]]:
-    """(talent, village, township, name, unit, status) of every assignment of the year in the county,
+def assigned_talents(p: Period) -> list[tuple]:
+    """(county, talent, village, township, name, unit, status) of every assignment of the year in the county,
     by talent (read once per run: the subjects, missed months and active shares all use it)."""
-    if "assigned" not in p.memo:
-        p.memo["assigned"] = list(
-            talent_subjects(p)
+    return per_county(
+        p,
+        "assigned",
+        lambda: (
+            TalentAssignment.objects.filter(year=p.year, village__township__county_id__in=p.county_ids)
             .order_by("talent_id")
             .values_list(
-                "talent_id", "village_id", "village__township_id", "talent__name", "talent__unit_id", "talent__status"
+                "village__township__county_id",
+                "talent_id",
+                "village_id",
+                "village__township_id",
+                "talent__name",
+                "talent__unit_id",
+                "talent__status",
             )
-        )
-    return p.memo["assigned"]
+        ),
+    )
 
 
 def talent_missed_month(p: Period) -> Counts:
@@ -191,11 +272,10 @@ def talent_missed_month(p: Period) -> Counts:
     if not ended:
         return {}
     active = _active_months(p, ended)
-    months = Decimal(len(ended))
-    zero = Decimal(0)
+    months = len(ended)
     return {
-        t: months - active.get(t, zero)
-        for t, _v, _w, _n, _u, status in assigned_talents(p)
+        t: months - active.get(t, 0)
+        for _c, t, _v, _w, _n, _u, status in assigned_talents(p)
         if status == TalentStatus.ACTIVE
     }
 
@@ -206,30 +286,44 @@ def _resolved_demands(p: Period):
         status=DemandStatus.RESOLVED,
         resolved_at__gte=start,
         resolved_at__lt=end,
-        village__township__county_id=p.county_id,
+        village__township__county_id__in=p.county_ids,
     )
 
 
 def talent_demand_resolved(p: Period) -> Counts:
-    rows = (
-        DemandClaim.objects.filter(demand__in=_resolved_demands(p), talent__isnull=False)
-        .exclude(status=ClaimStatus.WITHDRAWN)
-        .values("talent_id")
-        .annotate(n=Count("demand_id", distinct=True))
-        .order_by()
+    claims = DemandClaim.objects.filter(demand__in=_resolved_demands(p), talent__isnull=False).exclude(
+        status=ClaimStatus.WITHDRAWN
     )
-    return _counts(rows, "talent_id")
+    return _counted(
+        p,
+        "talent_demand_resolved",
+        claims,
+        "demand__village__township__county_id",
+        "talent_id",
+        Count("demand_id", distinct=True),
+    )
 
 
 def _evaluations(p: Period):
-    return TalentEvaluation.objects.filter(year=p.year, quarter=p.quarter, village__township__county_id=p.county_id)
+    return TalentEvaluation.objects.filter(
+        year=p.year, quarter=p.quarter, village__township__county_id__in=p.county_ids
+    )
 
 
 def talent_evaluations(p: Period) -> dict[str, Counts]:
     """{event: counts} for the four evaluation events, in one query."""
     result = {event: {} for event in RATING_EVENTS.values()}
-    for row in _evaluations(p).exclude(rating="").values("talent_id", "rating").annotate(n=Count("pk")).order_by():
-        result[RATING_EVENTS[row["rating"]]][row["talent_id"]] = Decimal(row["n"])
+    rows = per_county(
+        p,
+        "talent_evaluations",
+        lambda: grouped(
+            _evaluations(p).exclude(rating=""),
+            ["village__township__county_id", "talent_id", "rating"],
+            n=Count("pk"),
+        ),
+    )
+    for _county, talent_id, rating, n in rows:
+        result[RATING_EVENTS[rating]][talent_id] = n
     return result
 
 
@@ -237,13 +331,16 @@ def talent_evaluations(p: Period) -> dict[str, Counts]:
 
 
 def active_pairings(p: Period):
-    return Pairing.objects.filter(pairing_active_in(p.year), unit__county_id=p.county_id)
+    return Pairing.objects.filter(pairing_active_in(p.year), unit__county_id__in=p.county_ids)
 
 
 def paired(p: Period) -> set[tuple[int, int]]:
     """(unit, village) of the county's pairings active in the year (read once per run)."""
     if "paired" not in p.memo:
-        p.memo["paired"] = set(active_pairings(p).values_list("unit_id", "village_id").order_by())
+        rows = per_county(
+            p, "paired", lambda: active_pairings(p).values_list("unit__county_id", "unit_id", "village_id").order_by()
+        )
+        p.memo["paired"] = {(unit_id, village_id) for _county, unit_id, village_id in rows}
     return p.memo["paired"]
 
 
@@ -257,13 +354,19 @@ def _contacts(p: Period, months: list[datetime.date]) -> set[tuple[int, int, dat
         return p.memo[key]
     # The ledger's monthly rollup of unit contacts (UnitContactMonth, kept equal to the confirmed
     # activities by the ledger services): one row per unit, village and month with a contact.
-    rows = (
-        UnitContactMonth.objects.filter(month__in=months, village__township__county_id=p.county_id, activities__gt=0)
-        .values_list("unit_id", "village_id", "month")
-        .order_by()
+    rows = per_county(
+        p,
+        key,
+        lambda: (
+            UnitContactMonth.objects.filter(
+                month__in=months, village__township__county_id__in=p.county_ids, activities__gt=0
+            )
+            .values_list("village__township__county_id", "unit_id", "village_id", "month")
+            .order_by()
+        ),
     )
     pairs = paired(p)
-    result = {(unit_id, village_id, month) for unit_id, village_id, month in rows if (unit_id, village_id) in pairs}
+    result = {(unit, village, month) for _county, unit, village, month in rows if (unit, village) in pairs}
     p.memo[key] = result
     return result
 
@@ -293,24 +396,23 @@ def _signed_agreements(p: Period):
         status__in=[AgreementStatus.SIGNED, AgreementStatus.CLOSED],
         signed_on__gte=p.start,
         signed_on__lt=p.end,
-        pairing__unit__county_id=p.county_id,
+        pairing__unit__county_id__in=p.county_ids,
     )
 
 
 def unit_agreement_signed(p: Period) -> Counts:
-    rows = _signed_agreements(p).values(u=F("pairing__unit_id")).annotate(n=Count("pk")).order_by()
-    return _counts(rows, "u")
+    return _counted(p, "unit_agreement_signed", _signed_agreements(p), "pairing__unit__county_id", "pairing__unit_id")
 
 
 def _final_meetings(p: Period):
     start, end = p.bounds
     return JointMeeting.objects.filter(
-        status=MeetingStatus.FINAL, held_at__gte=start, held_at__lt=end, pairing__unit__county_id=p.county_id
+        status=MeetingStatus.FINAL, held_at__gte=start, held_at__lt=end, pairing__unit__county_id__in=p.county_ids
     )
 
 
 def unit_meeting_held(p: Period) -> Counts:
-    return _counts(_final_meetings(p).values(u=F("pairing__unit_id")).annotate(n=Count("pk")).order_by(), "u")
+    return _counted(p, "unit_meeting_held", _final_meetings(p), "pairing__unit__county_id", "pairing__unit_id")
 
 
 def _completed_projects(p: Period):
@@ -318,13 +420,18 @@ def _completed_projects(p: Period):
         status=ProjectStatus.COMPLETED,
         end_date__gte=p.start,
         end_date__lt=p.end,
-        agreement__pairing__unit__county_id=p.county_id,
+        agreement__pairing__unit__county_id__in=p.county_ids,
     )
 
 
 def unit_project_completed(p: Period) -> Counts:
-    rows = _completed_projects(p).values(u=F("agreement__pairing__unit_id")).annotate(n=Count("pk")).order_by()
-    return _counts(rows, "u")
+    return _counted(
+        p,
+        "unit_project_completed",
+        _completed_projects(p),
+        "agreement__pairing__unit__county_id",
+        "agreement__pairing__unit_id",
+    )
 
 
 # --- villages --------------------------------------------------------------------------------
@@ -342,7 +449,7 @@ def _months_by_deadline(p: Period, field: str, day: int, on_time: bool) -> Q:
 def _ledger_months(p: Period, statuses, field: str, day: int, on_time: bool):
     return LedgerMonth.objects.filter(
         _months_by_deadline(p, field, day, on_time),
-        village__township__county_id=p.county_id,
+        village__township__county_id__in=p.county_ids,
         status__in=statuses,
         **{f"{field}__isnull": False},
     )
@@ -357,24 +464,30 @@ def village_months(p: Period, on_time: bool):
 
 
 def village_month_on_time(p: Period) -> Counts:
-    return _counts(village_months(p, True).values("village_id").annotate(n=Count("pk")).order_by(), "village_id")
+    return _counted(p, "village_month_on_time", village_months(p, True), "village__township__county_id", "village_id")
 
 
 def village_month_late(p: Period) -> Counts:
-    return _counts(village_months(p, False).values("village_id").annotate(n=Count("pk")).order_by(), "village_id")
+    return _counted(p, "village_month_late", village_months(p, False), "village__township__county_id", "village_id")
 
 
 def village_demand_resolved(p: Period) -> Counts:
-    return _counts(_resolved_demands(p).values("village_id").annotate(n=Count("pk")).order_by(), "village_id")
+    return _counted(p, "village_demand_resolved", _resolved_demands(p), "village__township__county_id", "village_id")
 
 
 def village_meeting_held(p: Period) -> Counts:
-    return _counts(_final_meetings(p).values(v=F("pairing__village_id")).annotate(n=Count("pk")).order_by(), "v")
+    return _counted(p, "village_meeting_held", _final_meetings(p), "pairing__unit__county_id", "pairing__village_id")
 
 
 def village_evaluation_done(p: Period) -> Counts:
-    rows = _evaluations(p).values("village_id").annotate(n=Count("talent_id", distinct=True)).order_by()
-    return _counts(rows, "village_id")
+    return _counted(
+        p,
+        "village_evaluation_done",
+        _evaluations(p),
+        "village__township__county_id",
+        "village_id",
+        Count("talent_id", distinct=True),
+    )
 
 
 # --- townships -------------------------------------------------------------------------------
@@ -385,20 +498,25 @@ def township_confirmed_months(p: Period):
 
 
 def township_month_confirmed_on_time(p: Period) -> Counts:
-    rows = township_confirmed_months(p).values(t=F("village__township_id")).annotate(n=Count("pk")).order_by()
-    return _counts(rows, "t")
+    return _counted(
+        p,
+        "township_month_confirmed_on_time",
+        township_confirmed_months(p),
+        "village__township__county_id",
+        "village__township_id",
+    )
 
 
 def _submitted_reports(p: Period):
     if p.quarter not in (2, 4):
         return TownshipHalfYearReport.objects.none()
     return TownshipHalfYearReport.objects.filter(
-        year=p.year, half=p.quarter // 2, status=ReportStatus.SUBMITTED, township__county_id=p.county_id
+        year=p.year, half=p.quarter // 2, status=ReportStatus.SUBMITTED, township__county_id__in=p.county_ids
     )
 
 
 def township_report_submitted(p: Period) -> Counts:
-    return _counts(_submitted_reports(p).values("township_id").annotate(n=Count("pk")).order_by(), "township_id")
+    return _counted(p, "township_report_submitted", _submitted_reports(p), "township__county_id", "township_id")
 
 
 def township_talent_active_share(p: Period) -> Counts:
@@ -410,7 +528,7 @@ def township_talent_active_share(p: Period) -> Counts:
     active = _active_months(p, ended)
     full_months = len(ended)
     totals, full = defaultdict(int), defaultdict(int)
-    for talent_id, _village, township_id, _name, _unit, status in assigned_talents(p):
+    for _county, talent_id, _village, township_id, _name, _unit, status in assigned_talents(p):
         if status != TalentStatus.ACTIVE:
             continue
         totals[township_id] += 1

@@ -17,6 +17,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -34,7 +35,7 @@ from pairing.models import County, CountyUnit, Township, Village
 
 from ..choices import Part, RollupState
 from ..models import QuarterRollup, Score, ScoringRule, ScoringWeights
-from .events import Period, assigned_talents, count_events
+from .events import Batch, Period, assigned_talents, count_events, fetch, per_county
 
 CENT = Decimal("0.01")
 S = RollupState
@@ -117,10 +118,33 @@ def _js(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+class Result(NamedTuple):
+    """A subject's points, shared by every subject whose lines are the same."""
+
+    process: Decimal
+    comprehensive: Decimal
+    deductions: Decimal
+    total: Decimal
+    lines: dict | None  # {rule index: Line} of the non-zero lines
+    points_text: str  # total, process, comprehensive and deductions as the digest joins them
+    breakdown_json: bytes  # the breakdown as sorted JSON, encoded
+
+
+class Line(NamedTuple):
+    id: int
+    index: int
+    events: Decimal
+    raw: Decimal
+    points: Decimal
+    json: str
+
+
 class RuleTable:
     """A subject type's rules and weights, with each line's JSON rendered in advance: most lines of
     most subjects are zero, so a subject's digest is joined from cached fragments and only its
-    non-zero lines are rendered (byte for byte what `json.dumps(breakdown, sort_keys=True)` gives)."""
+    non-zero lines are rendered (byte for byte what `json.dumps(breakdown, sort_keys=True)` gives).
+    A line depends only on the rule and the count, and a subject's points only on its lines, so each
+    distinct line and each distinct set of lines is worked out once."""
 
     def __init__(self, rules: list[ScoringRule], weights: ScoringWeights | None):
         self.rules = rules
@@ -137,22 +161,42 @@ class RuleTable:
             for rule in rules
         ]
         self.zero_json = [self._json(index, ZERO, ZERO, ZERO) for index in range(len(rules))]
-        self.zero_breakdown_json = "[" + ", ".join(self.zero_json) + "]"
         self.zero_lines = [_line(rule, ZERO, ZERO, ZERO) for rule in rules]
-        zero = _q(ZERO)
-        self.zero = (zero, zero, zero, _q(self.wp * ZERO + self.wc * ZERO), None)
+        self.zero = self._result([])
 
     def _json(self, index: int, events, raw, points) -> str:
         head, mid, raw_key, tail = self.fragments[index]
         return f"{head}{_number(events)!r}{mid}{float(points)!r}{raw_key}{float(raw)!r}{tail}"
 
-    def score(self, counts: dict[str, dict[int, Decimal]]) -> dict[int, tuple]:
-        """{subject: (process, comprehensive, deductions, total, {rule index: (events, raw, points, json)})}
-        for every subject with at least one event, rule by rule over the non-zero counts only. A
-        line depends only on the rule and the count, so each distinct count is worked out once."""
-        sums = {}
+    def _result(self, lines: list[Line]) -> Result:
+        # Sums start at 0.00: every addend has two places, so the sums need no rounding.
+        process = comprehensive = deductions = CENT_ZERO
+        parts = list(self.zero_json)
+        for line in lines:
+            if self.rules[line.index].part == Part.PROCESS:
+                process += line.points
+            else:
+                comprehensive += line.points
+            if line.points < 0:
+                deductions -= line.points
+            parts[line.index] = line.json
+        total = _q(self.wp * process + self.wc * comprehensive)
+        return Result(
+            process,
+            comprehensive,
+            deductions,
+            total,
+            {line.index: line for line in lines} or None,
+            f"{total}\x1f{process}\x1f{comprehensive}\x1f{deductions}",
+            ("[" + ", ".join(parts) + "]").encode(),
+        )
+
+    def score(self, counts: dict[str, dict[int, Decimal]]) -> dict[int, Result]:
+        """{subject: Result} for every subject with at least one event, rule by rule over the
+        non-zero counts only."""
+        lines_of = defaultdict(list)
+        serial = 0
         for index, rule in enumerate(self.rules):
-            process = rule.part == Part.PROCESS
             seen = {}
             for subject_id, events in counts.get(rule.event, {}).items():
                 if not events:
@@ -160,37 +204,24 @@ class RuleTable:
                 line = seen.get(events)
                 if line is None:
                     raw, points = apply_rule(rule, events)
-                    line = seen[events] = (events, raw, points, self._json(index, events, raw, points))
-                points = line[2]
-                acc = sums.get(subject_id)
-                if acc is None:
-                    # Sums start at 0.00: every addend has two places, so the sums need no rounding.
-                    acc = sums[subject_id] = [CENT_ZERO, CENT_ZERO, CENT_ZERO, {}]
-                if process:
-                    acc[0] += points
-                else:
-                    acc[1] += points
-                if points < 0:
-                    acc[2] -= points
-                acc[3][index] = line
-        wp, wc = self.wp, self.wc
-        return {
-            subject_id: (process, comprehensive, deductions, _q(wp * process + wc * comprehensive), lines)
-            for subject_id, (process, comprehensive, deductions, lines) in sums.items()
-        }
-
-    def breakdown_json(self, lines: dict | None) -> str:
-        if not lines:
-            return self.zero_breakdown_json
-        parts = list(self.zero_json)
-        for index, line in lines.items():
-            parts[index] = line[3]
-        return "[" + ", ".join(parts) + "]"
+                    serial += 1
+                    line = seen[events] = Line(
+                        serial, index, events, raw, points, self._json(index, events, raw, points)
+                    )
+                lines_of[subject_id].append(line)
+        results, shared = {}, {}
+        for subject_id, lines in lines_of.items():
+            key = tuple([line.id for line in lines])
+            result = shared.get(key)
+            if result is None:
+                result = shared[key] = self._result(lines)
+            results[subject_id] = result
+        return results
 
     def breakdown(self, lines: dict | None) -> list[dict]:
         result = [dict(line) for line in self.zero_lines]
         for index, line in (lines or {}).items():
-            result[index] = _line(self.rules[index], *line[:3])
+            result[index] = _line(self.rules[index], line.events, line.raw, line.points)
         return result
 
 
@@ -203,24 +234,49 @@ def dense_ranks(values: dict, key=None) -> dict:
 def _subjects(p: Period) -> dict[str, list[tuple]]:
     """Every subject of the county with where it is ranked: (id, name, in_township, in_village, in_unit)."""
     talents = {}
-    for talent_id, village_id, township_id, name, unit_id, _status in assigned_talents(p):
+    for _county, talent_id, village_id, township_id, name, unit_id, _status in assigned_talents(p):
         if talent_id not in talents:
             talents[talent_id] = (talent_id, name, township_id, village_id, unit_id)
-    units = [
-        (pk, name, None, None, pk)
-        for pk, name in CountyUnit.objects.filter(county_id=p.county_id).order_by("pk").values_list("pk", "name")
-    ]
-    villages = [
-        (pk, name, t, pk, None)
-        for pk, name, t in Village.objects.filter(township__county_id=p.county_id)
-        .order_by("pk")
-        .values_list("pk", "name", "township_id")
-    ]
-    townships = [
-        (pk, name, pk, None, None)
-        for pk, name in Township.objects.filter(county_id=p.county_id).order_by("pk").values_list("pk", "name")
-    ]
-    return {"talent": list(talents.values()), "unit": units, "village": villages, "township": townships}
+    ids = p.county_ids
+    units = per_county(
+        p,
+        "units",
+        lambda: CountyUnit.objects.filter(county_id__in=ids).order_by("pk").values_list("county_id", "pk", "name"),
+    )
+    villages = per_county(
+        p,
+        "villages",
+        lambda: (
+            Village.objects.filter(township__county_id__in=ids)
+            .order_by("pk")
+            .values_list("township__county_id", "pk", "name", "township_id")
+        ),
+    )
+    townships = per_county(
+        p,
+        "townships",
+        lambda: Township.objects.filter(county_id__in=ids).order_by("pk").values_list("county_id", "pk", "name"),
+    )
+    return {
+        "talent": list(talents.values()),
+        "unit": [(pk, name, None, None, pk) for _county, pk, name in units],
+        "village": [(pk, name, t, pk, None) for _county, pk, name, t in villages],
+        "township": [(pk, name, pk, None, None) for _county, pk, name in townships],
+    }
+
+
+def _rule_tables(p: Period) -> tuple[dict[str, list[ScoringRule]], dict[str, ScoringWeights]]:
+    """The county's rules by subject type, in table order, and its weights (read once per run)."""
+    shared = p.batch.memo if p.batch is not None else p.memo
+    if "rules" not in shared:
+        rules, weights = defaultdict(lambda: defaultdict(list)), defaultdict(dict)
+        for rule in ScoringRule.objects.filter(county_id__in=p.county_ids, year=p.year).order_by("sort_order", "code"):
+            rules[rule.county_id][rule.subject_type].append(rule)
+        for w in ScoringWeights.objects.filter(county_id__in=p.county_ids, year=p.year):
+            weights[w.county_id][w.subject_type] = w
+        shared["rules"] = (rules, weights)
+    rules, weights = shared["rules"]
+    return rules[p.county_id], weights[p.county_id]
 
 
 SCORE_FIELDS = [
@@ -250,11 +306,8 @@ class Row:
     in_village_id: int | None
     in_unit_id: int | None
     total: Decimal
-    process_points: Decimal
-    comprehensive_points: Decimal
-    deductions: Decimal
+    result: Result
     table: RuleTable
-    lines: dict | None
     rank_county: int = 0
     rank_township: int | None = None
     rank_unit: int | None = None
@@ -264,25 +317,16 @@ class Row:
         return self.subject_type, self.subject_id
 
     def digest(self) -> str:
-        """The md5 of the stored values (as `_digest` of the full row): compared on a rerun."""
-        values = [
-            self.subject_name,
-            str(self.in_township_id),
-            str(self.in_village_id),
-            str(self.in_unit_id),
-            str(self.total),
-            str(self.process_points),
-            str(self.comprehensive_points),
-            str(self.deductions),
-            str(self.rank_county),
-            str(self.rank_township),
-            str(self.rank_unit),
-            self.table.breakdown_json(self.lines),
-        ]
-        return hashlib.md5("\x1f".join(values).encode(), usedforsecurity=False).hexdigest()
+        """The md5 of the stored values, as `_digest` of the full row: compared on a rerun."""
+        text = (
+            f"{self.subject_name}\x1f{self.in_township_id}\x1f{self.in_village_id}\x1f{self.in_unit_id}\x1f"
+            f"{self.result.points_text}\x1f{self.rank_county}\x1f{self.rank_township}\x1f{self.rank_unit}\x1f"
+        )
+        return hashlib.md5(text.encode() + self.result.breakdown_json, usedforsecurity=False).hexdigest()
 
     def fields(self) -> dict:
         """The Score's field values."""
+        r = self.result
         return {
             "subject_type": self.subject_type,
             f"{self.subject_type}_id": self.subject_id,
@@ -290,24 +334,21 @@ class Row:
             "in_township_id": self.in_township_id,
             "in_village_id": self.in_village_id,
             "in_unit_id": self.in_unit_id,
-            "total": self.total,
-            "process_points": self.process_points,
-            "comprehensive_points": self.comprehensive_points,
-            "deductions": self.deductions,
+            "total": r.total,
+            "process_points": r.process,
+            "comprehensive_points": r.comprehensive,
+            "deductions": r.deductions,
             "rank_county": self.rank_county,
             "rank_township": self.rank_township,
             "rank_unit": self.rank_unit,
-            "breakdown": self.table.breakdown(self.lines),
+            "breakdown": self.table.breakdown(r.lines),
         }
 
 
 def compute_scores(p: Period) -> list[Row]:
     """Every subject's score for the quarter (a model instance is built only for a row that is new
     or changed, and a breakdown only for those)."""
-    rules_by_type = defaultdict(list)
-    for rule in ScoringRule.objects.filter(county_id=p.county_id, year=p.year).order_by("sort_order", "code"):
-        rules_by_type[rule.subject_type].append(rule)
-    weights = {w.subject_type: w for w in ScoringWeights.objects.filter(county_id=p.county_id, year=p.year)}
+    rules_by_type, weights = _rule_tables(p)
     scores = []
     for subject_type, subjects in _subjects(p).items():
         rules = rules_by_type.get(subject_type, [])
@@ -316,22 +357,9 @@ def compute_scores(p: Period) -> list[Row]:
         zero = table.zero
         rows = []
         for subject_id, name, in_township, in_village, in_unit in subjects:
-            process, comprehensive, deductions, total, lines = scored.get(subject_id, zero)
+            result = scored.get(subject_id, zero)
             rows.append(
-                Row(
-                    subject_type,
-                    subject_id,
-                    name[:100],
-                    in_township,
-                    in_village,
-                    in_unit,
-                    total,
-                    process,
-                    comprehensive,
-                    deductions,
-                    table,
-                    lines,
-                )
+                Row(subject_type, subject_id, name[:100], in_township, in_village, in_unit, result.total, result, table)
             )
         _rank(rows)
         scores.extend(rows)
@@ -368,17 +396,29 @@ def _digest(row: dict) -> str:
     return hashlib.md5("\x1f".join(values).encode(), usedforsecurity=False).hexdigest()
 
 
-def _store(rollup: QuarterRollup, rows: list[Row]) -> dict[str, int]:
+def stored_digests(rollups: list[QuarterRollup]) -> dict[int, dict[tuple[str, int], tuple[int, str]]]:
+    """{rollup: {(subject type, subject): (score id, digest)}} of the rollups' stored scores, in one query."""
+    stored = {rollup.pk: {} for rollup in rollups}
+    if stored:
+        rows = fetch(
+            Score.objects.filter(rollup__in=list(stored))
+            .order_by()
+            .values_list(
+                "rollup_id", "pk", "subject_type", "talent_id", "unit_id", "village_id", "township_id", "digest"
+            )
+        )
+        for rollup_id, pk, subject_type, t, u, v, w, digest in rows:
+            stored[rollup_id][(subject_type, t or u or v or w)] = (pk, digest)
+    return stored
+
+
+def _store(rollup: QuarterRollup, rows: list[Row], stored: dict | None = None) -> dict[str, int]:
     """Write `rows` in place of the rollup's scores: matched by subject, compared by digest, so a rerun
     over unchanged data renders no breakdown and writes nothing. A changed row is deleted and inserted
     again under its id (one DELETE and bulk INSERTs; a bulk UPDATE of thousands of rows with a
     JSON column took a minute on SQLite)."""
-    stored = {
-        (subject_type, t or u or v or w): (pk, digest)
-        for pk, subject_type, t, u, v, w, digest in Score.objects.filter(rollup=rollup)
-        .values_list("pk", "subject_type", "talent_id", "unit_id", "village_id", "township_id", "digest")
-        .order_by()
-    }
+    if stored is None:
+        stored = stored_digests([rollup])[rollup.pk]
     created, changed, kept = [], [], set()
     for row in rows:
         digest = row.digest()
@@ -414,39 +454,84 @@ def run_rollup(
     *, actor, county: County, year: int, quarter: int, as_of: datetime.date | None = None, system: bool = False
 ) -> QuarterRollup:
     """Compute (or recompute) a county's quarter. `system=True` is the scheduled job (no actor)."""
+    return run_rollups(actor=actor, counties=[county], year=year, quarter=quarter, as_of=as_of, system=system)[0]
+
+
+@service
+def run_rollups(
+    *, actor, counties, year: int, quarter: int, as_of: datetime.date | None = None, system: bool = False
+) -> list[QuarterRollup]:
+    """Compute (or recompute) the quarter of several counties, as the nightly job does for all of
+    them: the same checks, rows and audit as county by county, but each aggregate query runs once
+    for every county computed (events.Batch), and all in one transaction (a failure leaves every
+    county's previous results intact)."""
     as_of = as_of or local_today()
     _validate_period(year, quarter, as_of)
-    rollup = QuarterRollup.objects.select_for_update().filter(county=county, year=year, quarter=quarter).first()
-    if not system:
-        if rollup is not None:
-            WORKFLOW.check("recompute", rollup, actor)
-        elif not roles.is_county_admin(actor, county.pk):
-            raise Denied("只有县委组织部可以计算季度积分。", object_type="assessment.quarterrollup")
-    elif rollup is not None and rollup.state != S.COMPUTED and not rollup.stale:
-        return rollup  # locked and unchanged: the job leaves it alone
-    if not ScoringRule.objects.filter(county=county, year=year).exists():
-        raise ValidationError({"year": f"{year}年度尚未设置考核细则，请先设置。"})
-    was_stale = rollup is not None and rollup.stale
-    rollup, counts = write_rollup(county=county, year=year, quarter=quarter, as_of=as_of, rollup=rollup, actor=actor)
-    audit.record(
-        action="assessment_rollup",
-        actor=None if system else actor,
-        obj=rollup,
-        message=(
-            f"{county.name}{quarter_label(year, quarter)}积分计算：{counts['subjects']} 个对象，"
-            f"新增 {counts['created']}，变化 {counts['changed']}，删除 {counts['deleted']}"
-            + ("（台账或细则变动后重新计算）" if was_stale else "")
-        ),
+    counties = list(counties)
+    existing = {
+        r.county_id: r
+        for r in QuarterRollup.objects.select_for_update()
+        .filter(county__in=[c.pk for c in counties], year=year, quarter=quarter)
+        .order_by("pk")
+    }
+    with_rules = set(
+        ScoringRule.objects.filter(county__in=[c.pk for c in counties], year=year)
+        .values_list("county_id", flat=True)
+        .distinct()
+        .order_by()
     )
-    return rollup
+    done, todo = {}, []
+    for county in counties:
+        rollup = existing.get(county.pk)
+        if not system:
+            if rollup is not None:
+                WORKFLOW.check("recompute", rollup, actor)
+            elif not roles.is_county_admin(actor, county.pk):
+                raise Denied("只有县委组织部可以计算季度积分。", object_type="assessment.quarterrollup")
+        elif rollup is not None and rollup.state != S.COMPUTED and not rollup.stale:
+            done[county.pk] = rollup  # locked and unchanged: the job leaves it alone
+            continue
+        if county.pk not in with_rules:
+            raise ValidationError({"year": f"{year}年度尚未设置考核细则，请先设置。"})
+        todo.append((county, rollup))
+    batch = Batch(tuple(county.pk for county, _rollup in todo))
+    stored = stored_digests([rollup for _county, rollup in todo if rollup is not None])
+    for county, rollup in todo:
+        was_stale = rollup is not None and rollup.stale
+        rollup, counts = write_rollup(
+            county=county,
+            year=year,
+            quarter=quarter,
+            as_of=as_of,
+            rollup=rollup,
+            actor=actor,
+            batch=batch,
+            stored=stored.get(rollup.pk, {}) if rollup is not None else {},
+        )
+        audit.record(
+            action="assessment_rollup",
+            actor=None if system else actor,
+            obj=rollup,
+            message=(
+                f"{county.name}{quarter_label(year, quarter)}积分计算：{counts['subjects']} 个对象，"
+                f"新增 {counts['created']}，变化 {counts['changed']}，删除 {counts['deleted']}"
+                + ("（台账或细则变动后重新计算）" if was_stale else "")
+            ),
+        )
+        done[county.pk] = rollup
+    return [done[county.pk] for county in counties]
 
 
-def write_rollup(*, county, year, quarter, as_of, rollup=None, actor=None) -> tuple[QuarterRollup, dict]:
+def write_rollup(
+    *, county, year, quarter, as_of, rollup=None, actor=None, batch: Batch | None = None, stored=None
+) -> tuple[QuarterRollup, dict]:
     """Compute and store the quarter (no checks, no audit: `run_rollup` does both; the demo builder
-    calls this directly so that building the demo writes no audit records of its own)."""
+    calls this directly so that building the demo writes no audit records of its own). `batch`
+    shares the aggregate queries with the other counties of a run; `stored` is the rollup's
+    stored digests when the caller read them already."""
     # Once a quarter is over its counts no longer depend on the day they are computed.
     effective = min(as_of, quarter_range(year, quarter)[1])
-    scores = compute_scores(Period(county.pk, year, quarter, effective))
+    scores = compute_scores(Period(county.pk, year, quarter, effective, batch=batch))
     fields = dict(
         state=S.COMPUTED,
         stale=False,
@@ -461,9 +546,10 @@ def write_rollup(*, county, year, quarter, as_of, rollup=None, actor=None) -> tu
     )
     if rollup is None:
         rollup = QuarterRollup.objects.create(county=county, year=year, quarter=quarter, **fields)
+        stored = {}
     else:
         claim_version(rollup, None, **fields)
-    counts = _store(rollup, scores)
+    counts = _store(rollup, scores, stored)
     return rollup, {**counts, "subjects": len(scores)}
 
 
