@@ -591,12 +591,13 @@ def mark_month_reopened(*, village_id: int, month: datetime.date) -> int:
 
 
 def recompute_stale(*, as_of: datetime.date | None = None, dry_run: bool = False) -> list[str]:
-    """Recompute every stale quarter (the nightly job); returns what it did or would do."""
-    lines = []
+    """Recompute every stale quarter (the nightly job); returns what it did or would do. The stale
+    counties of one quarter are recomputed in one run (run_rollups)."""
+    lines, due = [], defaultdict(list)
     for rollup in QuarterRollup.objects.filter(stale=True).select_related("county").order_by("pk"):
         lines.append(f"{rollup.county.name}{rollup.label}：{rollup.stale_reason}重新计算")
-        if not dry_run:
-            run_rollup(
-                actor=None, county=rollup.county, year=rollup.year, quarter=rollup.quarter, as_of=as_of, system=True
-            )
+        due[(rollup.year, rollup.quarter)].append(rollup.county)
+    if not dry_run:
+        for (year, quarter), counties in sorted(due.items()):
+            run_rollups(actor=None, counties=counties, year=year, quarter=quarter, as_of=as_of, system=True)
     return lines

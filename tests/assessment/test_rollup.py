@@ -170,3 +170,44 @@ def test_a_rerun_over_unchanged_data_writes_no_score(cast, quarter):
         if "assessment_score" in q["sql"] and q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
     ]
     assert writes == []
+
+
+def test_counties_scored_in_one_run_get_the_rows_they_get_one_by_one(cast, quarter):
+    """run_rollups (the nightly job: one set of aggregate queries grouped by county) leaves every
+    county's rows exactly as scoring each county alone does."""
+    from assessment.services.rollup import run_rollups
+    from assessment.services.rules import install_default_table
+    from pairing.models import TalentAssignment
+
+    install_default_table(actor=cast.zoe, county=cast.other_county, year=quarter.year)
+    TalentAssignment.objects.create(talent=cast.other_talent, village=cast.other_village, year=quarter.year)
+    one = _rollup(cast, quarter)
+    other = run_rollup(
+        actor=cast.zoe, county=cast.other_county, year=quarter.year, quarter=quarter.quarter, as_of=quarter.as_of
+    )
+    alone = list(Score.objects.filter(rollup__in=[one, other]).order_by("pk").values())
+    assert {s["rollup_id"] for s in alone} == {one.pk, other.pk}
+    # Changed rules in both counties, then back: each run recomputes every row in place.
+    QuarterRollup.objects.update(stale=True)
+    rollups = run_rollups(
+        actor=None,
+        counties=[cast.county, cast.other_county],
+        year=quarter.year,
+        quarter=quarter.quarter,
+        as_of=quarter.as_of,
+        system=True,
+    )
+    assert [r.pk for r in rollups] == [one.pk, other.pk]
+    assert list(Score.objects.filter(rollup__in=rollups).order_by("pk").values()) == alone
+    ScoringRule.objects.filter(code="T01").update(points=Decimal("5"))
+    run_rollups(
+        actor=None,
+        counties=[cast.other_county, cast.county],
+        year=quarter.year,
+        quarter=quarter.quarter,
+        as_of=quarter.as_of,
+        system=True,
+    )
+    t = Score.objects.get(rollup=one, talent=cast.talent_t)
+    assert _line(t, "T01")["points"] == 15.0  # 3 activities × 5
+    assert Score.objects.get(rollup=other, talent=cast.other_talent).rollup_id == other.pk
