@@ -125,6 +125,7 @@ class Result(NamedTuple):
     comprehensive: Decimal
     deductions: Decimal
     total: Decimal
+    cents: int  # the total in cents: what ranks compare (an int hashes and sorts faster than a Decimal)
     lines: dict | None  # {rule index: Line} of the non-zero lines
     points_text: str  # total, process, comprehensive and deductions as the digest joins them
     breakdown_json: bytes  # the breakdown as sorted JSON, encoded
@@ -186,6 +187,7 @@ class RuleTable:
             comprehensive,
             deductions,
             total,
+            int(total * 100),
             {line.index: line for line in lines} or None,
             f"{total}\x1f{process}\x1f{comprehensive}\x1f{deductions}",
             ("[" + ", ".join(parts) + "]").encode(),
@@ -305,7 +307,7 @@ class Row:
     in_township_id: int | None
     in_village_id: int | None
     in_unit_id: int | None
-    total: Decimal
+    cents: int
     result: Result
     table: RuleTable
     rank_county: int = 0
@@ -370,23 +372,24 @@ def _rank(rows: list[Row]) -> None:
     """Dense ranks by total within the county, each township and each unit."""
 
     def ranks_of(totals) -> dict:
-        return {value: rank for rank, value in enumerate(sorted(set(totals), reverse=True), start=1)}
+        return {value: rank for rank, value in enumerate(sorted(totals, reverse=True), start=1)}
 
-    county = ranks_of(row.total for row in rows)
+    county = ranks_of({row.cents for row in rows})
     townships, units = defaultdict(set), defaultdict(set)
     for row in rows:
         if row.in_township_id is not None:
-            townships[row.in_township_id].add(row.total)
+            townships[row.in_township_id].add(row.cents)
         if row.in_unit_id is not None:
-            units[row.in_unit_id].add(row.total)
+            units[row.in_unit_id].add(row.cents)
     in_township = {group: ranks_of(totals) for group, totals in townships.items()}
     in_unit = {group: ranks_of(totals) for group, totals in units.items()}
     for row in rows:
-        row.rank_county = county[row.total]
+        cents = row.cents
+        row.rank_county = county[cents]
         if row.in_township_id is not None:
-            row.rank_township = in_township[row.in_township_id][row.total]
+            row.rank_township = in_township[row.in_township_id][cents]
         if row.in_unit_id is not None:
-            row.rank_unit = in_unit[row.in_unit_id][row.total]
+            row.rank_unit = in_unit[row.in_unit_id][cents]
 
 
 def _digest(row: dict) -> str:
