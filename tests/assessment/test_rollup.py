@@ -211,3 +211,22 @@ def test_counties_scored_in_one_run_get_the_rows_they_get_one_by_one(cast, quart
     t = Score.objects.get(rollup=one, talent=cast.talent_t)
     assert _line(t, "T01")["points"] == 15.0  # 3 activities × 5
     assert Score.objects.get(rollup=other, talent=cast.other_talent).rollup_id == other.pk
+
+
+def test_the_garbage_collector_runs_again_after_a_rollup_even_a_failed_one(cast, quarter, monkeypatch):
+    import gc
+
+    from assessment.services import rollup as module
+
+    assert gc.isenabled()
+    _rollup(cast, quarter)
+    assert gc.isenabled()
+
+    def broken(*args, **kwargs):
+        assert not gc.isenabled()  # paused while the rows are built and stored
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(module, "_store", broken)
+    with pytest.raises(RuntimeError):
+        _rollup(cast, quarter)
+    assert gc.isenabled()
