@@ -169,9 +169,10 @@ def grouped(queryset, fields: list[str], **annotations):
     return queryset.values(*fields).annotate(**annotations).order_by().values_list(*fields, *annotations)
 
 
-def _counted(p: Period, key: str, queryset, county: str, subject: str, n=None) -> Counts:
-    """{subject: count} of p's county: `queryset` grouped by `county` and `subject` (one query per run)."""
-    return per_county(p, key, lambda: grouped(queryset, [county, subject], n=n or Count("pk")), _by_subject)
+def _counted(p: Period, key: str, source, county: str, subject: str, n=None) -> Counts:
+    """{subject: count} of p's county: `source(p)`, a queryset, grouped by `county` and `subject` (one
+    query per run; the queryset is built only when the run's query is)."""
+    return per_county(p, key, lambda: grouped(source(p), [county, subject], n=n or Count("pk")), _by_subject)
 
 
 # --- talents ---------------------------------------------------------------------------------
@@ -290,14 +291,17 @@ def _resolved_demands(p: Period):
     )
 
 
-def talent_demand_resolved(p: Period) -> Counts:
-    claims = DemandClaim.objects.filter(demand__in=_resolved_demands(p), talent__isnull=False).exclude(
+def _resolved_claims(p: Period):
+    return DemandClaim.objects.filter(demand__in=_resolved_demands(p), talent__isnull=False).exclude(
         status=ClaimStatus.WITHDRAWN
     )
+
+
+def talent_demand_resolved(p: Period) -> Counts:
     return _counted(
         p,
         "talent_demand_resolved",
-        claims,
+        _resolved_claims,
         "demand__village__township__county_id",
         "talent_id",
         Count("demand_id", distinct=True),
@@ -401,7 +405,7 @@ def _signed_agreements(p: Period):
 
 
 def unit_agreement_signed(p: Period) -> Counts:
-    return _counted(p, "unit_agreement_signed", _signed_agreements(p), "pairing__unit__county_id", "pairing__unit_id")
+    return _counted(p, "unit_agreement_signed", _signed_agreements, "pairing__unit__county_id", "pairing__unit_id")
 
 
 def _final_meetings(p: Period):
@@ -412,7 +416,7 @@ def _final_meetings(p: Period):
 
 
 def unit_meeting_held(p: Period) -> Counts:
-    return _counted(p, "unit_meeting_held", _final_meetings(p), "pairing__unit__county_id", "pairing__unit_id")
+    return _counted(p, "unit_meeting_held", _final_meetings, "pairing__unit__county_id", "pairing__unit_id")
 
 
 def _completed_projects(p: Period):
@@ -428,7 +432,7 @@ def unit_project_completed(p: Period) -> Counts:
     return _counted(
         p,
         "unit_project_completed",
-        _completed_projects(p),
+        _completed_projects,
         "agreement__pairing__unit__county_id",
         "agreement__pairing__unit_id",
     )
@@ -464,26 +468,30 @@ def village_months(p: Period, on_time: bool):
 
 
 def village_month_on_time(p: Period) -> Counts:
-    return _counted(p, "village_month_on_time", village_months(p, True), "village__township__county_id", "village_id")
+    return _counted(
+        p, "village_month_on_time", lambda p: village_months(p, True), "village__township__county_id", "village_id"
+    )
 
 
 def village_month_late(p: Period) -> Counts:
-    return _counted(p, "village_month_late", village_months(p, False), "village__township__county_id", "village_id")
+    return _counted(
+        p, "village_month_late", lambda p: village_months(p, False), "village__township__county_id", "village_id"
+    )
 
 
 def village_demand_resolved(p: Period) -> Counts:
-    return _counted(p, "village_demand_resolved", _resolved_demands(p), "village__township__county_id", "village_id")
+    return _counted(p, "village_demand_resolved", _resolved_demands, "village__township__county_id", "village_id")
 
 
 def village_meeting_held(p: Period) -> Counts:
-    return _counted(p, "village_meeting_held", _final_meetings(p), "pairing__unit__county_id", "pairing__village_id")
+    return _counted(p, "village_meeting_held", _final_meetings, "pairing__unit__county_id", "pairing__village_id")
 
 
 def village_evaluation_done(p: Period) -> Counts:
     return _counted(
         p,
         "village_evaluation_done",
-        _evaluations(p),
+        _evaluations,
         "village__township__county_id",
         "village_id",
         Count("talent_id", distinct=True),
@@ -501,7 +509,7 @@ def township_month_confirmed_on_time(p: Period) -> Counts:
     return _counted(
         p,
         "township_month_confirmed_on_time",
-        township_confirmed_months(p),
+        township_confirmed_months,
         "village__township__county_id",
         "village__township_id",
     )
@@ -516,7 +524,7 @@ def _submitted_reports(p: Period):
 
 
 def township_report_submitted(p: Period) -> Counts:
-    return _counted(p, "township_report_submitted", _submitted_reports(p), "township__county_id", "township_id")
+    return _counted(p, "township_report_submitted", _submitted_reports, "township__county_id", "township_id")
 
 
 def township_talent_active_share(p: Period) -> Counts:
