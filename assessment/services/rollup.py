@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -407,13 +408,12 @@ def stored_digests(rollups: list[QuarterRollup]) -> dict[int, dict[tuple[str, in
     if stored:
         rows = fetch(
             Score.objects.filter(rollup__in=list(stored))
+            .annotate(subject=Coalesce("talent_id", "unit_id", "village_id", "township_id"))
             .order_by()
-            .values_list(
-                "rollup_id", "pk", "subject_type", "talent_id", "unit_id", "village_id", "township_id", "digest"
-            )
+            .values_list("rollup_id", "pk", "subject_type", "digest", "subject")
         )
-        for rollup_id, pk, subject_type, t, u, v, w, digest in rows:
-            stored[rollup_id][(subject_type, t or u or v or w)] = (pk, digest)
+        for rollup_id, pk, subject_type, digest, subject_id in rows:
+            stored[rollup_id][(subject_type, subject_id)] = (pk, digest)
     return stored
 
 
