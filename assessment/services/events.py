@@ -292,9 +292,16 @@ def _resolved_demands(p: Period):
 
 
 def _resolved_claims(p: Period):
-    return DemandClaim.objects.filter(demand__in=_resolved_demands(p), talent__isnull=False).exclude(
-        status=ClaimStatus.WITHDRAWN
-    )
+    """Claims by talents, not withdrawn, of the demands resolved in the quarter (`_resolved_demands`,
+    as one join rather than a subquery)."""
+    start, end = p.bounds
+    return DemandClaim.objects.filter(
+        demand__status=DemandStatus.RESOLVED,
+        demand__resolved_at__gte=start,
+        demand__resolved_at__lt=end,
+        demand__village__township__county_id__in=p.county_ids,
+        talent__isnull=False,
+    ).exclude(status=ClaimStatus.WITHDRAWN)
 
 
 def talent_demand_resolved(p: Period) -> Counts:
