@@ -164,6 +164,14 @@ def _by_subject(rows) -> dict[int, Counts]:
     return shares
 
 
+def _by_subject_values(rows) -> dict[int, dict]:
+    """{county: {subject: (value, …)}} of (county, subject, value, …) rows."""
+    shares = defaultdict(dict)
+    for row in rows:
+        shares[row[0]][row[1]] = row[2:]
+    return shares
+
+
 def grouped(queryset, fields: list[str], **annotations):
     """`queryset` grouped by `fields` with `annotations`, as a values_list of the fields then them."""
     return queryset.values(*fields).annotate(**annotations).order_by().values_list(*fields, *annotations)
@@ -221,11 +229,12 @@ def talent_service(p: Period, months: list[datetime.date]) -> dict[int, tuple[De
                     h=Sum("hours"),
                     m=_months_with_a_row(months),
                 ),
+                _by_subject_values,
             )
             if months
-            else []
+            else {}
         )
-        p.memo[key] = {t: (n, h, m) for _county, t, n, h, m in rows}
+        p.memo[key] = rows
     return p.memo[key]
 
 
@@ -331,10 +340,17 @@ def _evaluations(p: Period):
     )
 
 
+def _by_rating(rows) -> dict[int, dict[str, Counts]]:
+    """{county: {event: {talent: count}}} of (county, talent, rating, count) rows."""
+    shares = defaultdict(lambda: {event: {} for event in RATING_EVENTS.values()})
+    for county_id, talent_id, rating, n in rows:
+        shares[county_id][RATING_EVENTS[rating]][talent_id] = n
+    return shares
+
+
 def talent_evaluations(p: Period) -> dict[str, Counts]:
     """{event: counts} for the four evaluation events, in one query."""
-    result = {event: {} for event in RATING_EVENTS.values()}
-    rows = per_county(
+    result = per_county(
         p,
         "talent_evaluations",
         lambda: grouped(
@@ -342,10 +358,9 @@ def talent_evaluations(p: Period) -> dict[str, Counts]:
             ["village__township__county_id", "talent_id", "rating"],
             n=Count("pk"),
         ),
+        _by_rating,
     )
-    for _county, talent_id, rating, n in rows:
-        result[RATING_EVENTS[rating]][talent_id] = n
-    return result
+    return result or {event: {} for event in RATING_EVENTS.values()}
 
 
 # --- units -----------------------------------------------------------------------------------
