@@ -257,7 +257,10 @@ def talent_hours(p: Period) -> Counts:
 
 
 def _active_months(p: Period, months: list[datetime.date]) -> Counts:
-    return {t: v[2] for t, v in talent_service(p, months).items()} if months else {}
+    key = ("active_months", tuple(months))
+    if key not in p.memo:
+        p.memo[key] = {t: v[2] for t, v in talent_service(p, months).items()} if months else {}
+    return p.memo[key]
 
 
 def talent_active_month(p: Period) -> Counts:
