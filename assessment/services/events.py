@@ -5,7 +5,12 @@ Counts come from confirmed data only (confirmed activities, resolved demands, fi
 signed agreements, submitted or confirmed ledger months, the village's evaluations), over the
 quarter's bounds in Asia/Shanghai: plain dates compare with [start, end); instants with midnight
 in Shanghai at each end. Each count function is one `values().annotate()` query (or two), so the
-database aggregates; Python only combines the per-subject numbers.
+database aggregates; Python only combines the per-subject numbers. A talent's activities, hours
+and months, and a unit's contacts, are read from the ledger's monthly rollups (TalentServiceMonth,
+UnitContactMonth), which the ledger services keep equal to the confirmed activities.
+
+Every query covers the counties of the run (`Period.county_ids`: one county, or a Batch of them
+grouped by county) and each county takes its share (`per_county`).
 """
 
 import datetime

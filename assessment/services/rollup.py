@@ -4,7 +4,15 @@
 event), applies each rule's points and cap, weights the two parts, ranks (dense: ties share a
 rank) within the county, each township and each unit, and writes the rows in one transaction, so
 a failure leaves the previous results intact. Rows are updated in place, keyed by subject: a rerun
-over the same data leaves identical rows (same ids, same values).
+over the same data leaves identical rows (same ids, same values) and writes none.
+
+`run_rollups` does the same for several counties (the nightly job, the quarterly job and the
+command score every county at once): each aggregate query runs once for all of them, grouped by
+county (events.Batch). The Python side is kept to what the database cannot do cheaply and the
+same way on SQLite: a line (rule × count) is worked out once per distinct count, a subject's
+points once per distinct set of lines (RuleTable), and a row's digest is joined from
+pre-rendered JSON, so an unchanged row is recognised without building its breakdown; the
+breakdown is built only for a row that is written.
 
 States (WORKFLOW): computed → confirmed by the county (locked) → published. A confirmed quarter is
 not recomputed unless it is stale (a ledger month reopened or a rule changed after confirmation);
