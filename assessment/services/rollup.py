@@ -325,10 +325,6 @@ class Row:
     rank_township: int | None = None
     rank_unit: int | None = None
 
-    @property
-    def key(self) -> tuple[str, int]:
-        return self.subject_type, self.subject_id
-
     def digest(self) -> str:
         """The md5 of the stored values, as `_digest` of the full row: compared on a rerun."""
         text = (
@@ -410,9 +406,9 @@ def _digest(row: dict) -> str:
     return hashlib.md5("\x1f".join(values).encode(), usedforsecurity=False).hexdigest()
 
 
-def stored_digests(rollups: list[QuarterRollup]) -> dict[int, dict[tuple[str, int], tuple[int, str]]]:
-    """{rollup: {(subject type, subject): (score id, digest)}} of the rollups' stored scores, in one query."""
-    stored = {rollup.pk: {} for rollup in rollups}
+def stored_digests(rollups: list[QuarterRollup]) -> dict[int, dict[str, dict[int, tuple[int, str]]]]:
+    """{rollup: {subject type: {subject: (score id, digest)}}} of the rollups' stored scores, in one query."""
+    stored = {rollup.pk: defaultdict(dict) for rollup in rollups}
     if stored:
         rows = fetch(
             Score.objects.filter(rollup__in=list(stored))
@@ -421,7 +417,7 @@ def stored_digests(rollups: list[QuarterRollup]) -> dict[int, dict[tuple[str, in
             .values_list("rollup_id", "pk", "subject_type", "digest", "subject")
         )
         for rollup_id, pk, subject_type, digest, subject_id in rows:
-            stored[rollup_id][(subject_type, subject_id)] = (pk, digest)
+            stored[rollup_id][subject_type][subject_id] = (pk, digest)
     return stored
 
 
@@ -430,24 +426,23 @@ def _store(rollup: QuarterRollup, rows: list[Row], stored: dict | None = None) -
     over unchanged data renders no breakdown and writes nothing. A changed row is deleted and inserted
     again under its id (one DELETE and bulk INSERTs; a bulk UPDATE of thousands of rows with a
     JSON column took a minute on SQLite)."""
-    if stored is None:
-        stored = stored_digests([rollup])[rollup.pk]
-    created, changed, kept = [], [], set()
+    stored = {
+        t: dict(by_id) for t, by_id in (stored_digests([rollup])[rollup.pk] if stored is None else stored).items()
+    }
+    created, changed = [], []
     for row in rows:
         digest = row.digest()
-        key = row.key
-        old = stored.get(key)
-        if old is not None:
-            kept.add(key)
-            if old[1] == digest:
-                continue
+        by_id = stored.get(row.subject_type)
+        old = by_id.pop(row.subject_id, None) if by_id is not None else None  # what is left over is gone
+        if old is not None and old[1] == digest:
+            continue
         score = Score(rollup=rollup, digest=digest, **row.fields())
         if old is None:
             created.append(score)
         else:
             score.pk = old[0]
             changed.append(score)
-    gone = [pk for key, (pk, _digest_) in stored.items() if key not in kept]
+    gone = [pk for by_id in stored.values() for pk, _digest_ in by_id.values()]
     if gone or changed:
         Score.objects.filter(pk__in=gone + [s.pk for s in changed]).delete()
     if changed or created:
