@@ -34,10 +34,10 @@ def build(ctx) -> None:
             weights += w
         ScoringRule.objects.bulk_create(rules, batch_size=ctx.batch_size)
         ScoringWeights.objects.bulk_create(weights, batch_size=ctx.batch_size)
-    with collector_paused():
-        for year in (ctx.year - 1, ctx.year):
-            for quarter in _ended_quarters(ctx.today, year):
-                batch = Batch(tuple(county.pk for county in ctx.counties))  # every county's quarter in one run
+    for year in (ctx.year - 1, ctx.year):
+        for quarter in _ended_quarters(ctx.today, year):
+            batch = Batch(tuple(county.pk for county in ctx.counties))  # every county's quarter in one run
+            with collector_paused():
                 for county in ctx.counties:
                     rollup, _ = write_rollup(county=county, year=year, quarter=quarter, as_of=ctx.today, batch=batch)
                     QuarterRollup.objects.filter(pk=rollup.pk).update(
