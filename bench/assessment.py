@@ -11,8 +11,9 @@ grades stay). Build the data first: `manage.py seed_demo --scale city` (see benc
 
 Measured at city scale (2 December 2026, 10 counties, 51,570 subjects, 2-core machine shared with
 other sessions' test runs, load 3–6): before, raw 368 ms, rollup 4,848 ms, ratio 13.2, grading
-48,541 talents 5.06 s; after, raw 376–448 ms, rollup 951–1,026 ms, ratio 2.2–2.5 at load ≈ 2
-(2.1–3.7 over 12 runs at load 2–6), grading 1.4–3.4 s. bench/README.md says where the time goes.
+48,541 talents 5.06 s; after (18 runs, load 1.4–6), raw 283–832 ms, rollup 921–2,172 ms, ratio
+1.4–3.7 (2.2–2.6 at a moderate load; best rollup against best raw 3.3, over the goal), grading
+1.3–3.4 s. bench/README.md says where the time goes and what is left.
 """
 
 import argparse
