@@ -7,7 +7,7 @@ from pairing.core.jobs import job
 from pairing.models import County
 
 from .models import QuarterRollup, ScoringRule
-from .services.rollup import recompute_stale, run_rollup
+from .services.rollup import recompute_stale, run_rollups
 
 
 def previous_quarter(on: datetime.date) -> tuple[int, int]:
@@ -20,16 +20,18 @@ def quarterly_rollup(*, on: datetime.date, dry_run: bool) -> list[str]:
     """On the 11th of a quarter's first month (after the months are confirmed), score the last quarter
     in every county with a rule table. A confirmed quarter is left as it is (run_rollup decides)."""
     year, quarter = previous_quarter(on)
-    lines = []
+    lines, due = [], []
     counties = County.objects.filter(pk__in=ScoringRule.objects.filter(year=year).values("county_id")).order_by("code")
+    rollups = {r.county_id: r for r in QuarterRollup.objects.filter(county__in=counties, year=year, quarter=quarter)}
     for county in counties:
-        rollup = QuarterRollup.objects.filter(county=county, year=year, quarter=quarter).first()
+        rollup = rollups.get(county.pk)
         if rollup is not None and rollup.is_locked and not rollup.stale:
             lines.append(f"{county.name}{quarter_label(year, quarter)}积分已确认，未重新计算")
             continue
         lines.append(f"{county.name}{quarter_label(year, quarter)}积分计算")
-        if not dry_run:
-            run_rollup(actor=None, county=county, year=year, quarter=quarter, as_of=on, system=True)
+        due.append(county)
+    if due and not dry_run:  # every county in one run: the aggregate queries are shared
+        run_rollups(actor=None, counties=due, year=year, quarter=quarter, as_of=on, system=True)
     return lines
 
 

@@ -92,6 +92,7 @@ class GradeSerializer(serializers.ModelSerializer):
     grade = serializers.ChoiceField(choices=GradeLevel.choices)
     reason = serializers.CharField(max_length=200, allow_blank=True, required=False)
     state = serializers.CharField(source="round.state", read_only=True)
+    round_version = serializers.IntegerField(source="round.version", read_only=True)
     actions = ActionsField(GRADE_WORKFLOW)
 
     class Meta:
@@ -109,6 +110,7 @@ class GradeSerializer(serializers.ModelSerializer):
             "reason",
             "flagged",
             "state",
+            "round_version",
             "actions",
         ]
         read_only_fields = ["subject_name", "position", "proposed_grade", "flagged"]
@@ -119,7 +121,13 @@ class RoundRequestSerializer(serializers.Serializer):
     group = serializers.IntegerField(min_value=1)
 
 
-class ReopenRequestSerializer(RoundRequestSerializer):
+class ConfirmRequestSerializer(RoundRequestSerializer):
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text="客户端看到的评定版本（version）；已被他人更新时返回 409"
+    )
+
+
+class ReopenRequestSerializer(ConfirmRequestSerializer):
     reason = serializers.CharField(max_length=200)
 
 
@@ -127,6 +135,7 @@ class RoundSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     group = serializers.IntegerField(source="group_id")
     state = serializers.CharField()
+    version = serializers.IntegerField(help_text="确认、撤回时回传")
     quarters = serializers.CharField()
     graded = serializers.IntegerField()
     flagged = serializers.IntegerField()

@@ -15,6 +15,7 @@ from ..models import Grade, GradingGroup, GradingRound, Score, ScoringRule, Scor
 from ..services import grading
 from ..services import rules as rule_service
 from .serializers import (
+    ConfirmRequestSerializer,
     GradeSerializer,
     ReopenRequestSerializer,
     RoundRequestSerializer,
@@ -77,7 +78,14 @@ class ScoreViewSet(ScopedReadOnlyViewSet):
 def _round_data(round_: GradingRound) -> dict:
     counts = round_.grades.aggregate(graded=Count("pk"), flagged=Count("pk", filter=Q(flagged=True)))
     return RoundSerializer(
-        {**counts, "year": round_.year, "group_id": round_.group_id, "state": round_.state, "quarters": round_.quarters}
+        {
+            **counts,
+            "year": round_.year,
+            "group_id": round_.group_id,
+            "state": round_.state,
+            "quarters": round_.quarters,
+            "version": round_.version,
+        }
     ).data
 
 
@@ -125,21 +133,25 @@ class GradeViewSet(
         round_ = grading.propose(actor=request.user, group=self._group(data), year=data["year"])
         return Response(_round_data(round_))
 
-    @extend_schema(request=RoundRequestSerializer, responses={200: RoundSerializer})
+    @extend_schema(request=ConfirmRequestSerializer, responses={200: RoundSerializer})
     @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     def confirm(self, request):
-        """Confirm and file the grades; refused with the quota shortfall when a quota is not met."""
-        data = _valid(RoundRequestSerializer, request)
+        """Confirm and file the grades; refused with the quota shortfall when a quota is not met, and
+        with 409 when `version` (the round's, as the client last saw it) is no longer current."""
+        data = _valid(ConfirmRequestSerializer, request)
         round_ = self._round(data)
-        grading.confirm(actor=request.user, round_=round_)
+        grading.confirm(actor=request.user, round_=round_, version=data.get("version"))
         return Response(_round_data(GradingRound.objects.visible_to(request.user).get(pk=round_.pk)))
 
     @extend_schema(request=ReopenRequestSerializer, responses={200: RoundSerializer})
     @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     def reopen(self, request):
-        """Reopen confirmed grades with a reason (the filing stays on record, marked withdrawn)."""
+        """Reopen confirmed grades with a reason (the filing stays on record, marked withdrawn); 409
+        when `version` is no longer current."""
         data = _valid(ReopenRequestSerializer, request)
-        round_ = grading.reopen(actor=request.user, round_=self._round(data), reason=data["reason"])
+        round_ = grading.reopen(
+            actor=request.user, round_=self._round(data), reason=data["reason"], version=data.get("version")
+        )
         return Response(_round_data(round_))
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum
+from django.db import connection
+from django.db.models import Count, Exists, Max, OuterRef, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,10 +24,11 @@ from pairing.core.concurrency import claim_version
 from pairing.core.local_time import local_text
 from pairing.core.services import Denied, service
 from pairing.core.workflows import Step, Workflow
-from pairing.models import TalentAssignment
+from pairing.exceptions import StaleVersionError
+from pairing.models import TalentAssignment, UrbanTalent, Village
 
 from ..choices import GradeLevel, GradingState, RollupState, SubjectType
-from ..models import Grade, GradeFiling, GradingGroup, GradingRound, Score
+from ..models import Grade, GradeFiling, GradingGroup, GradingRound, QuarterRollup, Score
 
 G = GradingState
 TIE_BREAKERS = ("年度总分高者在前", "有服务活动的月份多者在前", "服务时长多者在前", "扣分少者在前")
@@ -136,33 +138,12 @@ class Candidate:
         return (self.annual_score, self.active_months, self.hours, -self.deductions)
 
 
-def candidates(group: GradingGroup, year: int) -> tuple[list[Candidate], list[int]]:
-    """The group's talents for `year` with their annual figures (three aggregate queries), and the
-    confirmed quarters the annual score sums."""
-    assignments = TalentAssignment.objects.filter(year=year, village__township__county_id=group.county_id)
-    if group.unit_kind:
-        assignments = assignments.filter(talent__unit__kind=group.unit_kind)
-    people = {
-        row["talent_id"]: Candidate(
-            row["talent_id"], row["talent__name"], row["village__township_id"], row["village_id"]
-        )
-        for row in assignments.values("talent_id", "talent__name", "village_id", "village__township_id").order_by()
-    }
-    scores = Score.objects.filter(
-        rollup__county_id=group.county_id,
-        rollup__year=year,
-        rollup__state__in=[RollupState.CONFIRMED, RollupState.PUBLISHED],
-        subject_type=SubjectType.TALENT,
-    )
-    quarters = sorted(set(scores.values_list("rollup__quarter", flat=True).distinct().order_by()))
-    for row in scores.values("talent_id").annotate(total=Sum("total"), minus=Sum("deductions")).order_by():
-        person = people.get(row["talent_id"])
-        if person is not None:
-            person.annual_score, person.deductions = row["total"] or Decimal(0), row["minus"] or Decimal(0)
-    # Months and hours from the ledger's monthly rollup of confirmed service (one row per talent,
-    # village and month, kept equal to the activities by the ledger services): a year of a city's
-    # participations read row by row took seconds.
-    service_rows = (
+CONFIRMED_STATES = [RollupState.CONFIRMED, RollupState.PUBLISHED]
+
+
+def _service_months(group: GradingGroup, year: int):
+    """Per talent, months with a confirmed activity and confirmed hours in the year."""
+    return (
         TalentServiceMonth.objects.filter(
             month__gte=datetime.date(year, 1, 1),
             month__lt=datetime.date(year + 1, 1, 1),
@@ -173,6 +154,33 @@ def candidates(group: GradingGroup, year: int) -> tuple[list[Candidate], list[in
         .annotate(months=Count("month", distinct=True), hours=Sum("hours"))
         .order_by()
     )
+
+
+def candidates(group: GradingGroup, year: int) -> tuple[list[Candidate], list[int]]:
+    """The group's talents for `year` with their annual figures (three aggregate queries), and the
+    confirmed quarters the annual score sums."""
+    assignments = _assignments(group, year)
+    people = {
+        row["talent_id"]: Candidate(
+            row["talent_id"], row["talent__name"], row["village__township_id"], row["village_id"]
+        )
+        for row in assignments.values("talent_id", "talent__name", "village_id", "village__township_id").order_by()
+    }
+    scores = Score.objects.filter(
+        rollup__county_id=group.county_id,
+        rollup__year=year,
+        rollup__state__in=CONFIRMED_STATES,
+        subject_type=SubjectType.TALENT,
+    )
+    quarters = sorted(set(scores.values_list("rollup__quarter", flat=True).distinct().order_by()))
+    for row in scores.values("talent_id").annotate(total=Sum("total"), minus=Sum("deductions")).order_by():
+        person = people.get(row["talent_id"])
+        if person is not None:
+            person.annual_score, person.deductions = row["total"] or Decimal(0), row["minus"] or Decimal(0)
+    # Months and hours from the ledger's monthly rollup of confirmed service (one row per talent,
+    # village and month, kept equal to the activities by the ledger services): a year of a city's
+    # participations read row by row took seconds.
+    service_rows = _service_months(group, year)
     for row in service_rows:
         person = people.get(row["talent_id"])
         if person is not None:
@@ -210,10 +218,17 @@ def propose_grades(group: GradingGroup, people: list[Candidate]) -> list[Proposa
     return proposals
 
 
-def _visible_round(actor, round_: GradingRound) -> GradingRound:
+STALE_ROUND = "本次等次评定已被他人更新，请刷新页面后重试。"
+
+
+def _visible_round(actor, round_: GradingRound, version: int | None = None) -> GradingRound:
+    """The round as `actor` may see it; a `version` the client saw that is no longer current is
+    refused before anything else is checked (409)."""
     row = GradingRound.objects.visible_to(actor).select_related("group").filter(pk=round_.pk).first()
     if row is None:
         raise Http404
+    if version is not None and int(version) != row.version:
+        raise StaleVersionError(STALE_ROUND)
     return row
 
 
@@ -240,39 +255,129 @@ def propose(*, actor, group: GradingGroup, year: int) -> GradingRound:
 
 def build_round(*, group: GradingGroup, year: int, actor=None, round_: GradingRound | None = None) -> GradingRound:
     """Write the proposal (no role check and no audit: `propose` does both; the demo builder calls
-    this directly)."""
-    people, quarters = candidates(group, year)
-    if not people:
+    this directly). The database ranks and grades the group in one INSERT … SELECT (`_insert_grades`),
+    the same proposal `propose_grades` makes from `candidates`: a city's 50,000 talents built as
+    Python rows and model instances took seconds."""
+    assignments = _assignments(group, year)
+    graded = assignments.values("talent_id").distinct().order_by().count()
+    if not graded:
         raise ValidationError({"year": f"{year}年度该分组没有参评的城市人才。"})
-    proposals = propose_grades(group, people)
+    quarters = sorted(
+        QuarterRollup.objects.filter(
+            Exists(Score.objects.filter(rollup=OuterRef("pk"), subject_type=SubjectType.TALENT)),
+            county_id=group.county_id,
+            year=year,
+            state__in=CONFIRMED_STATES,
+        ).values_list("quarter", flat=True)
+    )
     stamp = dict(quarters=",".join(map(str, quarters)), proposed_at=timezone.now(), proposed_by=actor)
     if round_ is None:
         round_ = GradingRound.objects.create(group=group, year=year, **stamp)
     else:
         claim_version(round_, None, **stamp)
         round_.grades.all().delete()
-    Grade.objects.bulk_create(
-        (
-            Grade(
-                round=round_,
-                talent_id=p.candidate.talent_id,
-                subject_name=p.candidate.name[:60],
-                township_id=p.candidate.township_id,
-                village_id=p.candidate.village_id,
-                annual_score=p.candidate.annual_score,
-                active_months=p.candidate.active_months,
-                hours=p.candidate.hours,
-                deductions=p.candidate.deductions,
-                position=p.position,
-                proposed_grade=p.grade,
-                grade=p.grade,
-                flagged=p.flagged,
-            )
-            for p in proposals
-        ),
-        batch_size=2000,
-    )
+    _insert_grades(round_, group, year, assignments, Quotas.of(group, graded))
     return round_
+
+
+def _assignments(group: GradingGroup, year: int):
+    assignments = TalentAssignment.objects.filter(year=year, village__township__county_id=group.county_id)
+    if group.unit_kind:
+        assignments = assignments.filter(talent__unit__kind=group.unit_kind)
+    return assignments
+
+
+def _sql(queryset) -> tuple[str, tuple]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _insert_grades(round_: GradingRound, group: GradingGroup, year: int, assignments, quotas: Quotas) -> None:
+    """One INSERT … SELECT: each talent's annual figures (as `candidates` sums them; sums rounded to
+    their places so that equal values compare equal on SQLite too), ordered by the tie-breakers
+    (then talent id), 优秀 to the first places, 差 from the floor, tied people sharing a position,
+    and flagged where a quota boundary cuts through a tie (as `propose_grades`)."""
+    n = quotas.graded
+    excellent, poor_from = quotas.proposed_excellent(), n - quotas.poor_needed
+    people = _sql(assignments.values("talent_id").annotate(assignment_id=Max("pk")).order_by())
+    scored = _sql(
+        Score.objects.filter(
+            rollup__county_id=group.county_id,
+            rollup__year=year,
+            rollup__state__in=CONFIRMED_STATES,
+            subject_type=SubjectType.TALENT,
+        )
+        .values("talent_id")
+        .annotate(total=Sum("total"), minus=Sum("deductions"))
+        .order_by()
+    )
+    served = _sql(_service_months(group, year).order_by())
+    q = connection.ops.quote_name
+    cuts = [cut for cut in (excellent, poor_from) if 0 < cut < n]
+    flagged = " OR ".join(["(first_rn <= %s AND last_rn > %s)"] * len(cuts)) or "1 = 0"
+    key = "score DESC, months DESC, hours DESC, minus ASC"
+    columns = ", ".join(
+        q(c)
+        for c in (
+            "round_id",
+            "talent_id",
+            "subject_name",
+            "township_id",
+            "village_id",
+            "annual_score",
+            "active_months",
+            "hours",
+            "deductions",
+            "position",
+            "proposed_grade",
+            "grade",
+            "reason",
+            "flagged",
+        )
+    )
+    grade = "CASE WHEN rn <= %s THEN %s WHEN rn > %s THEN %s ELSE %s END"
+    # Only quoted table names and the ORM's compiled subqueries are joined in; every value is a parameter.
+    sql = f"""
+        INSERT INTO {q(Grade._meta.db_table)} ({columns})
+        WITH people AS ({people[0]}), scored AS ({scored[0]}), served AS ({served[0]}),
+        keyed AS (
+            SELECT p.talent_id, a.village_id, v.township_id, u.name,
+                   COALESCE(ROUND(s.total, 2), 0) AS score, COALESCE(m.months, 0) AS months,
+                   COALESCE(ROUND(m.hours, 1), 0) AS hours, COALESCE(ROUND(s.minus, 2), 0) AS minus
+            FROM people p
+            JOIN {q(TalentAssignment._meta.db_table)} a ON a.id = p.assignment_id
+            JOIN {q(Village._meta.db_table)} v ON v.id = a.village_id
+            JOIN {q(UrbanTalent._meta.db_table)} u ON u.id = p.talent_id
+            LEFT JOIN scored s ON s.talent_id = p.talent_id
+            LEFT JOIN served m ON m.talent_id = p.talent_id
+        ),
+        ranked AS (
+            SELECT keyed.*, ROW_NUMBER() OVER (ORDER BY {key}, talent_id) AS rn, RANK() OVER (ORDER BY {key}) AS pos
+            FROM keyed
+        ),
+        spans AS (
+            SELECT ranked.*,
+                   MIN(rn) OVER (PARTITION BY score, months, hours, minus) AS first_rn,
+                   MAX(rn) OVER (PARTITION BY score, months, hours, minus) AS last_rn
+            FROM ranked
+        )
+        SELECT %s, talent_id, SUBSTR(name, 1, 60), township_id, village_id, score, months, hours, minus, pos,
+               {grade}, {grade}, %s, CASE WHEN {flagged} THEN %s ELSE %s END
+        FROM spans
+    """  # noqa: S608
+    grade_params = (excellent, GradeLevel.EXCELLENT, poor_from, GradeLevel.POOR, GradeLevel.GOOD)
+    params = (
+        people[1]
+        + scored[1]
+        + served[1]
+        + (round_.pk,)
+        + grade_params * 2
+        + ("",)
+        + tuple(c for cut in cuts for c in (cut, cut))
+        + (True, False)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 @service
@@ -322,7 +427,7 @@ def filing_rows(round_: GradingRound) -> list[dict]:
 @service
 def confirm(*, actor, round_: GradingRound, version: int | None = None) -> GradeFiling:
     """Confirm the grades (the quotas must hold), lock them, and file the list as confirmed."""
-    row = _visible_round(actor, round_)
+    row = _visible_round(actor, round_, version)
     ROUND_WORKFLOW.check("confirm", row, actor)
     problems = quota_problems(row.group, list(row.grades.values_list("grade", flat=True)))
     if problems:
@@ -346,7 +451,7 @@ def file_round(row: GradingRound, actor=None) -> GradeFiling:
 
 @service
 def reopen(*, actor, round_: GradingRound, reason: str, version: int | None = None) -> GradingRound:
-    row = _visible_round(actor, round_)
+    row = _visible_round(actor, round_, version)
     ROUND_WORKFLOW.check("reopen", row, actor)
     reason = (reason or "").strip()
     if not reason:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessment.models import Grade, Score, ScoringRule
+from assessment.models import Grade, GradingRound, Score, ScoringRule
 from assessment.services import grading
 from assessment.services.rollup import confirm_rollup, run_rollup
 from tests.assessment import dataset
@@ -154,3 +154,34 @@ def test_grades_propose_change_confirm_and_reopen(api, cast, scored):
     assert mine["count"] == 1 and mine["results"][0]["subject_id"] == cast.talent_t.pk
     assert mine["results"][0]["actions"] == []
     assert Grade.objects.count() == 4
+
+
+def test_grades_confirm_and_reopen_refuse_a_stale_version_with_409(api, cast, scored):
+    q, _ = scored
+    group = grading.default_group(cast.county)
+    api.force_authenticate(cast.alice)
+    proposed = api.post("/api/v1/grades/propose/", {"year": q.year, "group": group.pk}, format="json").json()
+    version = proposed["version"]
+    rows = api.get("/api/v1/grades/", {"year": q.year}).json()["results"]
+    assert {r["round_version"] for r in rows} == {version}
+    # Someone proposes again meanwhile: the version the client saw is no longer current.
+    again = api.post("/api/v1/grades/propose/", {"year": q.year, "group": group.pk}, format="json").json()
+    assert again["version"] == version + 1
+    stale = api.post("/api/v1/grades/confirm/", {"year": q.year, "group": group.pk, "version": version}, format="json")
+    assert stale.status_code == 409 and stale.json()["detail"] == "本次等次评定已被他人更新，请刷新页面后重试。"
+    assert GradingRound.objects.get(group=group, year=q.year).state == "proposed"
+    confirmed = api.post(
+        "/api/v1/grades/confirm/", {"year": q.year, "group": group.pk, "version": again["version"]}, format="json"
+    )
+    assert confirmed.status_code == 200 and confirmed.json()["state"] == "confirmed"
+    current = confirmed.json()["version"]
+    assert current == again["version"] + 1
+    body = {"year": q.year, "group": group.pk, "reason": "复核", "version": current - 1}
+    stale = api.post("/api/v1/grades/reopen/", body, format="json")
+    assert stale.status_code == 409 and "已被他人更新" in stale.json()["detail"]
+    assert GradingRound.objects.get(group=group, year=q.year).state == "confirmed"
+    reopened = api.post("/api/v1/grades/reopen/", {**body, "version": current}, format="json")
+    assert reopened.status_code == 200 and reopened.json()["state"] == "proposed"
+    assert reopened.json()["version"] == current + 1
+    bad = api.post("/api/v1/grades/confirm/", {"year": q.year, "group": group.pk, "version": 0}, format="json")
+    assert bad.status_code == 400

@@ -214,3 +214,103 @@ def test_each_graded_talent_is_told_the_grade_once_the_confirmation_commits(
     assert {n.talent_id or n.recipient.talent_id for n in told.select_related("recipient")} == graded
     mine = told.get(Q(talent=cast.talent_t) | Q(recipient__talent=cast.talent_t))
     assert "优秀" in mine.title + mine.body
+
+
+@pytest.fixture
+def tied(cast, db):
+    """Thirty talents of the cast's county with two confirmed quarters (and a computed one that
+    does not count), in blocks of identical figures whose scores, months, hours and deductions
+    differ one tie-breaker at a time: ties at every tie-breaker and across the quota lines. Unit V
+    is an institution (a grading group of its own)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from ledgers.models import TalentServiceMonth
+
+    year = cast.assignment_t.year
+    cast.unit_v.kind = "institution"
+    cast.unit_v.save(update_fields=["kind"])
+    rollups = [
+        QuarterRollup.objects.create(
+            county=cast.county, year=year, quarter=q, state=state, as_of=f"{year}-12-01", computed_at=timezone.now()
+        )
+        for q, state in ((1, "confirmed"), (2, "published"), (3, "computed"))
+    ]
+    villages = [cast.village_a1, cast.village_a2, cast.village_b1]
+    for i in range(30):
+        talent = UrbanTalent.objects.create(
+            county=cast.county,
+            unit=cast.unit_u if i % 3 else cast.unit_v,
+            name=f"并列{i}",
+            gender="male",
+            phone=f"1380000{i:04d}",
+        )
+        village = villages[i % 3]
+        TalentAssignment.objects.create(talent=talent, village=village, year=year)
+        if i == 29:
+            continue  # no score and no service at all
+        block = i // 3 if i < 12 else i // 4
+        for rollup in rollups:
+            total = Decimal("10") + Decimal("2.5") * (block // 2)
+            Score.objects.create(
+                rollup=rollup,
+                subject_type="talent",
+                talent=talent,
+                subject_name=talent.name,
+                total=total,
+                process_points=total,
+                comprehensive_points=0,
+                deductions=Decimal(2 * (block % 2)),
+                rank_county=1,
+            )
+        for month in range(1, 2 + (block % 3 == 0)):
+            TalentServiceMonth.objects.create(
+                talent=talent,
+                village=village,
+                month=datetime.date(year, month, 1),
+                activities=1,
+                hours=Decimal("1.5") * (1 + block % 4 // 2),
+            )
+    return year
+
+
+GRADE_FIELDS = ("talent_id", "position", "proposed_grade", "grade", "flagged", "annual_score", "active_months")
+GRADE_FIELDS += ("hours", "deductions", "township_id", "village_id", "subject_name")
+
+
+def _as_built(round_) -> list[tuple]:
+    return sorted(round_.grades.values_list(*GRADE_FIELDS))
+
+
+def _as_proposed(proposals) -> list[tuple]:
+    def row(p):
+        c = p.candidate
+        values = (c.talent_id, p.position, p.grade, p.grade, p.flagged, c.annual_score, c.active_months, c.hours)
+        return (*values, c.deductions, c.township_id, c.village_id, c.name)
+
+    return sorted(row(p) for p in proposals)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("unit_kind", ["", "institution"])
+def test_the_round_the_database_builds_is_the_proposal_of_the_stated_rules(cast, tied, unit_kind):
+    """build_round ranks and grades in one INSERT … SELECT: the same rows, positions, grades and flags
+    as propose_grades over the candidates (every cast talent, plus thirty with ties)."""
+    year = tied
+    group_ = (
+        GradingGroup.objects.create(county=cast.county, name="事业单位", unit_kind=unit_kind)
+        if unit_kind
+        else grading.default_group(cast.county)
+    )
+    if not unit_kind:  # one of the proposals under a minimum-excellent program too
+        group_.excellent_max_percent, group_.excellent_min_percent = None, 30
+        group_.save()
+    people, quarters = grading.candidates(group_, year)
+    expected = _as_proposed(propose_grades(group_, people))
+    assert quarters == [1, 2]
+    assert unit_kind or sum(row[4] for row in expected) == 7  # ties cut by both quota lines
+    round_ = grading.build_round(group=group_, year=year)
+    assert round_.quarters == "1,2"
+    assert _as_built(round_) == expected
+    assert quota_problems(group_, [row[3] for row in _as_built(round_)]) == []
