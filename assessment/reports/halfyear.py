@@ -269,7 +269,7 @@ class Report:
             Column("服务时长（小时）", "hours", 10),
             Column("未参加月数", "int"),
             Column("积分", width=8),
-            Column("村评定", width=14),
+            Column("村评定", width=24),  # "1季度优秀、2季度良好" on one line
         ]
         sheet = self.sheet("人才明细", columns, freeze=1)
         assignments = scope.narrow(

@@ -88,6 +88,21 @@ class Column:
         return max(floor, min(40, display_width(self.label) / 2 + 3))
 
 
+LINE_HEIGHT = 15  # points per line of 11-point text
+
+
+def header_height(columns: Sequence[Column]) -> float:
+    """Points for the header row: enough lines for the longest label wrapped in its column."""
+    lines = max((math.ceil(display_width(c.label) / max(1.0, c.fitted_width - 1)) for c in columns), default=1)
+    return LINE_HEIGHT * min(max(lines, 1), 4) + 6
+
+
+def _lines(text: str, fit: float) -> int:
+    """Lines `text` wraps to in a cell `fit` display columns wide. The width is UTF-8's: a CJK
+    character is 3 bytes and ASCII 1, so (bytes + characters) / 2 counts them 2 and 1, in C."""
+    return sum(math.ceil((len(part.encode()) + len(part)) / 2 / fit) or 1 for part in text.split("\n"))
+
+
 def sheet_name(text: str) -> str:
     """Excel's rules: at most 31 characters, none of []:*?/\\."""
     return SHEET_NAME_BAD.sub("", text)[:31] or "Sheet"
@@ -107,6 +122,7 @@ class _ColumnStyles:
 
     kind: str
     text_only: bool  # a text column: every value is written as text
+    fit: float  # display columns of text that fit on one line of the cell
     head: str
     text: str
     empty: str
@@ -137,6 +153,10 @@ class GovSheet:
         for index, column in enumerate(self.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = column.fitted_width
         header_row = 3
+        # Heights are written, not left to the reader: LibreOffice drew a wrapped two-line header
+        # over the first body row at the default height.
+        sheet.row_dimensions[1].height = 30
+        sheet.row_dimensions[header_row].height = header_height(self.columns)
         sheet.freeze_panes = f"{get_column_letter(freeze_columns + 1)}{header_row + 1}"
         sheet.print_title_rows = f"{header_row}:{header_row}"
         sheet.page_setup.orientation = "landscape"
@@ -218,6 +238,7 @@ class GovSheet:
                     _ColumnStyles(
                         column.kind,
                         column.kind not in FORMATS,
+                        max(1.0, column.fitted_width - 1),
                         f'<c r="{get_column_letter(index)}',
                         f'" s="{plain}" t="inlineStr"><is><t',
                         f'" s="{plain}"/>',
@@ -243,12 +264,15 @@ class GovSheet:
         number = str(self.row_number + 1)
         parts = [f'<row r="{number}">']
         add = parts.append
+        lines = 1  # the row's height, in lines of its longest wrapped text
         for spec, value in zip(self._column_styles(total), values, strict=True):
             if spec.text_only or isinstance(value, str):  # "合计" in a number column stays text
                 text = safe_text(value)[:MAX_TEXT]
                 if not text:
                     add(spec.head + number + spec.empty)
                     continue
+                if len(text) * 2 > spec.fit:  # (a cheap bound first: most cells fit)
+                    lines = max(lines, _lines(text, spec.fit))
                 space = ' xml:space="preserve">' if text != text.strip() else ">"
                 add(f"{spec.head}{number}{spec.text}{space}{text.translate(XML_ESCAPES)}</t></is></c>")
             elif value is None:
@@ -265,6 +289,8 @@ class GovSheet:
                     shown = f"{number_value:.16g}"
                 add(f"{spec.head}{number}{spec.number}{shown}</v></c>")
         add("</row>")
+        if lines > 1:  # a reader draws the height the file states: wrapped text would overlap the next row
+            parts[0] = f'<row r="{number}" ht="{LINE_HEIGHT * min(lines, 20) + 3}" customHeight="1">'
         self._append(_Prebuilt((fromstring("".join(parts)),)))
 
     def rows(self, rows: Iterable[Sequence]) -> int:

@@ -106,3 +106,39 @@ def test_the_month_ledger_and_compliance_list_download_under_chinese_names(clien
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["A1"].font.name == "宋体" and sheet.print_title_rows == "$3:$3"
     assert [c.value for c in sheet[3]][:2] == ["序号", "乡镇"]
+
+
+def test_the_header_row_is_tall_enough_for_its_wrapped_labels():
+    """A reader draws a row at the height the file states: a label wrapped over two lines in its
+    column needs two lines' height, or it is drawn over the first body row (LibreOffice did)."""
+    from pairing.core.workbooks import LINE_HEIGHT
+
+    book = new_workbook()
+    columns = [Column("乡镇"), Column("每月参加服务人才占比", "percent"), Column("次", "int")]
+    GovSheet(book, "汇总", title="标题", subtitle="填报单位：东岳镇", columns=columns)
+    sheet = load_workbook(io.BytesIO(to_bytes(book)))["汇总"]
+    width = sheet.column_dimensions["B"].width
+    lines = -(-display_width("每月参加服务人才占比") // (width - 1))
+    assert lines >= 2 and sheet.row_dimensions[3].height >= LINE_HEIGHT * lines
+    assert sheet.row_dimensions[1].height >= 24  # the 18-point title
+
+
+def test_a_body_row_with_wrapped_text_states_its_height():
+    from pairing.core.workbooks import LINE_HEIGHT
+
+    book = new_workbook()
+    sheet = GovSheet(
+        book,
+        "明细",
+        title="标题",
+        subtitle="填报单位：东岳镇",
+        columns=[Column("单位", width=10), Column("次数", "int")],
+    )
+    sheet.row(("短名", 1))
+    sheet.row(("青山县农业农村局乡村振兴服务中心", 2))  # 32 display columns in a 10-wide column: 4 lines
+    sheet.row(("第一行\n第二行", 3))
+    read = load_workbook(io.BytesIO(to_bytes(book)))["明细"]
+    assert read.row_dimensions[4].height is None
+    assert read.row_dimensions[5].height >= LINE_HEIGHT * 4
+    assert read.row_dimensions[6].height >= LINE_HEIGHT * 2
+    assert [c.value for c in read[5]] == ["青山县农业农村局乡村振兴服务中心", 2]
