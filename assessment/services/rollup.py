@@ -139,7 +139,7 @@ class Result(NamedTuple):
     cents: int  # the total in cents: what ranks compare (an int hashes and sorts faster than a Decimal)
     lines: dict | None  # {rule index: Line} of the non-zero lines
     points_text: str  # total, process, comprehensive and deductions as the digest joins them
-    breakdown_json: bytes  # the breakdown as sorted JSON, encoded (as the digest reads it)
+    breakdown_md5: str  # the md5 of the breakdown as sorted JSON: once per distinct set of lines
 
 
 class Line(NamedTuple):
@@ -202,7 +202,7 @@ class RuleTable:
             int(total * 100),
             {line.index: line for line in lines} or None,
             f"{total}\x1f{process}\x1f{comprehensive}\x1f{deductions}",
-            b"[" + b", ".join(parts) + b"]",
+            hashlib.md5(b"[" + b", ".join(parts) + b"]", usedforsecurity=False).hexdigest(),
         )
 
     def score(self, counts: dict[str, dict[int, Decimal]]) -> dict[int, Result]:
@@ -326,12 +326,15 @@ class Row:
     rank_unit: int | None = None
 
     def digest(self) -> str:
-        """The md5 of the stored values, as `_digest` of the full row: compared on a rerun."""
+        """The md5 of the stored values, as `_digest` of the full row: compared on a rerun. The
+        breakdown enters by its own md5, computed once for every subject with the same lines (a
+        city's 51,570 subjects have 14,567), rather than its 1.3 kB hashed again per subject."""
         text = (
             f"{self.subject_name}\x1f{self.in_township_id}\x1f{self.in_village_id}\x1f{self.in_unit_id}\x1f"
             f"{self.result.points_text}\x1f{self.rank_county}\x1f{self.rank_township}\x1f{self.rank_unit}\x1f"
+            f"{self.result.breakdown_md5}"
         )
-        return hashlib.md5(text.encode() + self.result.breakdown_json, usedforsecurity=False).hexdigest()
+        return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
     def fields(self) -> dict:
         """The Score's field values."""
@@ -400,9 +403,11 @@ def _rank(rows: list[Row]) -> None:
 
 
 def _digest(row: dict) -> str:
-    """The md5 of a full row's values (the Score's field values, breakdown as sorted JSON)."""
+    """The md5 of a full row's values (the Score's field values, and the md5 of the breakdown as
+    sorted JSON). A digest of another form (rows stored before) just differs: the row is rewritten."""
     values = [str(row[f]) for f in SCORE_FIELDS if f != "breakdown"]
-    values.append(json.dumps(row["breakdown"], sort_keys=True, ensure_ascii=False))
+    breakdown = json.dumps(row["breakdown"], sort_keys=True, ensure_ascii=False).encode()
+    values.append(hashlib.md5(breakdown, usedforsecurity=False).hexdigest())
     return hashlib.md5("\x1f".join(values).encode(), usedforsecurity=False).hexdigest()
 
 
