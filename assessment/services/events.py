@@ -308,27 +308,29 @@ def talent_missed_month(p: Period) -> Counts:
     }
 
 
-def _resolved_demands(p: Period):
+def _resolved_in(p: Period, prefix: str = "") -> Q:
+    """A demand (reached through `prefix`) of the batch's counties resolved in the quarter."""
     start, end = p.bounds
-    return Demand.objects.filter(
-        status=DemandStatus.RESOLVED,
-        resolved_at__gte=start,
-        resolved_at__lt=end,
-        village__township__county_id__in=p.county_ids,
+    return Q(
+        **{
+            f"{prefix}status": DemandStatus.RESOLVED,
+            f"{prefix}resolved_at__gte": start,
+            f"{prefix}resolved_at__lt": end,
+            f"{prefix}village__township__county_id__in": p.county_ids,
+        }
     )
 
 
+def _resolved_demands(p: Period):
+    return Demand.objects.filter(_resolved_in(p))
+
+
 def _resolved_claims(p: Period):
-    """Claims by talents, not withdrawn, of the demands resolved in the quarter (`_resolved_demands`,
-    as one join rather than a subquery)."""
-    start, end = p.bounds
-    return DemandClaim.objects.filter(
-        demand__status=DemandStatus.RESOLVED,
-        demand__resolved_at__gte=start,
-        demand__resolved_at__lt=end,
-        demand__village__township__county_id__in=p.county_ids,
-        talent__isnull=False,
-    ).exclude(status=ClaimStatus.WITHDRAWN)
+    """Claims by talents, not withdrawn, of the demands resolved in the quarter (one join rather
+    than a subquery)."""
+    return DemandClaim.objects.filter(_resolved_in(p, "demand__"), talent__isnull=False).exclude(
+        status=ClaimStatus.WITHDRAWN
+    )
 
 
 def talent_demand_resolved(p: Period) -> Counts:
