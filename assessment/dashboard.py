@@ -16,7 +16,7 @@ from ledgers.choices import DemandStatus
 from ledgers.models import Demand, LedgerMonth
 from ledgers.models.service_months import month_bit
 from ledgers.periods import aware_bounds, half_of, next_month
-from pairing.models import TalentAssignment, Township
+from pairing.models import County, TalentAssignment, Township
 
 
 @dataclass
@@ -52,6 +52,31 @@ class Chart:
         }
 
 
+@dataclass(frozen=True)
+class Lens:
+    """What the per-area charts are drawn by: a county's (or township's) townships, or, for a
+    city-wide user, the counties until one county is chosen (150 townships are not a chart)."""
+
+    by: str = "township"  # "township" | "county"
+    county_id: int | None = None
+
+    def group(self, village_path: str) -> str:
+        """The grouping key from a path ending at a village (`village` → `village__township_id`)."""
+        return f"{village_path}__township_id" if self.by == "township" else f"{village_path}__township__county_id"
+
+    def narrow(self, queryset, village_path: str = "village"):
+        if self.county_id is None:
+            return queryset
+        return queryset.filter(**{f"{village_path}__township__county_id": self.county_id})
+
+    @property
+    def label(self) -> str:
+        return "按乡镇" if self.by == "township" else "按县区"
+
+
+TOWNSHIPS = Lens()
+
+
 def _months_back(today: datetime.date, count: int) -> list[datetime.date]:
     first = today.replace(day=1)
     months = [first]
@@ -65,12 +90,12 @@ def _pct(done, total):
     return round(100 * done / total, 1) if total else None
 
 
-def activity_trend(user, today) -> Chart:
+def activity_trend(user, today, lens: Lens = TOWNSHIPS) -> Chart:
     """Confirmed activities per month, summed from the village months' counts
     (LedgerMonth.confirmed_activities, scoped as the activities are for the dashboard's roles)."""
     months = _months_back(today, 12)
     grouped = (
-        LedgerMonth.objects.visible_to(user)
+        lens.narrow(LedgerMonth.objects.visible_to(user))
         .filter(month__gte=months[0], month__lte=months[-1])
         .order_by()
         .values("month")
@@ -86,16 +111,22 @@ def activity_trend(user, today) -> Chart:
     )
 
 
-def _townships(user):
-    return list(Township.objects.visible_to(user).order_by("code").values_list("pk", "name"))
+def _areas(user, lens: Lens) -> list[tuple[int, str]]:
+    """The chart's categories in code order: the user's townships (of the chosen county), or counties."""
+    if lens.by == "county":
+        return list(County.objects.visible_to(user).order_by("code").values_list("pk", "name"))
+    townships = Township.objects.visible_to(user)
+    if lens.county_id is not None:
+        townships = townships.filter(county_id=lens.county_id)
+    return list(townships.order_by("code").values_list("pk", "name"))
 
 
-def talents_active(user, today) -> Chart:
-    """Per township and month of this year: talents with a confirmed service / talents assigned,
-    from each assigned talent's months of service (ledgers.TalentServiceYear), one grouped query."""
+def talents_active(user, today, lens: Lens = TOWNSHIPS) -> Chart:
+    """Per township (or county) and month of this year: talents with a confirmed service / talents
+    assigned, from each assigned talent's months of service (ledgers.TalentServiceYear), one grouped query."""
     months = [datetime.date(today.year, m, 1) for m in range(1, today.month + 1)]
     rows = (
-        TalentAssignment.objects.visible_to(user)
+        lens.narrow(TalentAssignment.objects.visible_to(user))
         .filter(year=today.year)
         .alias(
             served=FilteredRelation("talent__service_years", condition=Q(talent__service_years__year=today.year)),
@@ -103,33 +134,38 @@ def talents_active(user, today) -> Chart:
             **{f"m{m.month}": F("bits").bitand(month_bit(m)) for m in months},
         )
         .order_by()
-        .values(t=F("village__township_id"))
+        .values(t=F(lens.group("village")))
         .annotate(n=Count("pk"), **{f"s{m.month}": Count("pk", filter=~Q(**{f"m{m.month}": 0})) for m in months})
     )
     by_township = {row["t"]: row for row in rows}
     series = [
         {"name": name, "data": [_pct(by_township[pk][f"s{m.month}"], by_township[pk]["n"]) for m in months]}
-        for pk, name in _townships(user)
+        for pk, name in _areas(user, lens)
         if by_township.get(pk, {}).get("n")
     ]
     return Chart(
-        "talents_active", "每月参加服务的人才占比（按乡镇）", "line", [f"{m.month}月" for m in months], series, True
+        "talents_active",
+        f"每月参加服务的人才占比（{lens.label}）",
+        "line",
+        [f"{m.month}月" for m in months],
+        series,
+        True,
     )
 
 
-def demand_resolution(user, today) -> Chart:
+def demand_resolution(user, today, lens: Lens = TOWNSHIPS) -> Chart:
     start, end = aware_bounds(datetime.date(today.year, 1, 1), datetime.date(today.year + 1, 1, 1))
-    demands = Demand.objects.visible_to(user).filter(published_at__gte=start, published_at__lt=end)
+    demands = lens.narrow(Demand.objects.visible_to(user)).filter(published_at__gte=start, published_at__lt=end)
     grouped = (
         demands.order_by()
-        .values(t=F("village__township_id"))
+        .values(t=F(lens.group("village")))
         .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=DemandStatus.RESOLVED)))
     )
     by_township = {g["t"]: g for g in grouped}
-    names = [(pk, name) for pk, name in _townships(user) if pk in by_township]
+    names = [(pk, name) for pk, name in _areas(user, lens) if pk in by_township]
     return Chart(
         "demand_resolution",
-        f"{today.year}年需求解决率（按乡镇）",
+        f"{today.year}年需求解决率（{lens.label}）",
         "bar",
         [name for _, name in names],
         [
@@ -139,11 +175,11 @@ def demand_resolution(user, today) -> Chart:
     )
 
 
-def demand_trend(user, today) -> Chart:
+def demand_trend(user, today, lens: Lens = TOWNSHIPS) -> Chart:
     months = _months_back(today, 12)
     start, end = aware_bounds(months[0], next_month(months[-1]))
     grouped = (
-        Demand.objects.visible_to(user)
+        lens.narrow(Demand.objects.visible_to(user))
         .filter(published_at__gte=start, published_at__lt=end)
         .annotate(m=TruncMonth("published_at"))
         .order_by()
@@ -161,8 +197,8 @@ def demand_trend(user, today) -> Chart:
     )
 
 
-def _rule_chart(user, today, code, period, title, done_label, total_label) -> Chart:
-    figures = compliance.rule_figures(user, compliance.RULES[code], period, today)
+def _rule_chart(user, today, lens, code, period, title, done_label, total_label) -> Chart:
+    figures = compliance.rule_figures(user, compliance.RULES[code], period, today, county_id=lens.county_id, by=lens.by)
     return Chart(
         code,
         title,
@@ -175,14 +211,14 @@ def _rule_chart(user, today, code, period, title, done_label, total_label) -> Ch
     )
 
 
-def agreement_progress(user, today) -> Chart:
+def agreement_progress(user, today, lens: Lens = TOWNSHIPS) -> Chart:
     period = compliance.Period("month", today.year, today.month)
-    return _rule_chart(user, today, "agreements", period, f"{today.year}年协议签订进度", "已签订", "结对关系")
+    return _rule_chart(user, today, lens, "agreements", period, f"{today.year}年协议签订进度", "已签订", "结对关系")
 
 
-def meetings_held(user, today) -> Chart:
+def meetings_held(user, today, lens: Lens = TOWNSHIPS) -> Chart:
     period = compliance.Period("half", today.year, half_of(today))
-    return _rule_chart(user, today, "meetings", period, "本半年联席会议召开情况", "已召开", "应召开")
+    return _rule_chart(user, today, lens, "meetings", period, "本半年联席会议召开情况", "已召开", "应召开")
 
 
 SCORE_BAND = 10  # points per bar of the distribution
@@ -195,7 +231,7 @@ def _points(value) -> str:
     return f"{Decimal(str(value)).normalize():f}"
 
 
-def score_distribution(user, today) -> Chart | None:
+def score_distribution(user, today, lens: Lens = TOWNSHIPS) -> Chart | None:
     """The latest graded year's annual scores in bands of ten points, one series per grade, with
     the grade boundaries named under the chart. None before anyone has been graded."""
     from django.db.models import Max, Min
@@ -204,6 +240,8 @@ def score_distribution(user, today) -> Chart | None:
     from .models import Grade
 
     grades = Grade.objects.visible_to(user).filter(round__year__lte=today.year).order_by()
+    if lens.county_id is not None:
+        grades = grades.filter(round__group__county_id=lens.county_id)
     year = grades.aggregate(y=Max("round__year"))["y"]
     if year is None:
         return None
@@ -242,9 +280,9 @@ def score_distribution(user, today) -> Chart | None:
 CHARTS = (activity_trend, talents_active, demand_resolution, demand_trend, agreement_progress, meetings_held)
 
 
-def charts(user, today) -> list[Chart]:
-    built = [build(user, today) for build in CHARTS]
-    score = score_distribution(user, today)
+def charts(user, today, lens: Lens = TOWNSHIPS) -> list[Chart]:
+    built = [build(user, today, lens) for build in CHARTS]
+    score = score_distribution(user, today, lens)
     return built + ([score] if score else [])
 
 
@@ -259,7 +297,7 @@ BY_CODE = {
 }
 
 
-def chart(user, today, code: str) -> Chart | None:
+def chart(user, today, code: str, lens: Lens = TOWNSHIPS) -> Chart | None:
     """One chart (its Excel download builds that chart alone)."""
     build = BY_CODE.get(code)
-    return build(user, today) if build else None
+    return build(user, today, lens) if build else None

@@ -7,7 +7,10 @@ from django.utils import timezone
 
 from pairing.choices import Role
 from pairing.core import audit
+from pairing.core.filtering import parse_id
 from pairing.core.workbooks import Column, GovSheet, new_workbook, scope_name, to_bytes, unit_line, xlsx_response
+from pairing.models import County
+from pairing.roles import sees_many_counties
 
 from .. import dashboard
 
@@ -19,18 +22,35 @@ def _require(user) -> None:
         raise Http404
 
 
+def _lens(request) -> tuple[dashboard.Lens, list, County | None]:
+    """A city-wide user's charts go by county until `?county=` picks one (then by its townships);
+    everyone else's by township. Returns the lens, the counties to switch between, the chosen one."""
+    if not sees_many_counties(request.user):
+        return dashboard.TOWNSHIPS, [], None
+    counties = list(County.objects.visible_to(request.user).order_by("code"))
+    chosen = next((c for c in counties if c.pk == parse_id(request.GET.get("county"))), None)
+    if chosen is None:
+        return dashboard.Lens("county"), counties, None
+    return dashboard.Lens("township", chosen.pk), counties, chosen
+
+
 def dashboard_page(request):
     _require(request.user)
-    charts = dashboard.charts(request.user, timezone.localdate())
+    lens, counties, chosen = _lens(request)
+    charts = dashboard.charts(request.user, timezone.localdate(), lens)
+    query = f"?county={chosen.pk}" if chosen else ""
     items = [
-        {"chart": c, "option": c.option(), "excel": reverse("reports:dashboard_excel", args=[c.code])} for c in charts
+        {"chart": c, "option": c.option(), "excel": reverse("reports:dashboard_excel", args=[c.code]) + query}
+        for c in charts
     ]
     return render(
         request,
         "assessment/dashboard.html",
         {
             "items": items,
-            "unit": scope_name(request.user),
+            "unit": chosen.name if chosen else scope_name(request.user),
+            "counties": counties,
+            "chosen": chosen,
             "scores_pending": not any(c.code == "score_distribution" for c in charts),
         },
     )
@@ -53,10 +73,11 @@ def chart_workbook(chart, unit: str) -> bytes:
 
 def dashboard_excel(request, code):
     _require(request.user)
-    chart = dashboard.chart(request.user, timezone.localdate(), code)
+    lens, _counties, chosen = _lens(request)
+    chart = dashboard.chart(request.user, timezone.localdate(), code, lens)
     if chart is None:
         raise Http404
-    unit = scope_name(request.user)
+    unit = chosen.name if chosen else scope_name(request.user)
     audit.record(
         action="export", actor=request.user, object_type="assessment.dashboard", message=f"导出{chart.title}（Excel）"
     )

@@ -92,3 +92,42 @@ def test_each_chart_is_found_by_its_code_alone():
     today = timezone.localdate()
     built = {c.code: c for c in (build(None, today) for build in dashboard.CHARTS)}
     assert set(built) | {"score_distribution"} == set(dashboard.BY_CODE)
+
+
+def test_a_city_wide_dashboard_goes_by_county_and_drills_into_one(client, cast):
+    """A superuser over several counties sees one category per county (150 townships are not a
+    chart); a county's link draws its townships, and that chart's Excel keeps the county."""
+    from pairing.models import County, TalentAssignment, Township, UrbanTalent, Village
+    from tests.factories import make_user
+    from tests.otp import verify_session
+
+    other = County.objects.create(name="乙县", code="341199")
+    township = Township.objects.create(county=other, name="乙县镇", code="341199100")
+    village = Village.objects.create(township=township, name="乙县村", code="341199100201")
+    talent = UrbanTalent.objects.create(county=other, name="乙县人才", phone="13900139099")
+    TalentAssignment.objects.create(talent=talent, village=village, year=timezone.localdate().year)
+    verify_session(client, make_user("cityroot", "", is_superuser=True))
+    page = client.get(reverse("reports:dashboard"))
+    charts = {item["chart"].code: item["chart"] for item in page.context["items"]}
+    assert charts["talents_active"].title.endswith("（按县区）")
+    names = {s["name"] for s in charts["talents_active"].series}
+    assert {cast.township_a.county.name, "乙县"} <= names and cast.township_a.name not in names
+    assert f"?county={other.pk}" in page.content.decode()
+
+    drilled = client.get(reverse("reports:dashboard"), {"county": other.pk})
+    charts = {item["chart"].code: item["chart"] for item in drilled.context["items"]}
+    assert [s["name"] for s in charts["talents_active"].series] == ["乙县镇"]
+    excel = client.get(reverse("reports:dashboard_excel", args=["talents_active"]), {"county": other.pk})
+    sheet = load_workbook(io.BytesIO(excel.content)).active
+    assert [row[0].value for row in sheet.iter_rows(min_row=4)] == ["乙县镇"]
+    assert "乙县" in excel["Content-Disposition"] or "%E4%B9%99%E5%8E%BF" in excel["Content-Disposition"]
+
+
+def test_a_county_admin_cannot_draw_another_county_by_its_id(client, cast):
+    from pairing.models import County
+
+    other = County.objects.create(name="乙县", code="341199")
+    client.force_login(cast.alice)
+    page = client.get(reverse("reports:dashboard"), {"county": other.pk})
+    charts = {item["chart"].code: item["chart"] for item in page.context["items"]}
+    assert charts["meetings"].categories == ["甲镇", "乙镇"] and "乙县" not in page.content.decode()
