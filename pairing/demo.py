@@ -88,10 +88,13 @@ def demo_tables() -> list[str]:
 def analyze(tables: list[str]) -> None:
     """Refresh the planner's statistics for `tables`. Bulk inserts leave PostgreSQL without any
     (autovacuum may be off or late), and a planner that believes the tables empty chose plans that
-    took 5-9 s for the county's home page. SQLite's ANALYZE fills sqlite_stat1 the same way."""
+    took 5-9 s for the county's home page. Outside a transaction PostgreSQL also VACUUMs, which sets
+    the visibility map a maintained database has: without it a count of the city's 366,000 scores
+    read the heap (85 ms) instead of an index (13 ms). SQLite's ANALYZE fills sqlite_stat1 the same way."""
+    command = "VACUUM (ANALYZE)" if connection.vendor == "postgresql" and not connection.in_atomic_block else "ANALYZE"
     with connection.cursor() as cursor:
         for table in tables:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+            cursor.execute(f"{command} {connection.ops.quote_name(table)}")
 
 
 DEMO_CODE_PREFIX = "99"

@@ -72,7 +72,7 @@ class ScoreViewSet(ScopedReadOnlyViewSet):
     serializer_class = ScoreSerializer
     filterset_class = ScoreFilterSet
     ordering_fields = ["total", "rank_county", "rank_township", "subject_name"]
-    ordering = ["-rollup__year", "-rollup__quarter", "subject_type", "rank_county", "id"]
+    ordering = ["-year", "-quarter", "subject_type", "rank_county", "id"]
 
 
 def _round_data(round_: GradingRound) -> dict:

@@ -90,6 +90,10 @@ class Score(ScopedModel):
     """
 
     rollup = models.ForeignKey(QuarterRollup, models.CASCADE, related_name="scores", verbose_name="季度积分汇总")
+    # The rollup's quarter, copied so that "newest quarter first" is an index scan: sorting a city's
+    # 366,000 scores through the join to their rollups took 220 ms (the API's default order).
+    year = models.PositiveSmallIntegerField("年度", editable=False)
+    quarter = models.PositiveSmallIntegerField("季度", editable=False)
     subject_type = models.CharField("考核对象", max_length=16, choices=SubjectType.choices)
     talent = models.ForeignKey(UrbanTalent, models.CASCADE, null=True, blank=True, related_name="+")
     unit = models.ForeignKey(CountyUnit, models.CASCADE, null=True, blank=True, related_name="+")
@@ -150,6 +154,7 @@ class Score(ScopedModel):
         ]
         indexes = [
             models.Index(fields=["rollup", "subject_type", "rank_county"], name="score_rank_idx"),
+            models.Index(fields=["-year", "-quarter", "subject_type", "rank_county", "id"], name="score_newest_idx"),
             # A rerun reads every stored digest of the quarter (services/rollup.stored_digests): on
             # PostgreSQL an index-only scan of this one instead of the rows with their breakdowns
             # (51,570 rows of the city's quarter, 12,500 heap pages).
@@ -162,6 +167,11 @@ class Score(ScopedModel):
 
     def __str__(self):
         return f"{self.subject_name} {self.rollup.label} {self.total}分"
+
+    def save(self, *args, **kwargs):
+        # bulk_create does not come here: the rollup's writer sets both (services/rollup._store).
+        self.year, self.quarter = self.rollup.year, self.rollup.quarter
+        super().save(*args, **kwargs)
 
     @property
     def subject_id(self) -> int:

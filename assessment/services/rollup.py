@@ -441,7 +441,7 @@ def _store(rollup: QuarterRollup, rows: list[Row], stored: dict | None = None) -
         old = by_id.pop(row.subject_id, None) if by_id is not None else None  # what is left over is gone
         if old is not None and old[1] == digest:
             continue
-        score = Score(rollup=rollup, digest=digest, **row.fields())
+        score = Score(rollup=rollup, year=rollup.year, quarter=rollup.quarter, digest=digest, **row.fields())
         if old is None:
             created.append(score)
         else:

@@ -25,7 +25,7 @@ def home(request):
     """The quarters of the county with their state; a talent goes straight to their latest score."""
     user = request.user
     if user.role == "talent" and user.talent_id:
-        latest = queries.scores(user, subject_type=SubjectType.TALENT).order_by("-rollup__year", "-rollup__quarter")
+        latest = queries.scores(user, subject_type=SubjectType.TALENT).order_by("-year", "-quarter")
         latest = latest.first()
         if latest is not None:
             return redirect(latest.get_absolute_url())

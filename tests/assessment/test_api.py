@@ -185,3 +185,19 @@ def test_grades_confirm_and_reopen_refuse_a_stale_version_with_409(api, cast, sc
     assert reopened.json()["version"] == current + 1
     bad = api.post("/api/v1/grades/confirm/", {"year": q.year, "group": group.pk, "version": 0}, format="json")
     assert bad.status_code == 400
+
+
+def test_scores_list_the_newest_quarter_first_and_carry_their_rollups_quarter(api, cast, scored):
+    """Score.year/quarter are copied from the rollup (the API's order reads them, not the join):
+    a later quarter's scores come first, and no score disagrees with its rollup."""
+    from django.db.models import F, Q
+
+    q, _rollup = scored
+    later = run_rollup(actor=cast.alice, county=cast.county, year=q.year, quarter=q.quarter + 1, as_of=q.as_of)
+    assert Score.objects.filter(rollup=later).exists()
+    assert not Score.objects.filter(~Q(year=F("rollup__year")) | ~Q(quarter=F("rollup__quarter"))).exists()
+    api.force_authenticate(cast.alice)
+    rows = api.get("/api/v1/scores/", {"page_size": 200}).json()["results"]
+    quarters = [(r["year"], r["quarter"]) for r in rows]
+    assert quarters == sorted(quarters, reverse=True) and quarters[0] == (q.year, q.quarter + 1)
+    assert quarters[-1] == (q.year, q.quarter)

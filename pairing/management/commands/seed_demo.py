@@ -86,7 +86,7 @@ class Command(BaseCommand):
             raise CommandError(f"演示数据仍被其他数据引用，未作任何修改：{exc}") from exc
         step = time.monotonic()
         demo.analyze(demo.demo_tables())  # after the commit, so the statistics describe the new rows
-        self.stdout.write(f"更新数据库统计信息（ANALYZE）：{time.monotonic() - step:.1f} 秒")
+        self.stdout.write(f"整理数据库并更新统计信息：{time.monotonic() - step:.1f} 秒")
         self.stdout.write(self.style.SUCCESS(f"演示数据已生成，用时 {time.monotonic() - started:.1f} 秒。"))
 
         if ctx.shared.get("accounts_refused"):
