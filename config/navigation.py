@@ -26,6 +26,7 @@ WORK_MENU = (
     ("需求认领", "ledgers:demand_list", PARTIES),
     ("可认领需求", "ledgers:demand_claimable", {TALENT, UNIT}),
     ("需求日汇总", "ledgers:demand_daily", PARTIES),
+    ("需求解决率", "ledgers:demand_rates", PARTIES),
     ("联席会议", "ledgers:meeting_list", PARTIES),
     ("在村工作表现", "ledgers:evaluation_list", PARTIES),
     ("乡镇半年报告", "ledgers:report_list", {COUNTY, TOWNSHIP}),

@@ -34,6 +34,13 @@ def _lens(request) -> tuple[dashboard.Lens, list, County | None]:
     return dashboard.Lens("township", chosen.pk), counties, chosen
 
 
+def _unit(user, counties, chosen) -> str:
+    """Whose figures these are: the chosen county, the whole city, or the user's own area."""
+    if chosen is not None:
+        return chosen.name
+    return "全市" if counties else scope_name(user)
+
+
 def dashboard_page(request):
     _require(request.user)
     lens, counties, chosen = _lens(request)
@@ -48,7 +55,7 @@ def dashboard_page(request):
         "assessment/dashboard.html",
         {
             "items": items,
-            "unit": chosen.name if chosen else scope_name(request.user),
+            "unit": _unit(request.user, counties, chosen),
             "counties": counties,
             "chosen": chosen,
             "scores_pending": not any(c.code == "score_distribution" for c in charts),
@@ -77,7 +84,7 @@ def dashboard_excel(request, code):
     chart = dashboard.chart(request.user, timezone.localdate(), code, lens)
     if chart is None:
         raise Http404
-    unit = chosen.name if chosen else scope_name(request.user)
+    unit = _unit(request.user, _counties, chosen)
     audit.record(
         action="export", actor=request.user, object_type="assessment.dashboard", message=f"导出{chart.title}（Excel）"
     )

@@ -59,6 +59,23 @@ def demand_list(request):
         queries.demands(user),
         ordering=(ordering, "-pk") if ordering in ORDERINGS else ("-published_at", "-pk"),
     )
+    return render(
+        request,
+        "ledgers/demands/list.html",
+        {
+            **listing,
+            "today": timezone.localdate(),
+            "export_kind": "demands",
+            "export_params": [(k, v) for k, values in request.GET.lists() if k != "page" for v in values],
+            "can_publish": bool(user.village_id) and demand_service.WORKFLOW.may("publish", user.village, user),
+        },
+    )
+
+
+def rates(request):
+    """The year's resolution rate (seed 003's headline) and, below the village level, its breakdown
+    lowest first. Its own page: a city's year is 45,000 demands to group, which the list need not wait for."""
+    user = request.user
     year = _year(request)
     start, end = year_bounds(year)
     scoped = Demand.objects.visible_to(user)
@@ -66,17 +83,14 @@ def demand_list(request):
     breakdown = resolution_rates(scoped, start, end, level) if level else []
     return render(
         request,
-        "ledgers/demands/list.html",
+        "ledgers/demands/rates.html",
         {
-            **listing,
             "today": timezone.localdate(),
             "year": year,
-            "export_kind": "demands",
-            "export_params": [(k, v) for k, values in request.GET.lists() if k != "page" for v in values],
             "headline": total_of(breakdown) if level else resolution_rate(scoped, start, end),
             "breakdown": breakdown,
+            "level": level,
             "level_label": {"county": "县（区）", "township": "乡镇", "village": "村（社区）"}.get(level or "", ""),
-            "can_publish": bool(user.village_id) and demand_service.WORKFLOW.may("publish", user.village, user),
         },
     )
 
@@ -273,6 +287,7 @@ urlpatterns = [
     path("demands/new/", demand_create, name="demand_create"),
     path("demands/claimable/", claimable, name="demand_claimable"),
     path("demands/daily/", daily, name="demand_daily"),
+    path("demands/rates/", rates, name="demand_rates"),
     path("demands/<int:pk>/", demand_detail, name="demand_detail"),
     path("demands/<int:pk>/edit/", demand_edit, name="demand_edit"),
     path("demands/<int:pk>/invite/", demand_invite, name="demand_invite"),

@@ -112,7 +112,7 @@ def test_a_city_wide_dashboard_goes_by_county_and_drills_into_one(client, cast):
     assert charts["talents_active"].title.endswith("（按县区）")
     names = {s["name"] for s in charts["talents_active"].series}
     assert {cast.township_a.county.name, "乙县"} <= names and cast.township_a.name not in names
-    assert f"?county={other.pk}" in page.content.decode()
+    assert f"?county={other.pk}" in page.content.decode() and "全市“双结对双帮扶”工作看板" in page.content.decode()
 
     drilled = client.get(reverse("reports:dashboard"), {"county": other.pk})
     charts = {item["chart"].code: item["chart"] for item in drilled.context["items"]}

@@ -46,6 +46,7 @@ def _pages(cast):
         "demand list page": (cast.bob, reverse("ledgers:demand_list"), False),
         "claimable page": (cast.frank, reverse("ledgers:demand_claimable"), False),
         "daily summary page": (cast.bob, reverse("ledgers:demand_daily"), False),
+        "rates page": (cast.bob, reverse("ledgers:demand_rates"), False),
         "inbox page": (cast.frank, reverse("ledgers:notifications"), False),
         "demands endpoint": (cast.bob, "/api/v1/demands/", True),
         "notifications endpoint": (cast.bob, "/api/v1/notifications/", True),
@@ -56,9 +57,9 @@ def _pages(cast):
 # navbar's unread count (1). Then
 # the rows, one query per prefetched relation, the figures as grouped aggregates; never per row.
 PINNED = {
-    # count, demands, specialties, the per-village rates (the headline is their sum); the choices
-    # of the village, township and specialty filters
-    "demand list page": 6 + 4 + 3,
+    # count, demands, specialties; the choices of the village, township and specialty filters
+    "demand list page": 6 + 3 + 3,
+    "rates page": 6 + 1,  # the per-village rates (the headline is their sum)
     "claimable page": 6 + 3,  # open claims (demand and village joined), demands, specialties
     "daily summary page": 6 + 4,  # per village, per unit, totals, townships in scope
     "inbox page": 6 + 3,  # count, notifications, the channel preferences
@@ -188,7 +189,7 @@ def test_journey_frank_claims_on_a_phone_and_dave_resolves_with_the_activity(cas
     assert (demand.status, demand.served_by) == (DemandStatus.RESOLVED, activity)
 
     # The village's resolution rate counts it.
-    listing = client.get(reverse("ledgers:demand_list"))
+    listing = client.get(reverse("ledgers:demand_rates"))
     headline = listing.context["headline"]
     assert (headline.collected, headline.resolved, str(headline.rate)) == (1, 1, "100.0")
 
@@ -202,6 +203,7 @@ def test_every_demand_page_answers_every_cast_member_without_error(cast, client,
         reverse("ledgers:demand_list"): {200},
         reverse("ledgers:demand_list") + "?year=2025&overdue=true&ordering=due_date": {200},
         reverse("ledgers:demand_daily") + "?day=2026-02-30": {200},  # a bad day falls back to today
+        reverse("ledgers:demand_rates") + "?year=abc": {200},  # not a year: this year
         reverse("ledgers:demand_claimable"): {200, 403},
         reverse("ledgers:demand_create"): {200, 403},
         reverse("ledgers:notifications"): {200},
@@ -259,7 +261,7 @@ def test_a_city_wide_user_reads_the_resolution_rate_by_county_and_the_headline_i
 
     publish(cast, people=1)
     verify_session(client, make_user("cityroot", "", is_superuser=True))
-    listing = client.get(reverse("ledgers:demand_list"))
+    listing = client.get(reverse("ledgers:demand_rates"))
     assert listing.context["level_label"] == "县（区）"
     rows, headline = listing.context["breakdown"], listing.context["headline"]
     assert cast.village_a1.township.county.name in [r.name for r in rows]

@@ -68,7 +68,7 @@ def test_demand_pages_follow_the_same_scope(cast, demands, client, username):
     response = client.get(reverse("ledgers:demand_list"))
     assert response.status_code == 200
     assert {d.pk for d in response.context["page_obj"]} == expected
-    assert response.context["headline"].collected == len(expected)
+    assert client.get(reverse("ledgers:demand_rates")).context["headline"].collected == len(expected)
     for demand in Demand.objects.all():
         status = client.get(reverse("ledgers:demand_detail", args=[demand.pk])).status_code
         assert status == (200 if demand.pk in expected else 404)
