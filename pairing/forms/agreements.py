@@ -11,6 +11,7 @@ from django.utils import timezone
 from pairing.core.widgets import DateInput, SearchInput
 
 from ..choices import DemandItemStatus, ProjectStatus
+from ..filtersets import choices_widget
 from ..models import (
     Agreement,
     AgreementDemandItem,
@@ -92,8 +93,14 @@ class OverviewFilterForm(FilterForm):
     agreement status."""
 
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)
-    county = forms.ModelChoiceField(label="县（区）", queryset=County.objects.none(), required=False)
-    township = forms.ModelChoiceField(label="乡镇", queryset=Township.objects.none(), required=False)
+    # Scoped selects: a city's 150 townships rendered through Django's per-option include were most
+    # of the overview's time; past 200 rows they search remotely like every list's filters.
+    county = forms.ModelChoiceField(
+        label="县（区）", queryset=County.objects.none(), required=False, widget=choices_widget(County)
+    )
+    township = forms.ModelChoiceField(
+        label="乡镇", queryset=Township.objects.none(), required=False, widget=choices_widget(Township)
+    )
     status = forms.ChoiceField(label="协议状态", required=False, choices=[("", "全部"), *OVERVIEW_STATUSES])
     q = forms.CharField(
         label="搜索", required=False, max_length=50, widget=SearchInput(attrs={"placeholder": "单位或村名"})
