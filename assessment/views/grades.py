@@ -2,7 +2,6 @@
 (the quotas are checked), reopen with a reason, download the filing."""
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,13 +9,12 @@ from pairing import roles
 from pairing.core import audit
 from pairing.core.local_time import today
 from pairing.core.refusals import attempt, flash_refusal
+from pairing.core.workbooks import xlsx_response
 
 from ..exports import filing_workbook
 from ..forms import GradeChangeForm, ProposeForm, ReasonForm
 from ..models import Grade, GradeFiling, GradingRound
 from ..services import grading as grading_service
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def grading_list(request):
@@ -116,9 +114,10 @@ def grading_action(request, pk, action):
 
 
 def filing_download(request, pk):
-    filing = get_object_or_404(GradeFiling.objects.visible_to(request.user).select_related("round__group"), pk=pk)
-    title = f"{filing.round.year}年度城市人才考核等次备案表（{filing.round.group.name}）"
+    filing = get_object_or_404(
+        GradeFiling.objects.visible_to(request.user).select_related("round__group__county"), pk=pk
+    )
+    group = filing.round.group
+    title = f"{filing.round.year}年度城市人才考核等次备案表（{group.name}）"
     audit.record(action="export", actor=request.user, obj=filing, message=f"下载{title}")
-    response = HttpResponse(filing_workbook(title, filing.rows), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="grades-{filing.round.year}-filing-{filing.pk}.xlsx"'
-    return response
+    return xlsx_response(filing_workbook(title, group.county.name, filing.rows), f"{group.county.name}{title}.xlsx")
