@@ -25,7 +25,7 @@ from .. import queries, services
 from ..choices import ActivityStatus
 from ..filtersets import ServiceActivityFilterSet
 from ..forms.activities import ActivityForm, ReasonForm
-from ..models import ActivityParticipant, ActivityPhoto, ServiceActivity
+from ..models import ActivityPhoto, ServiceActivity, TalentServiceMonth
 from ..periods import current_month, format_month, month_label, month_range
 
 LIST_RELATED = ("village__township", "recorded_by")
@@ -244,14 +244,19 @@ def my_services(request):
     if user.role != Role.TALENT:
         raise PermissionDenied("此页面仅供城市人才查看本人服务记录。")
     own = _activities(user).filter(participants__talent=user.talent_id).order_by("-date", "-pk")
-    waiting = [a for a in own if a.status != ActivityStatus.CONFIRMED]
+    waiting = list(own.exclude(status=ActivityStatus.CONFIRMED))  # was every record, filtered in Python
     year = timezone.localdate().year
-    # The talent's own hours and months this year (not the other participants' hours).
-    mine = ActivityParticipant.objects.visible_to(user).filter(
-        talent_id=user.talent_id, activity__status=ActivityStatus.CONFIRMED, activity__date__year=year
+    # The talent's own activities, hours and months this year (not the other participants' hours),
+    # from the monthly rollup of their confirmed service: one small aggregate.
+    year_totals = (
+        TalentServiceMonth.objects.visible_to(user)
+        .filter(talent_id=user.talent_id, month__year=year)
+        .aggregate(
+            times=Coalesce(Sum("activities"), 0),
+            hours=Coalesce(Sum("hours"), Decimal("0")),
+            months=Count("month", distinct=True),
+        )
     )
-    year_totals = mine.aggregate(times=Count("pk"), hours=Coalesce(Sum("hours"), Decimal("0")))
-    year_totals["months"] = mine.dates("activity__date", "month").count()
     page = Paginator(own.filter(status=ActivityStatus.CONFIRMED), 20).get_page(request.GET.get("page"))
     return render(
         request,

@@ -16,6 +16,7 @@ from pairing.models import TalentAssignment, UrbanTalent, Village
 from pairing.redirects import next_url
 from pairing.roles import has_role
 
+from .. import queries
 from ..filtersets import TalentEvaluationFilterSet
 from ..forms.meetings import EvaluationForm
 from ..models import TalentEvaluation
@@ -24,9 +25,9 @@ from ..services import evaluations as evaluation_service
 
 
 def _evaluations(user):
-    return TalentEvaluation.objects.visible_to(user).select_related(
-        "talent__unit", "village__township", "evaluated_by", "forwarded_by"
-    )
+    """One evaluation with who rated and forwarded it (the list shows neither: joining both users
+    into a county's 17,000 rows doubled the list's query)."""
+    return queries.evaluations(user).select_related("evaluated_by", "forwarded_by")
 
 
 def _year_quarter(request) -> tuple[int, int]:
@@ -45,7 +46,7 @@ def evaluation_list(request):
     listing = filtered_page(
         request,
         TalentEvaluationFilterSet,
-        _evaluations(request.user),
+        queries.evaluations(request.user),
         ordering=("-year", "-quarter", "village__code", "talent__name"),
         per_page=30,
         hidden_filters=("talent",),  # a county's talents would be thousands of options
