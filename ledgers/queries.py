@@ -7,7 +7,7 @@ from django.utils import timezone
 from pairing.choices import Role
 
 from .choices import ActivityStatus, ClaimStatus, MonthStatus
-from .models import Demand, DemandClaim, LedgerMonth, ServiceActivity, TalentEvaluation
+from .models import Demand, DemandClaim, JointMeeting, LedgerMonth, ServiceActivity, TalentEvaluation
 from .models.demands import CLAIMABLE_STATUSES, OPEN_STATUSES
 from .services.demands import claimant_village_ids
 
@@ -23,6 +23,11 @@ def _own_claims(user):
     if user.role == Role.UNIT_LIAISON and user.unit_id:
         return DemandClaim.objects.filter(unit_id=user.unit_id)
     return None
+
+
+def meetings(user):
+    """Joint meetings the user may see, with what every listing shows."""
+    return JointMeeting.objects.visible_to(user).select_related("pairing__village__township", "pairing__unit")
 
 
 def evaluations(user):

@@ -14,6 +14,7 @@ from pairing.core.scoping import can_edit
 from pairing.core.views import filtered_page
 from pairing.models import Pairing
 
+from .. import queries
 from ..filtersets import JointMeetingFilterSet
 from ..forms.meetings import FollowUpForm, MeetingForm, ResolutionForm
 from ..models import JointMeeting, MeetingResolution
@@ -21,9 +22,8 @@ from ..services import meetings as meeting_service
 
 
 def _meetings(user):
-    return JointMeeting.objects.visible_to(user).select_related(
-        "pairing__village__township", "pairing__unit", "recorded_by", "finalized_by"
-    )
+    """One meeting with who recorded and finalized it (the list shows neither)."""
+    return queries.meetings(user).select_related("recorded_by", "finalized_by")
 
 
 def _party_pairings(user):
@@ -35,7 +35,9 @@ def _party_pairings(user):
 
 
 def meeting_list(request):
-    listing = filtered_page(request, JointMeetingFilterSet, _meetings(request.user), ordering=("-held_at", "-pk"))
+    listing = filtered_page(
+        request, JointMeetingFilterSet, queries.meetings(request.user), ordering=("-held_at", "-pk")
+    )
     return render(
         request,
         "ledgers/meetings/list.html",
