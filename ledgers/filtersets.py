@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pairing.choices import DemandCategory
-from pairing.core.filtering import IdFilter, PortalFilterSet, YearFilter
+from pairing.core.filtering import IdFilter, PortalFilterSet, ScopedChoiceWidget, YearFilter
 from pairing.core.widgets import DateInput, MonthInput
 from pairing.filtersets import scoped_choice
 from pairing.models import Pairing, Specialty, Township, UrbanTalent, Village
@@ -98,7 +98,11 @@ class DemandFilterSet(PortalFilterSet):
     type = django_filters.ChoiceFilter(choices=DemandType.choices, label="类型")
     category = django_filters.ChoiceFilter(choices=DemandCategory.choices, label="类别")
     specialty = django_filters.ModelChoiceFilter(
-        queryset=Specialty.objects.all(), field_name="specialties", distinct=True, label="所需特长"
+        queryset=Specialty.objects.all(),
+        field_name="specialties",
+        distinct=True,
+        label="所需特长",
+        widget=ScopedChoiceWidget(),
     )
     year = YearFilter(field_name="published_at__year", label="发布年度")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="已逾期")

@@ -83,7 +83,7 @@ class UrbanTalentFilterSet(PortalFilterSet):
     # Declared, not generated from Meta.fields: a generated filter's label was seen as "Gender".
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label="性别")
     specialty = django_filters.ModelChoiceFilter(
-        field_name="specialties", queryset=Specialty.objects.all(), label="特长"
+        field_name="specialties", queryset=Specialty.objects.all(), label="特长", widget=ScopedChoiceWidget()
     )
     village = scoped_choice(Village, field_name="assignments__village", label="服务村", distinct=True)
     township = scoped_choice(Township, field_name="assignments__village__township", label="乡镇", distinct=True)

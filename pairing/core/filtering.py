@@ -10,6 +10,7 @@ from operator import or_
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.html import format_html_join
 
 from pairing.core.widgets import SearchInput
 from pairing.forms.rendering import FilterForm
@@ -96,6 +97,14 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+def _plain_labels(field) -> bool:
+    """Whether the field labels a row by str(row) (no override on its class or the instance)."""
+    return (
+        "label_from_instance" not in vars(field)
+        and type(field).label_from_instance is forms.ModelChoiceField.label_from_instance
+    )
+
+
 class ScopedChoiceWidget(forms.Select):
     """The <select> of a filter or form field over a scoped model (villages, units, talents…).
 
@@ -109,28 +118,46 @@ class ScopedChoiceWidget(forms.Select):
     limit = 200
     template_name = "pairing/widgets/scoped_select.html"
 
-    def __init__(self, url, attrs=None):
+    def __init__(self, url=None, attrs=None):
         super().__init__(attrs)
-        self.url = url
+        self.url = url  # None: a short vocabulary (specialties) that is always listed whole
         self.remote = False
 
-    def optgroups(self, name, value, attrs=None):
+    def options(self, value: list[str]) -> list[tuple[str, str]]:
+        """(value, label) of every option: the empty one, then the scope's rows, or only the chosen
+        rows once the scope is larger than `limit` (then `remote` is set)."""
         iterator = self.choices  # a ModelChoiceIterator over the field's (scoped) queryset
-        queryset = iterator.queryset
-        rows = list(queryset[: self.limit + 1])
-        self.remote = len(rows) > self.limit
+        queryset, field = iterator.queryset, iterator.field
+        # A model whose str() is one column names it (`choice_label = "name"`): its options are read
+        # as (pk, name) pairs, not instances (deciding that a city's 3,000 villages are searched
+        # remotely built 201 of them).
+        column = getattr(queryset.model, "choice_label", None)
+        if column and field.to_field_name is None and _plain_labels(field):
+            pairs = queryset.values_list("pk", column)
+        else:
+            pairs = None
+        source = pairs if pairs is not None else queryset
+        rows = list(source[: self.limit + 1] if self.url else source)
+        self.remote = self.url is not None and len(rows) > self.limit
         if self.remote:
             chosen = [pk for pk in (parse_id(v) for v in value) if pk is not None]
-            rows = list(queryset.filter(pk__in=chosen)) if chosen else []
-        empty = [("", iterator.field.empty_label)] if iterator.field.empty_label is not None else []
-        self.choices = empty + [iterator.choice(row) for row in rows]
-        try:
-            return super().optgroups(name, value, attrs)
-        finally:
-            self.choices = iterator
+            rows = list(source.filter(pk__in=chosen)) if chosen else []
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        if pairs is not None:
+            return empty + [(str(pk), label) for pk, label in rows]
+        return empty + [(str(field.prepare_value(row)), field.label_from_instance(row)) for row in rows]
 
     def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
+        # Django's ChoiceWidget builds a dict per option for a template per option; a county's 120
+        # units took 3 ms of the page that way. The options are written here as one string.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        chosen = set(context["widget"]["value"])
+        options = self.options(context["widget"]["value"])
         if self.remote:
             context["widget"]["attrs"]["data-choices-url"] = str(self.url)
+        context["widget"]["options_html"] = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>',
+            ((option, " selected" if option in chosen else "", label) for option, label in options),
+        )
         return context

@@ -81,6 +81,8 @@ class County(DetailUrlMixin, ScopedModel):
     )
     editor_roles = frozenset()
 
+    choice_label = "name"  # what str() shows: a select reads it as a column (core/filtering.py)
+
     class Meta:
         verbose_name = verbose_name_plural = "县（区）"
         ordering = ["code"]
@@ -105,6 +107,8 @@ class Township(DetailUrlMixin, ScopedModel):
         talent="villages__assignments__talent",
     )
     editor_roles = frozenset({Role.COUNTY_ADMIN})
+
+    choice_label = "name"  # what str() shows: a select reads it as a column (core/filtering.py)
 
     class Meta:
         verbose_name = verbose_name_plural = "乡镇（街道）"
@@ -150,6 +154,8 @@ class Village(DetailUrlMixin, Revealable, ScopedModel):
     editor_roles = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_OFFICER})
     masked_fields = {"secretary_phone": mask_phone}
 
+    choice_label = "name"  # what str() shows: a select reads it as a column (core/filtering.py)
+
     class Meta:
         verbose_name = verbose_name_plural = "村（社区）"
         ordering = ["code"]
@@ -193,6 +199,8 @@ class CountyUnit(DetailUrlMixin, ScopedModel):
     )
     editor_roles = frozenset({Role.COUNTY_ADMIN})
 
+    choice_label = "name"  # what str() shows: a select reads it as a column (core/filtering.py)
+
     class Meta:
         verbose_name = verbose_name_plural = "县直单位"
         ordering = ["name"]
@@ -213,6 +221,8 @@ class Specialty(models.Model):
 
     name = models.CharField("特长", max_length=20, unique=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=100)
+
+    choice_label = "name"  # what str() shows: a select reads it as a column (core/filtering.py)
 
     class Meta:
         verbose_name = verbose_name_plural = "特长"
@@ -258,6 +268,8 @@ class UrbanTalent(ConstraintErrorsAtFieldsMixin, DetailUrlMixin, Revealable, Sco
         "status_reason": frozenset({Role.COUNTY_ADMIN}),
     }
 
+    choice_label = "name"  # what str() shows: a select reads it as a column (core/filtering.py)
+
     class Meta:
         verbose_name = verbose_name_plural = "城市人才"
         ordering = ["name", "pk"]
@@ -273,6 +285,11 @@ class UrbanTalent(ConstraintErrorsAtFieldsMixin, DetailUrlMixin, Revealable, Sco
                 name="uniq_talent_id_number",
                 violation_error_message="该身份证号码已登记为其他城市人才。",
             ),
+        ]
+        # The list's order, for a county's talents and for a city's (a sort of 50,000 rows: 18 ms).
+        indexes = [
+            models.Index(fields=["county", "name", "id"], name="talent_county_name_idx"),
+            models.Index(fields=["name", "id"], name="talent_name_idx"),
         ]
 
     def __str__(self):

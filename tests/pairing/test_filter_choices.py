@@ -133,3 +133,14 @@ def test_the_ledger_lists_search_a_large_scope_too(cast, client, many_villages, 
 
     assert "data-choices-url" in html
     assert '<option value=""' in html and html.count("<option") == 1  # nothing chosen: no rows listed
+
+
+def test_a_models_choice_label_is_what_its_str_shows(cast):
+    """Selects read `choice_label` as a column instead of building rows to call str() on them."""
+    from django.apps import apps
+
+    labelled = [m for m in apps.get_models() if getattr(m, "choice_label", None)]
+    assert {m.__name__ for m in labelled} >= {"County", "Township", "Village", "CountyUnit", "UrbanTalent"}
+    for model in labelled:
+        for row in model.objects.all()[:5]:
+            assert str(row) == getattr(row, model.choice_label), model
