@@ -287,11 +287,38 @@ class ObjectDeleteView(RequireEditRoleMixin, ScopedQuerysetMixin, generic.Delete
         return context
 
 
+# The directory rows a user anchored at a level sees exactly one of (their county, township…): a
+# filter over them would offer a single choice, so it is not shown.
+ONE_ROW_FOR_ANCHOR = {
+    "county_id": ("county",),
+    "township_id": ("county", "township"),
+    "village_id": ("county", "township", "village"),
+    "unit_id": ("county", "countyunit"),
+    "talent_id": ("county", "urbantalent"),
+}
+
+
+def _single_choice_filters(filterset) -> set[str]:
+    user = getattr(getattr(filterset, "request", None), "user", None)
+    if user is None or getattr(user, "is_superuser", False):
+        return set()
+    models = {name for anchor, names in ONE_ROW_FOR_ANCHOR.items() if getattr(user, anchor, None) for name in names}
+    if not models:
+        return set()
+    return {
+        name
+        for name, field in filterset.form.fields.items()
+        if getattr(getattr(field, "queryset", None), "model", None) is not None
+        and field.queryset.model._meta.model_name in models
+    }
+
+
 def page_filters(filterset, hidden: tuple[str, ...] = ()):
     """The FilterSet's form as a list page shows it (templates/partials/filter_form.html): filters
-    by row id (IdFilter, set by links) and those in `hidden` are kept when set, not shown."""
+    by row id (IdFilter, set by links), those in `hidden` and those over the one row of the user's
+    own county, township, village, unit or talent are kept when set, not shown."""
     ids = {name for name, filter_ in filterset.filters.items() if isinstance(filter_, IdFilter)}
-    filterset.form.hidden_names = frozenset({*hidden, *ids})
+    filterset.form.hidden_names = frozenset({*hidden, *ids, *_single_choice_filters(filterset)})
     return filterset
 
 

@@ -57,8 +57,9 @@ def _pages(cast):
 # navbar's unread count (1). Then
 # the rows, one query per prefetched relation, the figures as grouped aggregates; never per row.
 PINNED = {
-    # count, demands, specialties; the choices of the village, township and specialty filters
-    "demand list page": 6 + 3 + 3,
+    # count, demands, specialties; the choices of the village and specialty filters (the officer's
+    # own township is the only one: no township filter)
+    "demand list page": 6 + 3 + 2,
     "rates page": 6 + 1,  # the per-village rates (the headline is their sum)
     "claimable page": 6 + 3,  # open claims (demand and village joined), demands, specialties
     "daily summary page": 6 + 4,  # per village, per unit, totals, townships in scope

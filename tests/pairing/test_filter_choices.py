@@ -144,3 +144,20 @@ def test_a_models_choice_label_is_what_its_str_shows(cast):
     for model in labelled:
         for row in model.objects.all()[:5]:
             assert str(row) == getattr(row, model.choice_label), model
+
+
+def test_a_filter_over_the_users_own_single_row_is_not_shown_but_still_applies(cast, client):
+    """A county admin's county, a township officer's township: one choice is no choice. A link
+    carrying it still filters (kept as a hidden field)."""
+    from django.urls import reverse
+
+    client.force_login(cast.alice)
+    page = client.get(reverse("pairing:village_list"))
+    shown = {f.name for f in page.context["filterset"].form.shown_fields()}
+    assert "township" in shown and "county" not in shown
+    client.force_login(cast.bob)
+    page = client.get(reverse("pairing:village_list"), {"county": cast.county.pk})
+    form = page.context["filterset"].form
+    assert not {"county", "township"} & {f.name for f in form.shown_fields()}
+    assert 'type="hidden" name="county"' in page.content.decode()
+    assert {v.pk for v in page.context["page_obj"]} == set(cast.township_a.villages.values_list("pk", flat=True))

@@ -583,10 +583,10 @@ def test_the_audit_log_filters(client, cast):
 # rows (relations joined), and one query per rendered scoped filter select. Pinned so that a
 # column that loads a relation per row (N+1) or an unscoped select fails here.
 LIST_QUERIES = {
-    "pairing:township_list": 6 + 2 + 1,  # county
-    "pairing:village_list": 6 + 2 + 2,  # county, township
-    "pairing:countyunit_list": 6 + 2 + 1,  # county
-    "pairing:urbantalent_list": 6 + 2 + 5,  # county, unit, specialty, village, township
+    "pairing:township_list": 6 + 2 + 0,  # (the county filter: the admin's own county only, not shown)
+    "pairing:village_list": 6 + 2 + 1,  # township
+    "pairing:countyunit_list": 6 + 2 + 0,
+    "pairing:urbantalent_list": 6 + 2 + 4,  # unit, specialty, village, township
     "pairing:talentassignment_list": 6 + 2 + 3,  # township, unit, village (talent hidden)
     "pairing:pairing_list": 6 + 2 + 3,  # unit, village, township
     "pairing:honoraryvillagehead_list": 6 + 2 + 2,  # village, unit (pairing hidden)
