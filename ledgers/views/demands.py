@@ -44,10 +44,15 @@ def _rate_level(user) -> str | None:
     return "village"
 
 
-def _year(request) -> int:
-    value = request.GET.get("year", "")
+def _year(request) -> tuple[int, str]:
+    """The year asked for, and a message when the `year` parameter is not one (this year is shown)."""
+    value = request.GET.get("year", "").strip()
     today = timezone.localdate()
-    return int(value) if value.isdigit() and 2000 <= int(value) <= today.year else today.year
+    if not value:
+        return today.year, ""
+    if value.isascii() and value.isdigit() and 2000 <= int(value) <= today.year:
+        return int(value), ""
+    return today.year, f"年度应为 2000 至 {today.year} 之间的四位数字，已显示{today.year}年。"
 
 
 def demand_list(request):
@@ -76,7 +81,7 @@ def rates(request):
     """The year's resolution rate (seed 003's headline) and, below the village level, its breakdown
     lowest first. Its own page: a city's year is 45,000 demands to group, which the list need not wait for."""
     user = request.user
-    year = _year(request)
+    year, year_error = _year(request)
     start, end = year_bounds(year)
     scoped = Demand.objects.visible_to(user)
     level = _rate_level(user)
@@ -87,6 +92,8 @@ def rates(request):
         {
             "today": timezone.localdate(),
             "year": year,
+            "year_error": year_error,
+            "year_typed": request.GET.get("year", "") if year_error else year,
             "headline": total_of(breakdown) if level else resolution_rate(scoped, start, end),
             "breakdown": breakdown,
             "level": level,

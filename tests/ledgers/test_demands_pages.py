@@ -271,3 +271,14 @@ def test_a_city_wide_user_reads_the_resolution_rate_by_county_and_the_headline_i
         == sum(r.collected for r in rows)
         == Demand.objects.filter(published_at__year=today().year).count()
     )
+
+
+@pytest.mark.parametrize("typed", ["abc", "1999", "3000", "２０２６"])
+def test_a_bad_year_on_the_rates_page_is_named_at_the_field_and_kept(cast, client, typed):
+    client.force_login(cast.alice)
+    page = client.get(reverse("ledgers:demand_rates"), {"year": typed})
+    assert page.status_code == 200 and page.context["year"] == today().year
+    html = page.content.decode()
+    assert f"年度应为 2000 至 {today().year} 之间的四位数字" in html and 'aria-invalid="true"' in html
+    assert f'value="{typed}"' in html
+    assert "年度应为" not in client.get(reverse("ledgers:demand_rates"), {"year": today().year}).content.decode()
