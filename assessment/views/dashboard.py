@@ -80,11 +80,11 @@ def chart_workbook(chart, unit: str) -> bytes:
 
 def dashboard_excel(request, code):
     _require(request.user)
-    lens, _counties, chosen = _lens(request)
+    lens, counties, chosen = _lens(request)
     chart = dashboard.chart(request.user, timezone.localdate(), code, lens)
     if chart is None:
         raise Http404
-    unit = _unit(request.user, _counties, chosen)
+    unit = _unit(request.user, counties, chosen)
     audit.record(
         action="export", actor=request.user, object_type="assessment.dashboard", message=f"导出{chart.title}（Excel）"
     )
