@@ -27,11 +27,31 @@ def is_county_admin(user, county_id: int | None = None) -> bool:
     return user.role == Role.COUNTY_ADMIN and (county_id is None or user.county_id == county_id)
 
 
+# Per anchor of an account, the directory models it sees exactly one row of (its own county,
+# township, village, unit or talent, and the county that holds it).
+ONE_ROW_MODELS = {
+    "county": ("county",),
+    "township": ("county", "township"),
+    "village": ("county", "township", "village"),
+    "unit": ("county", "countyunit"),
+    "talent": ("county", "urbantalent"),
+}
+
+
+def one_row_models(user) -> set[str]:
+    """Model names (`_meta.model_name`) of the directory rows the user sees exactly one of: a
+    filter over them would offer a single choice. No query."""
+    if not _acting(user) or user.is_superuser:
+        return set()
+    return {
+        model for anchor, models in ONE_ROW_MODELS.items() if getattr(user, f"{anchor}_id", None) for model in models
+    }
+
+
 def sees_many_counties(user) -> bool:
     """Whether the user's directory spans several counties (a superuser's city-wide view): such a
     user's summaries start from the counties. Only a user anchored to no row can; no query else."""
-    anchors = ("county", "township", "village", "unit", "talent")
-    if not _acting(user) or any(getattr(user, f"{name}_id", None) for name in anchors):
+    if not _acting(user) or any(getattr(user, f"{name}_id", None) for name in ONE_ROW_MODELS):
         return False
     return County.objects.visible_to(user)[:2].count() > 1
 

@@ -19,6 +19,7 @@ from pairing.core.filtering import IdFilter
 from pairing.core.list_exports import kind_for
 from pairing.core.refusals import add_errors
 from pairing.core.scoping import ROLE_BINDING, can_edit
+from pairing.roles import one_row_models
 from pairing.services.directory import delete_object, reveal, save_object
 
 NOT_ALLOWED = "您的角色无权修改此类数据。"
@@ -287,22 +288,9 @@ class ObjectDeleteView(RequireEditRoleMixin, ScopedQuerysetMixin, generic.Delete
         return context
 
 
-# The directory rows a user anchored at a level sees exactly one of (their county, township…): a
-# filter over them would offer a single choice, so it is not shown.
-ONE_ROW_FOR_ANCHOR = {
-    "county_id": ("county",),
-    "township_id": ("county", "township"),
-    "village_id": ("county", "township", "village"),
-    "unit_id": ("county", "countyunit"),
-    "talent_id": ("county", "urbantalent"),
-}
-
-
 def _single_choice_filters(filterset) -> set[str]:
-    user = getattr(getattr(filterset, "request", None), "user", None)
-    if user is None or getattr(user, "is_superuser", False):
-        return set()
-    models = {name for anchor, names in ONE_ROW_FOR_ANCHOR.items() if getattr(user, anchor, None) for name in names}
+    """The filters over rows the user sees exactly one of (pairing.roles.one_row_models)."""
+    models = one_row_models(getattr(getattr(filterset, "request", None), "user", None))
     if not models:
         return set()
     return {

@@ -161,3 +161,17 @@ def test_a_filter_over_the_users_own_single_row_is_not_shown_but_still_applies(c
     assert not {"county", "township"} & {f.name for f in form.shown_fields()}
     assert 'type="hidden" name="county"' in page.content.decode()
     assert {v.pk for v in page.context["page_obj"]} == set(cast.township_a.villages.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("username", ["alice", "bob", "dave", "erin", "frank", "zoe"])
+def test_the_one_row_models_of_each_role_are_those_its_scope_holds_one_row_of(cast, username):
+    """pairing.roles.one_row_models declares, per anchor, what visible_to confines to one row: a
+    hidden filter must never hide a real choice."""
+    from django.apps import apps
+
+    from pairing.roles import one_row_models
+
+    user = cast.users[username]
+    for name in one_row_models(user):
+        model = apps.get_model("pairing", name)
+        assert model.objects.visible_to(user).count() == 1, (username, name)
