@@ -1,13 +1,24 @@
 """Read queries shared by pages, the API, exports and jobs: the user (and parameters) in, a scoped
 queryset out. Views and viewsets hold no query logic of their own (ARCHITECTURE.md "Reads")."""
 
-from django.db.models import F
+from decimal import Decimal
+
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from pairing.choices import Role
 
 from .choices import ActivityStatus, ClaimStatus, MonthStatus
-from .models import Demand, DemandClaim, JointMeeting, LedgerMonth, ServiceActivity, TalentEvaluation
+from .models import (
+    Demand,
+    DemandClaim,
+    JointMeeting,
+    LedgerMonth,
+    ServiceActivity,
+    TalentEvaluation,
+    TalentServiceMonth,
+)
 from .models.demands import CLAIMABLE_STATUSES, OPEN_STATUSES
 from .services.demands import claimant_village_ids
 
@@ -85,4 +96,20 @@ def own_services_in(user, start, end):
         return ServiceActivity.objects.none()
     return ServiceActivity.objects.visible_to(user).filter(
         participants__talent=user.talent_id, date__gte=start, date__lt=end
+    )
+
+
+def own_service_totals(user, year: int) -> dict:
+    """A talent's own confirmed activities, hours and months of service in `year` (their hours, not
+    the other participants'), from the monthly rollup of their service: one small aggregate."""
+    if user.role != Role.TALENT or not user.talent_id:
+        return {"times": 0, "hours": Decimal("0"), "months": 0}
+    return (
+        TalentServiceMonth.objects.visible_to(user)
+        .filter(talent_id=user.talent_id, month__year=year)
+        .aggregate(
+            times=Coalesce(Sum("activities"), 0),
+            hours=Coalesce(Sum("hours"), Decimal("0")),
+            months=Count("month", distinct=True),
+        )
     )

@@ -1,12 +1,8 @@
 """Activity pages: record (phone-first), list, detail, edit, delete, confirm/reject, photos."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
-from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +21,7 @@ from .. import queries, services
 from ..choices import ActivityStatus
 from ..filtersets import ServiceActivityFilterSet
 from ..forms.activities import ActivityForm, ReasonForm
-from ..models import ActivityPhoto, ServiceActivity, TalentServiceMonth
+from ..models import ActivityPhoto, ServiceActivity
 from ..periods import current_month, format_month, month_label, month_range
 
 LIST_RELATED = ("village__township", "recorded_by")
@@ -244,19 +240,9 @@ def my_services(request):
     if user.role != Role.TALENT:
         raise PermissionDenied("此页面仅供城市人才查看本人服务记录。")
     own = _activities(user).filter(participants__talent=user.talent_id).order_by("-date", "-pk")
-    waiting = list(own.exclude(status=ActivityStatus.CONFIRMED))  # was every record, filtered in Python
+    waiting = list(own.exclude(status=ActivityStatus.CONFIRMED))
     year = timezone.localdate().year
-    # The talent's own activities, hours and months this year (not the other participants' hours),
-    # from the monthly rollup of their confirmed service: one small aggregate.
-    year_totals = (
-        TalentServiceMonth.objects.visible_to(user)
-        .filter(talent_id=user.talent_id, month__year=year)
-        .aggregate(
-            times=Coalesce(Sum("activities"), 0),
-            hours=Coalesce(Sum("hours"), Decimal("0")),
-            months=Count("month", distinct=True),
-        )
-    )
+    year_totals = queries.own_service_totals(user, year)
     page = Paginator(own.filter(status=ActivityStatus.CONFIRMED), 20).get_page(request.GET.get("page"))
     return render(
         request,
